@@ -1,0 +1,23 @@
+//! Generated operations of the Okta Management API, and the seam to the runtime.
+//!
+//! `src/generated.rs` is written by `cargo xtask generate` (progenitor, builder style, one
+//! extension trait per Okta API tag). This file is the hand-written seam: the one
+//! `ClientHooks` impl that hands every request to [`okta_runtime::Runtime`], with the
+//! [`okta_runtime::OperationMeta`] the generator wrote for the operation.
+
+mod generated;
+
+pub use generated::*;
+
+use progenitor_client::{ClientHooks, OperationInfo};
+
+/// Looks up an operation's facts by operationId.
+pub fn operation(id: &str) -> Option<&'static okta_runtime::OperationMeta> {
+    OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok().map(|i| &OPERATIONS[i])
+}
+
+impl ClientHooks<okta_runtime::Runtime> for Client {
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request, operation(info.operation_id)).await
+    }
+}

@@ -1,0 +1,52 @@
+//! Hand-written helpers the generated code calls into (kept out of `generated.rs`).
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Visits a string, borrowing it from the input when the deserializer can.
+pub struct StrVisitor {
+    expecting: &'static str,
+}
+
+impl StrVisitor {
+    /// A visitor whose error message names `type_name`.
+    pub fn new(type_name: &'static str) -> Self {
+        Self { expecting: type_name }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for StrVisitor {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a string ({})", self.expecting)
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// JSON schema of an open string enum: the known values, or any other string.
+#[cfg(feature = "schemars")]
+pub fn open_enum_schema(known: &[&str]) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [{"type": "string", "enum": known}, {"type": "string"}]
+    })
+}
+
+/// JSON schema of a discriminated union: one of its subtypes, or any other object.
+#[cfg(feature = "schemars")]
+pub fn union_schema(variants: Vec<schemars::Schema>) -> schemars::Schema {
+    let mut any_of: Vec<serde_json::Value> = variants.into_iter().map(serde_json::Value::from).collect();
+    any_of.push(serde_json::json!({"type": "object"}));
+    schemars::json_schema!({ "anyOf": any_of })
+}

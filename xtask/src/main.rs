@@ -1,0 +1,55 @@
+//! Developer tasks for okta-rs: `import`, `generate [--check]`.
+
+mod diff;
+mod generate;
+mod import;
+mod normalize;
+mod postprocess;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn usage() -> &'static str {
+    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n"
+}
+
+/// The workspace root (the parent of this crate's manifest directory).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).to_path_buf()
+}
+
+fn main() -> ExitCode {
+    // typify recurses deeply over Okta's schemas; give it room.
+    let worker = std::thread::Builder::new().stack_size(512 * 1024 * 1024).spawn(real_main);
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: the generator thread failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("import") => match args.get(1) {
+            Some(path) => import::run(Path::new(path), &workspace_root()),
+            None => Err(anyhow::anyhow!("import needs the upstream spec file\n{}", usage())),
+        },
+        Some("generate") => {
+            let check = args.iter().skip(1).any(|a| a == "--check");
+            generate::run(&workspace_root(), check)
+        }
+        _ => Err(anyhow::anyhow!("{}", usage())),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
