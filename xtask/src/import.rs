@@ -143,7 +143,13 @@ fn strip(v: &Value) -> Value {
                     v.clone()
                 } else if key == "scopes" && v.is_object() {
                     // OAuth scope tables map a scope to prose: keep the scope names only.
-                    Value::Object(v.as_object().into_iter().flatten().map(|(s, _)| (s.clone(), Value::String(String::new()))).collect())
+                    Value::Object(
+                        v.as_object()
+                            .into_iter()
+                            .flatten()
+                            .map(|(s, _)| (s.clone(), Value::String(String::new())))
+                            .collect(),
+                    )
                 } else if NAME_MAPS.contains(&key) && v.is_object() {
                     name_map(v)
                 } else {

@@ -22,7 +22,9 @@ pub fn workspace_root() -> PathBuf {
 
 fn main() -> ExitCode {
     // typify recurses deeply over Okta's schemas; give it room.
-    let worker = std::thread::Builder::new().stack_size(512 * 1024 * 1024).spawn(real_main);
+    let worker = std::thread::Builder::new()
+        .stack_size(512 * 1024 * 1024)
+        .spawn(real_main);
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {

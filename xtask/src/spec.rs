@@ -17,14 +17,3 @@ pub fn read(path: &Path) -> anyhow::Result<Value> {
 pub fn to_yaml(value: &Value) -> anyhow::Result<String> {
     Ok(serde_yaml::to_string(value)?)
 }
-
-/// Resolves a local `#/a/b/c` reference.
-pub fn resolve<'a>(root: &'a Value, reference: &str) -> Option<&'a Value> {
-    let pointer = reference.strip_prefix('#')?;
-    root.pointer(pointer)
-}
-
-/// The component schema name a `$ref` points at, if it is `#/components/schemas/<name>`.
-pub fn schema_ref_name(reference: &str) -> Option<&str> {
-    reference.strip_prefix("#/components/schemas/")
-}

@@ -5,6 +5,10 @@
 //! `ClientHooks` impl that hands every request to [`okta_runtime::Runtime`], with the
 //! [`okta_runtime::OperationMeta`] the generator wrote for the operation.
 
+// Generated code follows the spec, not clippy's taste: names, argument counts and
+// impl shapes come from progenitor/typify. Lints are allowed here, in one place.
+#[allow(clippy::all, clippy::pedantic, clippy::nursery, rustdoc::all)]
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::*;
@@ -13,11 +17,16 @@ use progenitor_client::{ClientHooks, OperationInfo};
 
 /// Looks up an operation's facts by operationId.
 pub fn operation(id: &str) -> Option<&'static okta_runtime::OperationMeta> {
-    OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok().map(|i| &OPERATIONS[i])
+    OPERATIONS
+        .binary_search_by(|op| op.id.cmp(id))
+        .ok()
+        .map(|i| &OPERATIONS[i])
 }
 
 impl ClientHooks<okta_runtime::Runtime> for Client {
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request, operation(info.operation_id)).await
+        self.inner
+            .execute(&self.client, request, operation(info.operation_id))
+            .await
     }
 }

@@ -41,7 +41,11 @@ impl Runtime {
     pub fn with_api_token(token: &str) -> Result<Self, InvalidToken> {
         let mut value = reqwest::header::HeaderValue::from_str(&format!("SSWS {token}")).map_err(|_| InvalidToken)?;
         value.set_sensitive(true);
-        Ok(Self { inner: Arc::new(Inner { authorization: Some(value) }) })
+        Ok(Self {
+            inner: Arc::new(Inner {
+                authorization: Some(value),
+            }),
+        })
     }
 
     /// Sends one request of operation `op` and returns the response as the generated code expects it.
@@ -52,7 +56,9 @@ impl Runtime {
         op: Option<&'static OperationMeta>,
     ) -> reqwest::Result<reqwest::Response> {
         if let Some(auth) = &self.inner.authorization {
-            request.headers_mut().insert(reqwest::header::AUTHORIZATION, auth.clone());
+            request
+                .headers_mut()
+                .insert(reqwest::header::AUTHORIZATION, auth.clone());
         }
         if let Some(op) = op {
             wire::prepare_request(&mut request, op);

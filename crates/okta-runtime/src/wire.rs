@@ -13,7 +13,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderValue};
 pub fn prepare_request(request: &mut reqwest::Request, op: &OperationMeta) {
     let Some(media) = op.request_media_type else { return };
     if let Some(field) = op.multipart_field {
-        let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec) else { return };
+        let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec) else {
+            return;
+        };
         let boundary = format!("okta-rs-{:016x}", fastrand_like(bytes.len() as u64));
         let body = multipart_body(&boundary, field, &bytes);
         *request.body_mut() = Some(body.into());
@@ -56,7 +58,11 @@ pub async fn adapt_response(response: reqwest::Response, op: &OperationMeta) -> 
     let headers = response.headers().clone();
     let version = response.version();
     let body = response.bytes().await?;
-    let body = if body.iter().all(u8::is_ascii_whitespace) { bytes::Bytes::from_static(b"null") } else { body };
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
+        bytes::Bytes::from_static(b"null")
+    } else {
+        body
+    };
     let mut builder = http::Response::builder().status(status).version(version);
     if let Some(h) = builder.headers_mut() {
         *h = headers;
@@ -106,21 +112,34 @@ mod tests {
 
     #[test]
     fn real_media_type_goes_back_on_the_wire() {
-        let op = OperationMeta { request_media_type: Some("application/merge-patch+json"), multipart_field: None, ..UPLOAD };
+        let op = OperationMeta {
+            request_media_type: Some("application/merge-patch+json"),
+            multipart_field: None,
+            ..UPLOAD
+        };
         let mut req = reqwest::Request::new(reqwest::Method::PATCH, "http://x/".parse().unwrap());
-        req.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        req.headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         prepare_request(&mut req, &op);
         assert_eq!(req.headers()[CONTENT_TYPE], "application/merge-patch+json");
     }
 
     #[tokio::test]
     async fn empty_success_bodies_become_null() {
-        let op = OperationMeta { empty_success: &[202], ..UPLOAD };
+        let op = OperationMeta {
+            empty_success: &[202],
+            ..UPLOAD
+        };
         let r = reqwest::Response::from(http::Response::builder().status(202).body(bytes::Bytes::new()).unwrap());
         let r = adapt_response(r, &op).await.unwrap();
         assert_eq!(r.status(), 202);
         assert_eq!(r.bytes().await.unwrap(), "null");
-        let r = reqwest::Response::from(http::Response::builder().status(200).body(bytes::Bytes::from("{}")).unwrap());
+        let r = reqwest::Response::from(
+            http::Response::builder()
+                .status(200)
+                .body(bytes::Bytes::from("{}"))
+                .unwrap(),
+        );
         assert_eq!(adapt_response(r, &op).await.unwrap().bytes().await.unwrap(), "{}");
     }
 }

@@ -172,12 +172,19 @@ fn request_media_types(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<usi
     let mut n = 0;
     for op in operations(doc) {
         let id = op_id(op.op)?;
-        let Some(body) = op.op.get_mut("requestBody") else { continue };
+        let Some(body) = op.op.get_mut("requestBody") else {
+            continue;
+        };
         if let Some(r) = body.get("$ref").and_then(Value::as_str) {
             let name = r.rsplit('/').next().unwrap_or_default();
-            *body = request_bodies.get(name).cloned().ok_or_else(|| anyhow::anyhow!("unresolved {r}"))?;
+            *body = request_bodies
+                .get(name)
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("unresolved {r}"))?;
         }
-        let Some(Value::Object(content)) = body.get_mut("content") else { continue };
+        let Some(Value::Object(content)) = body.get_mut("content") else {
+            continue;
+        };
         let chosen = if content.contains_key("application/json") {
             "application/json".to_string()
         } else {
@@ -188,7 +195,9 @@ fn request_media_types(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<usi
         if !several && target.is_none() {
             continue;
         }
-        let Some(mut media) = content.remove(&chosen) else { continue };
+        let Some(mut media) = content.remove(&chosen) else {
+            continue;
+        };
         content.clear();
         let target = target.unwrap_or(match chosen.as_str() {
             "application/json" => "application/json",
@@ -203,7 +212,9 @@ fn request_media_types(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<usi
                         .pointer("/schema/properties")
                         .and_then(Value::as_object)
                         .and_then(|p| {
-                            p.iter().find(|(_, s)| s.get("format") == Some(&json!("binary"))).map(|(k, _)| k.clone())
+                            p.iter()
+                                .find(|(_, s)| s.get("format") == Some(&json!("binary")))
+                                .map(|(k, _)| k.clone())
                         })
                         .ok_or_else(|| anyhow::anyhow!("{id}: multipart body without a binary field"))?;
                     facts.multipart_field.insert(id.clone(), field);
@@ -235,7 +246,10 @@ fn inline_responses(op: &mut Map<String, Value>, responses: &Value) -> anyhow::R
         for r in rs.values_mut() {
             if let Some(reference) = r.get("$ref").and_then(Value::as_str) {
                 let name = reference.rsplit('/').next().unwrap_or_default();
-                *r = responses.get(name).cloned().ok_or_else(|| anyhow::anyhow!("unresolved {reference}"))?;
+                *r = responses
+                    .get(name)
+                    .cloned()
+                    .ok_or_else(|| anyhow::anyhow!("unresolved {reference}"))?;
             }
         }
     }
@@ -247,7 +261,10 @@ fn json_schema(response: &Value) -> Option<&Value> {
 }
 
 fn has_content(response: &Value) -> bool {
-    response.get("content").and_then(Value::as_object).is_some_and(|c| !c.is_empty())
+    response
+        .get("content")
+        .and_then(Value::as_object)
+        .is_some_and(|c| !c.is_empty())
 }
 
 fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<usize> {
@@ -255,24 +272,29 @@ fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
     let mut n = 0;
     for op in operations(doc) {
         let id = op_id(op.op)?;
-        let Some(Value::Object(rs)) = op.op.get("responses") else { continue };
+        let Some(Value::Object(rs)) = op.op.get("responses") else {
+            continue;
+        };
         let success: Vec<String> = rs.keys().filter(|s| s.starts_with('2')).cloned().collect();
         let resolved: Vec<Value> = success
             .iter()
             .map(|s| {
                 let r = &rs[s];
                 match r.get("$ref").and_then(Value::as_str) {
-                    Some(reference) => responses.get(reference.rsplit('/').next().unwrap_or_default()).cloned().unwrap_or_default(),
+                    Some(reference) => responses
+                        .get(reference.rsplit('/').next().unwrap_or_default())
+                        .cloned()
+                        .unwrap_or_default(),
                     None => r.clone(),
                 }
             })
             .collect();
         let mut bodies: Vec<Value> = Vec::new();
         for r in &resolved {
-            if let Some(s) = json_schema(r) {
-                if !bodies.contains(s) {
-                    bodies.push(s.clone());
-                }
+            if let Some(s) = json_schema(r)
+                && !bodies.contains(s)
+            {
+                bodies.push(s.clone());
             }
         }
         let empty: Vec<u16> = success
@@ -284,7 +306,11 @@ fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
         if bodies.is_empty() || (bodies.len() == 1 && empty.is_empty()) {
             continue;
         }
-        let mut schema = if bodies.len() == 1 { bodies.remove(0) } else { json!({"oneOf": bodies}) };
+        let mut schema = if bodies.len() == 1 {
+            bodies.remove(0)
+        } else {
+            json!({"oneOf": bodies})
+        };
         if !empty.is_empty() {
             schema = match schema {
                 Value::Object(mut m) if !m.contains_key("$ref") && !m.contains_key("oneOf") => {
@@ -299,7 +325,10 @@ fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
         if let Some(Value::Object(rs)) = op.op.get_mut("responses") {
             for s in &success {
                 if let Some(Value::Object(r)) = rs.get_mut(s) {
-                    r.insert("content".into(), json!({"application/json": {"schema": schema.clone()}}));
+                    r.insert(
+                        "content".into(),
+                        json!({"application/json": {"schema": schema.clone()}}),
+                    );
                 }
             }
         }
@@ -313,14 +342,19 @@ fn error_bodies(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
     let error = json!({"$ref": "#/components/schemas/Error"});
     let mut n = 0;
     for op in operations(doc) {
-        let Some(Value::Object(rs)) = op.op.get("responses") else { continue };
+        let Some(Value::Object(rs)) = op.op.get("responses") else {
+            continue;
+        };
         let mut kinds: Vec<Option<Value>> = Vec::new();
         for (status, r) in rs {
             if status.starts_with('2') || status.starts_with('1') || status.starts_with('3') {
                 continue;
             }
             let r = match r.get("$ref").and_then(Value::as_str) {
-                Some(reference) => responses.get(reference.rsplit('/').next().unwrap_or_default()).cloned().unwrap_or_default(),
+                Some(reference) => responses
+                    .get(reference.rsplit('/').next().unwrap_or_default())
+                    .cloned()
+                    .unwrap_or_default(),
                 None => r.clone(),
             };
             let k = json_schema(&r).cloned();
@@ -348,13 +382,19 @@ fn error_bodies(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
 }
 
 fn case_clash(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
-    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else { return Ok(0) };
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return Ok(0);
+    };
     let names: Vec<String> = schemas.keys().cloned().collect();
     let mut renames: Vec<(String, String)> = Vec::new();
     for (i, a) in names.iter().enumerate() {
         for b in &names[i + 1..] {
             if a.to_lowercase() == b.to_lowercase() {
-                let (keep, drop) = if a.chars().next().is_some_and(char::is_uppercase) { (a, b) } else { (b, a) };
+                let (keep, drop) = if a.chars().next().is_some_and(char::is_uppercase) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 if schemas.get(keep) != schemas.get(drop) {
                     anyhow::bail!("`{keep}` and `{drop}` differ only in case but are different schemas");
                 }
@@ -379,7 +419,9 @@ fn case_clash(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
 
 fn inline_name_clash(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
     use heck::{ToSnakeCase, ToUpperCamelCase};
-    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else { return Ok(0) };
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return Ok(0);
+    };
     let taken: std::collections::BTreeSet<String> = schemas.keys().map(|k| k.to_upper_camel_case()).collect();
     let mut hoisted: Vec<(String, Value)> = Vec::new();
     for (parent, schema) in schemas.iter_mut() {
@@ -390,7 +432,9 @@ fn inline_name_clash(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
             holders.extend(all.iter_mut());
         }
         for holder in holders {
-            let Some(Value::Object(props)) = holder.get_mut("properties") else { continue };
+            let Some(Value::Object(props)) = holder.get_mut("properties") else {
+                continue;
+            };
             for (prop, p) in props.iter_mut() {
                 let inline_object = p.get("$ref").is_none() && p.get("properties").is_some();
                 let generated = format!("{parent}_{}", prop.to_snake_case()).to_upper_camel_case();
@@ -456,22 +500,37 @@ mod tests {
 
     #[test]
     fn schema_defaults_are_dropped_only_in_schemas() {
-        let mut doc = doc_with_schema("S", json!({"type": "object", "properties": {
-            "a": {"type": "string", "default": 3}, "default": {"type": "boolean"}}}));
+        let mut doc = doc_with_schema(
+            "S",
+            json!({"type": "object", "properties": {
+            "a": {"type": "string", "default": 3}, "default": {"type": "boolean"}}}),
+        );
         doc["paths"] = json!({"/p": {"get": {"operationId": "g", "responses": {"default": {"description": ""}}}}});
         let (n, _) = run("schema_defaults", &mut doc);
         assert_eq!(n, 1);
         assert!(doc.pointer("/components/schemas/S/properties/a/default").is_none());
-        assert!(doc.pointer("/components/schemas/S/properties/default").is_some(), "a property named default stays");
-        assert!(doc.pointer("/paths/~1p/get/responses/default").is_some(), "a default response stays");
+        assert!(
+            doc.pointer("/components/schemas/S/properties/default").is_some(),
+            "a property named default stays"
+        );
+        assert!(
+            doc.pointer("/paths/~1p/get/responses/default").is_some(),
+            "a default response stays"
+        );
     }
 
     #[test]
     fn string_constraints_are_dropped() {
-        let mut doc = doc_with_schema("S", json!({"type": "string", "pattern": "(?i)^[a-f]$", "minLength": 1, "maxLength": 2}));
+        let mut doc = doc_with_schema(
+            "S",
+            json!({"type": "string", "pattern": "(?i)^[a-f]$", "minLength": 1, "maxLength": 2}),
+        );
         let (n, _) = run("string_constraints", &mut doc);
         assert_eq!(n, 3);
-        assert_eq!(doc.pointer("/components/schemas/S").unwrap(), &json!({"type": "string"}));
+        assert_eq!(
+            doc.pointer("/components/schemas/S").unwrap(),
+            &json!({"type": "string"})
+        );
     }
 
     #[test]
@@ -489,15 +548,20 @@ mod tests {
             {"name": "q", "in": "query", "schema": {"type": "string"}}], "responses": {}}));
         let (n, _) = run("optional_path_parameters", &mut doc);
         assert_eq!(n, 1);
-        assert_eq!(doc.pointer("/paths/~1x~1{id}/post/parameters/0/required").unwrap(), &json!(true));
+        assert_eq!(
+            doc.pointer("/paths/~1x~1{id}/post/parameters/0/required").unwrap(),
+            &json!(true)
+        );
         assert!(doc.pointer("/paths/~1x~1{id}/post/parameters/1/required").is_none());
     }
 
     #[test]
     fn request_media_types_keep_json_and_record_the_real_type() {
-        let mut doc = op_doc(json!({"operationId": "upload", "requestBody": {"content": {"multipart/form-data": {
+        let mut doc = op_doc(
+            json!({"operationId": "upload", "requestBody": {"content": {"multipart/form-data": {
             "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-            "responses": {}}));
+            "responses": {}}),
+        );
         let (n, facts) = run("request_media_types", &mut doc);
         assert_eq!(n, 1);
         assert_eq!(
@@ -510,13 +574,19 @@ mod tests {
         let mut doc = op_doc(json!({"operationId": "patch", "requestBody": {"content": {
             "application/merge-patch+json": {"schema": {"type": "object"}}}}, "responses": {}}));
         let (_, facts) = run("request_media_types", &mut doc);
-        assert!(doc.pointer("/paths/~1x~1{id}/post/requestBody/content/application~1json").is_some());
+        assert!(
+            doc.pointer("/paths/~1x~1{id}/post/requestBody/content/application~1json")
+                .is_some()
+        );
         assert_eq!(facts.request_media_type["patch"], "application/merge-patch+json");
 
         let mut doc = op_doc(json!({"operationId": "set", "requestBody": {"content": {
             "application/secevent+jwt": {"schema": {"type": "string"}}}}, "responses": {}}));
         let (_, facts) = run("request_media_types", &mut doc);
-        assert!(doc.pointer("/paths/~1x~1{id}/post/requestBody/content/text~1plain").is_some());
+        assert!(
+            doc.pointer("/paths/~1x~1{id}/post/requestBody/content/text~1plain")
+                .is_some()
+        );
         assert_eq!(facts.request_media_type["set"], "application/secevent+jwt");
     }
 
@@ -528,8 +598,16 @@ mod tests {
         let (n, facts) = run("mixed_success_bodies", &mut doc);
         assert_eq!(n, 1);
         let expected = json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Error"}]});
-        assert_eq!(doc.pointer("/paths/~1x~1{id}/post/responses/202/content/application~1json/schema").unwrap(), &expected);
-        assert_eq!(doc.pointer("/paths/~1x~1{id}/post/responses/200/content/application~1json/schema").unwrap(), &expected);
+        assert_eq!(
+            doc.pointer("/paths/~1x~1{id}/post/responses/202/content/application~1json/schema")
+                .unwrap(),
+            &expected
+        );
+        assert_eq!(
+            doc.pointer("/paths/~1x~1{id}/post/responses/200/content/application~1json/schema")
+                .unwrap(),
+            &expected
+        );
         assert_eq!(facts.empty_success["q"], vec![202]);
     }
 
@@ -541,7 +619,8 @@ mod tests {
         let (n, facts) = run("mixed_success_bodies", &mut doc);
         assert_eq!(n, 1);
         assert_eq!(
-            doc.pointer("/paths/~1x~1{id}/post/responses/201/content/application~1json/schema").unwrap(),
+            doc.pointer("/paths/~1x~1{id}/post/responses/201/content/application~1json/schema")
+                .unwrap(),
             &json!({"oneOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]})
         );
         assert!(facts.empty_success.is_empty());
@@ -557,7 +636,10 @@ mod tests {
         assert_eq!(n, 1);
         for s in ["401", "404", "409"] {
             assert_eq!(
-                doc.pointer(&format!("/paths/~1x~1{{id}}/post/responses/{s}/content/application~1json/schema")).unwrap(),
+                doc.pointer(&format!(
+                    "/paths/~1x~1{{id}}/post/responses/{s}/content/application~1json/schema"
+                ))
+                .unwrap(),
                 &json!({"$ref": "#/components/schemas/Error"})
             );
         }
@@ -571,7 +653,10 @@ mod tests {
         let (n, _) = run("case_clash", &mut doc);
         assert_eq!(n, 1);
         assert!(doc.pointer("/components/schemas/tempPassword").is_none());
-        assert_eq!(doc.pointer("/components/schemas/User/properties/p/$ref").unwrap(), "#/components/schemas/TempPassword");
+        assert_eq!(
+            doc.pointer("/components/schemas/User/properties/p/$ref").unwrap(),
+            "#/components/schemas/TempPassword"
+        );
         let mut bad = json!({"components": {"schemas": {"A": {"type": "object"}, "a": {"type": "string"}}}});
         let r = rules().into_iter().find(|r| r.name == "case_clash").unwrap();
         assert!((r.apply)(&mut bad, &mut Facts::default()).is_err());
@@ -583,17 +668,32 @@ mod tests {
             "User": {"type": "object", "properties": {"type": {"type": "object", "properties": {"id": {"type": "string"}}}}},
             "UserType": {"type": "object", "properties": {"name": {"type": "string"}}}}}});
         assert_eq!(run("inline_name_clash", &mut doc).0, 1);
-        assert_eq!(doc.pointer("/components/schemas/User/properties/type/$ref").unwrap(), "#/components/schemas/UserTypeProperty");
-        assert!(doc.pointer("/components/schemas/UserTypeProperty/properties/id").is_some());
+        assert_eq!(
+            doc.pointer("/components/schemas/User/properties/type/$ref").unwrap(),
+            "#/components/schemas/UserTypeProperty"
+        );
+        assert!(
+            doc.pointer("/components/schemas/UserTypeProperty/properties/id")
+                .is_some()
+        );
     }
 
     #[test]
     fn additional_properties_are_kept_and_objects_opened() {
-        let mut doc = doc_with_schema("P", json!({"type": "object", "additionalProperties": true, "properties": {
-            "c": {"type": "object", "additionalProperties": false, "properties": {}}}}));
+        let mut doc = doc_with_schema(
+            "P",
+            json!({"type": "object", "additionalProperties": true, "properties": {
+            "c": {"type": "object", "additionalProperties": false, "properties": {}}}}),
+        );
         assert_eq!(run("additional_properties_kept", &mut doc).0, 1);
-        assert_eq!(doc.pointer("/components/schemas/P/additionalProperties").unwrap(), &json!({}));
+        assert_eq!(
+            doc.pointer("/components/schemas/P/additionalProperties").unwrap(),
+            &json!({})
+        );
         assert_eq!(run("closed_objects", &mut doc).0, 1);
-        assert!(doc.pointer("/components/schemas/P/properties/c/additionalProperties").is_none());
+        assert!(
+            doc.pointer("/components/schemas/P/properties/c/additionalProperties")
+                .is_none()
+        );
     }
 }

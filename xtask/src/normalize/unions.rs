@@ -73,7 +73,9 @@ impl Discriminator {
 }
 
 fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<usize> {
-    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else { return Ok(0) };
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else {
+        return Ok(0);
+    };
 
     // 1. Bases: components with a discriminator. `union_name[base]` is the component that will
     //    hold the union; `renamed[base]` is where a base's own struct moves.
@@ -88,11 +90,14 @@ fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
     }
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut union_name: BTreeMap<String, String> = BTreeMap::new();
-    for (base, _) in &bases {
+    for base in bases.keys() {
         let s = &schemas[base];
         if s.get("oneOf").is_some() {
             union_name.insert(base.clone(), base.clone());
-        } else if let Some(stem) = base.strip_suffix("Base").filter(|stem| !stem.is_empty() && !schemas.contains_key(*stem)) {
+        } else if let Some(stem) = base
+            .strip_suffix("Base")
+            .filter(|stem| !stem.is_empty() && !schemas.contains_key(*stem))
+        {
             union_name.insert(base.clone(), stem.to_string());
         } else {
             let moved = format!("{base}Base");
@@ -129,11 +134,19 @@ fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
             .as_array()
             .into_iter()
             .flatten()
-            .filter_map(|v| v.get("$ref").and_then(Value::as_str).and_then(target).map(str::to_string))
+            .filter_map(|v| {
+                v.get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(target)
+                    .map(str::to_string)
+            })
             .collect();
         let name = match lookup(&subs, &d.property, &bases) {
             Some(base) => union_name[&base].clone(),
-            None => match site_unions.iter().find(|(s2, _, d2)| *s2 == subs && d2.property == d.property) {
+            None => match site_unions
+                .iter()
+                .find(|(s2, _, d2)| *s2 == subs && d2.property == d.property)
+            {
                 Some((_, name, _)) => name.clone(),
                 None => match site_union_name(&subs, &schemas, &site_unions) {
                     Ok(name) => {
@@ -162,7 +175,9 @@ fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
     n += moved_refs;
 
     // 4. Move renamed bases and write the union components.
-    let Some(Value::Object(out)) = doc.pointer_mut("/components/schemas") else { return Ok(0) };
+    let Some(Value::Object(out)) = doc.pointer_mut("/components/schemas") else {
+        return Ok(0);
+    };
     for (from, to) in &renamed {
         if let Some(mut s) = out.remove(from) {
             if let Some(m) = s.as_object_mut() {
@@ -179,25 +194,54 @@ fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
             .subtypes()
             .into_iter()
             .map(|sub| {
-                let values = d.mapping.iter().filter(|(_, s)| *s == sub).map(|(v, _)| v.clone()).collect();
+                let values = d
+                    .mapping
+                    .iter()
+                    .filter(|(_, s)| *s == sub)
+                    .map(|(v, _)| v.clone())
+                    .collect();
                 (struct_of(&sub), values)
             })
             .collect();
-        specs.push(UnionSpec { name: uname.clone(), property: d.property.clone(), variants });
+        specs.push(UnionSpec {
+            name: uname.clone(),
+            property: d.property.clone(),
+            variants,
+        });
     }
     for (subs, name, d) in &site_unions {
         let variants = subs
             .iter()
-            .map(|sub| (sub.clone(), d.mapping.iter().filter(|(_, s)| s == sub).map(|(v, _)| v.clone()).collect()))
+            .map(|sub| {
+                (
+                    sub.clone(),
+                    d.mapping
+                        .iter()
+                        .filter(|(_, s)| s == sub)
+                        .map(|(v, _)| v.clone())
+                        .collect(),
+                )
+            })
             .collect();
-        specs.push(UnionSpec { name: name.clone(), property: d.property.clone(), variants });
+        specs.push(UnionSpec {
+            name: name.clone(),
+            property: d.property.clone(),
+            variants,
+        });
     }
     for spec in &specs {
-        let one_of: Vec<Value> = spec.variants.iter().map(|(s, _)| json!({"$ref": format!("{SCHEMAS}{}", escape(s))})).collect();
+        let one_of: Vec<Value> = spec
+            .variants
+            .iter()
+            .map(|(s, _)| json!({"$ref": format!("{SCHEMAS}{}", escape(s))}))
+            .collect();
         let mapping: Map<String, Value> = spec
             .variants
             .iter()
-            .flat_map(|(s, vals)| vals.iter().map(move |v| (v.clone(), json!(format!("{SCHEMAS}{}", escape(s))))))
+            .flat_map(|(s, vals)| {
+                vals.iter()
+                    .map(move |v| (v.clone(), json!(format!("{SCHEMAS}{}", escape(s)))))
+            })
             .collect();
         out.insert(
             spec.name.clone(),
@@ -217,11 +261,21 @@ fn site_union_name(
 ) -> anyhow::Result<String> {
     let words: Vec<Vec<String>> = subs.iter().map(|s| camel_words(s)).collect();
     let first = words.first().cloned().unwrap_or_default();
-    let prefix = (0..first.len()).take_while(|&i| words.iter().all(|w| w.get(i) == first.get(i))).count();
-    let suffix = (0..first.len())
-        .take_while(|&i| words.iter().all(|w| w.len() > i && w[w.len() - 1 - i] == first[first.len() - 1 - i]))
+    let prefix = (0..first.len())
+        .take_while(|&i| words.iter().all(|w| w.get(i) == first.get(i)))
         .count();
-    let common = if suffix >= prefix { first[first.len() - suffix..].concat() } else { first[..prefix].concat() };
+    let suffix = (0..first.len())
+        .take_while(|&i| {
+            words
+                .iter()
+                .all(|w| w.len() > i && w[w.len() - 1 - i] == first[first.len() - 1 - i])
+        })
+        .count();
+    let common = if suffix >= prefix {
+        first[first.len() - suffix..].concat()
+    } else {
+        first[..prefix].concat()
+    };
     for candidate in [common.clone(), format!("{common}Union")] {
         if !common.is_empty() && !schemas.contains_key(&candidate) && !taken.iter().any(|(_, n, _)| *n == candidate) {
             return Ok(candidate);
@@ -256,7 +310,11 @@ fn rewrite_base_refs(
                     if let Value::Array(items) = child {
                         for item in items.iter_mut() {
                             // A subtype extending its base: point at the base's struct.
-                            let direct = item.get("$ref").and_then(Value::as_str).and_then(target).map(str::to_string);
+                            let direct = item
+                                .get("$ref")
+                                .and_then(Value::as_str)
+                                .and_then(target)
+                                .map(str::to_string);
                             match direct {
                                 Some(t) => {
                                     if let Some(to) = renamed.get(&t) {
@@ -270,21 +328,23 @@ fn rewrite_base_refs(
                     continue;
                 }
                 if k == "$ref" {
-                    if let Value::String(r) = child {
-                        if let Some(t) = target(r).filter(|t| bases.contains_key(*t)) {
-                            let to = &union_name[t];
-                            if to != t {
-                                *r = format!("{SCHEMAS}{}", escape(to));
-                            }
-                            *n += 1;
+                    if let Value::String(r) = child
+                        && let Some(t) = target(r).filter(|t| bases.contains_key(*t))
+                    {
+                        let to = &union_name[t];
+                        if to != t {
+                            *r = format!("{SCHEMAS}{}", escape(to));
                         }
+                        *n += 1;
                     }
                     continue;
                 }
                 rewrite_base_refs(child, bases, renamed, union_name, n);
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(|c| rewrite_base_refs(c, bases, renamed, union_name, n)),
+        Value::Array(a) => a
+            .iter_mut()
+            .for_each(|c| rewrite_base_refs(c, bases, renamed, union_name, n)),
         _ => {}
     }
 }
@@ -295,22 +355,22 @@ mod tests {
 
     fn doc() -> Value {
         json!({"openapi": "3.0.3", "paths": {"/apps": {"get": {"operationId": "listApps", "responses": {"200": {
-            "description": "", "content": {"application/json": {"schema": {"type": "array", "items": {
-                "oneOf": [{"$ref": "#/components/schemas/BookmarkApp"}, {"$ref": "#/components/schemas/SwaApp"}],
+        "description": "", "content": {"application/json": {"schema": {"type": "array", "items": {
+            "oneOf": [{"$ref": "#/components/schemas/BookmarkApp"}, {"$ref": "#/components/schemas/SwaApp"}],
+            "discriminator": {"propertyName": "signOnMode", "mapping": {
+                "BOOKMARK": "#/components/schemas/BookmarkApp", "SWA": "#/components/schemas/SwaApp"}}}}}}}}}}},
+        "components": {"schemas": {
+            "App": {"type": "object", "properties": {"signOnMode": {"type": "string"}},
                 "discriminator": {"propertyName": "signOnMode", "mapping": {
-                    "BOOKMARK": "#/components/schemas/BookmarkApp", "SWA": "#/components/schemas/SwaApp"}}}}}}}}}}},
-            "components": {"schemas": {
-                "App": {"type": "object", "properties": {"signOnMode": {"type": "string"}},
-                    "discriminator": {"propertyName": "signOnMode", "mapping": {
-                        "BOOKMARK": "#/components/schemas/BookmarkApp", "SWA": "#/components/schemas/SwaApp",
-                        "SWA_OLD": "#/components/schemas/SwaApp"}}},
-                "BookmarkApp": {"allOf": [{"$ref": "#/components/schemas/App"}, {"properties": {"url": {"type": "string"}}}]},
-                "SwaApp": {"allOf": [{"$ref": "#/components/schemas/App"}]},
-                "Holder": {"properties": {"app": {"$ref": "#/components/schemas/App"}}},
-                "Roles": {"properties": {"r": {"oneOf": [{"$ref": "#/components/schemas/CustomRole"}, {"$ref": "#/components/schemas/StandardRole"}],
-                    "discriminator": {"propertyName": "type", "mapping": {"C": "#/components/schemas/CustomRole", "S": "#/components/schemas/StandardRole"}}}}},
-                "CustomRole": {"type": "object"}, "StandardRole": {"type": "object"}
-            }}})
+                    "BOOKMARK": "#/components/schemas/BookmarkApp", "SWA": "#/components/schemas/SwaApp",
+                    "SWA_OLD": "#/components/schemas/SwaApp"}}},
+            "BookmarkApp": {"allOf": [{"$ref": "#/components/schemas/App"}, {"properties": {"url": {"type": "string"}}}]},
+            "SwaApp": {"allOf": [{"$ref": "#/components/schemas/App"}]},
+            "Holder": {"properties": {"app": {"$ref": "#/components/schemas/App"}}},
+            "Roles": {"properties": {"r": {"oneOf": [{"$ref": "#/components/schemas/CustomRole"}, {"$ref": "#/components/schemas/StandardRole"}],
+                "discriminator": {"propertyName": "type", "mapping": {"C": "#/components/schemas/CustomRole", "S": "#/components/schemas/StandardRole"}}}}},
+            "CustomRole": {"type": "object"}, "StandardRole": {"type": "object"}
+        }}})
     }
 
     #[test]
@@ -321,23 +381,43 @@ mod tests {
         assert!(n >= 4);
         // The base's struct moved; subtypes extend it.
         assert!(d.pointer("/components/schemas/AppBase/properties/signOnMode").is_some());
-        assert_eq!(d.pointer("/components/schemas/BookmarkApp/allOf/0/$ref").unwrap(), "#/components/schemas/AppBase");
+        assert_eq!(
+            d.pointer("/components/schemas/BookmarkApp/allOf/0/$ref").unwrap(),
+            "#/components/schemas/AppBase"
+        );
         // `App` is now the union.
-        assert_eq!(d.pointer("/components/schemas/App/oneOf/1/$ref").unwrap(), "#/components/schemas/SwaApp");
-        assert_eq!(d.pointer("/components/schemas/App/discriminator/mapping/SWA_OLD").unwrap(), "#/components/schemas/SwaApp");
+        assert_eq!(
+            d.pointer("/components/schemas/App/oneOf/1/$ref").unwrap(),
+            "#/components/schemas/SwaApp"
+        );
+        assert_eq!(
+            d.pointer("/components/schemas/App/discriminator/mapping/SWA_OLD")
+                .unwrap(),
+            "#/components/schemas/SwaApp"
+        );
         // The inline use site and the direct reference point at the union.
         assert_eq!(
-            d.pointer("/paths/~1apps/get/responses/200/content/application~1json/schema/items").unwrap(),
+            d.pointer("/paths/~1apps/get/responses/200/content/application~1json/schema/items")
+                .unwrap(),
             &json!({"$ref": "#/components/schemas/App"})
         );
-        assert_eq!(d.pointer("/components/schemas/Holder/properties/app/$ref").unwrap(), "#/components/schemas/App");
+        assert_eq!(
+            d.pointer("/components/schemas/Holder/properties/app/$ref").unwrap(),
+            "#/components/schemas/App"
+        );
         // A union found only at a use site is named from its members.
-        assert_eq!(d.pointer("/components/schemas/Roles/properties/r/$ref").unwrap(), "#/components/schemas/Role");
+        assert_eq!(
+            d.pointer("/components/schemas/Roles/properties/r/$ref").unwrap(),
+            "#/components/schemas/Role"
+        );
         let app = facts.unions.iter().find(|u| u.name == "App").unwrap();
         assert_eq!(app.property, "signOnMode");
         assert_eq!(
             app.variants,
-            vec![("BookmarkApp".to_string(), vec!["BOOKMARK".to_string()]), ("SwaApp".to_string(), vec!["SWA".to_string(), "SWA_OLD".to_string()])]
+            vec![
+                ("BookmarkApp".to_string(), vec!["BOOKMARK".to_string()]),
+                ("SwaApp".to_string(), vec!["SWA".to_string(), "SWA_OLD".to_string()])
+            ]
         );
         assert!(facts.unions.iter().any(|u| u.name == "Role" && u.property == "type"));
     }

@@ -104,10 +104,10 @@ pub fn walk_schema(schema: &mut Value, path: &str, f: &mut SchemaVisitor<'_>) {
         }
     }
     for key in ["items", "additionalProperties", "not"] {
-        if let Some(s) = map.get_mut(key) {
-            if s.is_object() {
-                walk_schema(s, &format!("{path}/{key}"), f);
-            }
+        if let Some(s) = map.get_mut(key)
+            && s.is_object()
+        {
+            walk_schema(s, &format!("{path}/{key}"), f);
         }
     }
     for key in ["allOf", "oneOf", "anyOf"] {
@@ -121,8 +121,6 @@ pub fn walk_schema(schema: &mut Value, path: &str, f: &mut SchemaVisitor<'_>) {
 
 /// An operation, with where it lives.
 pub struct OperationRef<'a> {
-    pub path: String,
-    pub method: String,
     pub op: &'a mut Map<String, Value>,
 }
 
@@ -130,11 +128,11 @@ pub struct OperationRef<'a> {
 pub fn operations(doc: &mut Value) -> Vec<OperationRef<'_>> {
     let mut out = Vec::new();
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
-        for (path, item) in paths.iter_mut() {
+        for item in paths.values_mut() {
             let Value::Object(item) = item else { continue };
             for (method, op) in item.iter_mut() {
                 if let (true, Value::Object(op)) = (HTTP_METHODS.contains(&method.as_str()), op) {
-                    out.push(OperationRef { path: path.clone(), method: method.clone(), op });
+                    out.push(OperationRef { op });
                 }
             }
         }

@@ -22,14 +22,20 @@ pub struct OpInfo {
 /// Reads every operation's facts from the (normalized) spec.
 pub fn op_infos(doc: &Value) -> Vec<OpInfo> {
     let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return out };
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
     for (path, item) in paths {
         let Some(item) = item.as_object() else { continue };
         for (method, op) in item {
             if !crate::normalize::HTTP_METHODS.contains(&method.as_str()) {
                 continue;
             }
-            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_string();
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             let mut scopes: Vec<String> = op
                 .get("security")
                 .and_then(Value::as_array)
@@ -41,13 +47,28 @@ pub fn op_infos(doc: &Value) -> Vec<OpInfo> {
                 .map(str::to_string)
                 .collect();
             scopes.dedup();
-            let lifecycle = op.pointer("/x-okta-lifecycle/lifecycle").and_then(Value::as_str).map(str::to_string);
+            let lifecycle = op
+                .pointer("/x-okta-lifecycle/lifecycle")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             let lists = op
                 .pointer("/responses/200/content/application~1json/schema/type")
                 .and_then(Value::as_str)
                 == Some("array");
-            let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or_default().to_string();
-            out.push(OpInfo { id, method: method.to_uppercase(), path: path.clone(), tag, scopes, lifecycle, lists });
+            let tag = op
+                .pointer("/tags/0")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            out.push(OpInfo {
+                id,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                tag,
+                scopes,
+                lifecycle,
+                lists,
+            });
         }
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -76,7 +97,11 @@ pub fn document(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<usize> {
             let scopes = if op.scopes.is_empty() {
                 "none (API token only)".to_string()
             } else {
-                op.scopes.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")
+                op.scopes
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             };
             let mut doc = format!("\n\n- OAuth 2.0 scopes: {scopes}");
             if let Some(l) = &op.lifecycle {
@@ -85,7 +110,11 @@ pub fn document(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<usize> {
             if op.lists {
                 doc.push_str("\n- Lists: pages with `Link` headers");
             }
-            doc.push_str(&format!("\n- Operation: `{}`; [Okta API reference]({})", op.id, reference_url(op)));
+            doc.push_str(&format!(
+                "\n- Operation: `{}`; [Okta API reference]({})",
+                op.id,
+                reference_url(op)
+            ));
             f.attrs.push(syn::parse_quote!(#[doc = #doc]));
             n += 1;
         }

@@ -40,10 +40,10 @@ fn wire_value(v: &syn::Variant) -> Option<String> {
 fn derives(e: &ItemEnum) -> Vec<String> {
     let mut out = Vec::new();
     for attr in &e.attrs {
-        if attr.path().is_ident("derive") {
-            if let Meta::List(list) = &attr.meta {
-                out.extend(list.tokens.to_string().split(',').map(|s| s.replace(' ', "")));
-            }
+        if attr.path().is_ident("derive")
+            && let Meta::List(list) = &attr.meta
+        {
+            out.extend(list.tokens.to_string().split(',').map(|s| s.replace(' ', "")));
         }
     }
     out
@@ -65,17 +65,20 @@ fn as_string_enum(e: &ItemEnum) -> Option<StringEnum> {
         }
         variants.push((v.ident.clone(), wire_value(v)?));
     }
-    Some(StringEnum { name: e.ident.clone(), variants })
+    Some(StringEnum {
+        name: e.ident.clone(),
+        variants,
+    })
 }
 
 /// Rewrites every string enum in `items`; returns how many.
 pub fn open_string_enums(items: &mut Vec<Item>) -> usize {
     let mut found: BTreeMap<String, StringEnum> = BTreeMap::new();
     for item in items.iter() {
-        if let Item::Enum(e) = item {
-            if let Some(se) = as_string_enum(e) {
-                found.insert(se.name.to_string(), se);
-            }
+        if let Item::Enum(e) = item
+            && let Some(se) = as_string_enum(e)
+        {
+            found.insert(se.name.to_string(), se);
         }
     }
     // Drop typify's enum and its conversions; keep other impls (none are expected).
@@ -87,7 +90,11 @@ pub fn open_string_enums(items: &mut Vec<Item>) -> usize {
             if !found.contains_key(&name) {
                 return true;
             }
-            let trait_name = i.trait_.as_ref().and_then(|(p, _)| p.segments.last()).map(|s| s.ident.to_string());
+            let trait_name = i
+                .trait_
+                .as_ref()
+                .and_then(|(p, _)| p.segments.last())
+                .map(|s| s.ident.to_string());
             !matches!(trait_name.as_deref(), Some("Display" | "FromStr" | "TryFrom" | "From"))
         }
         _ => true,

@@ -18,7 +18,12 @@ pub fn split(file: File) -> anyhow::Result<(File, File)> {
         }
     }
     let models = models.ok_or_else(|| anyhow::anyhow!("progenitor output has no `types` module"))?;
-    rest.insert(0, syn::parse_quote!(pub use okta_models as types;));
+    rest.insert(
+        0,
+        syn::parse_quote!(
+            pub use okta_models as types;
+        ),
+    );
     let mut models_file = file.clone();
     models_file.attrs.clear();
     models_file.items = models;

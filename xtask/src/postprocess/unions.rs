@@ -35,21 +35,37 @@ pub fn tagged_unions(items: &mut Vec<Item>, specs: &[UnionSpec]) -> anyhow::Resu
                 ),
                 Item::Struct(s) if s.ident == name => match &s.fields {
                     // typify makes a one-member `oneOf` a newtype.
-                    Fields::Unnamed(f) if f.unnamed.len() == 1 => Some(f.unnamed.iter().map(|f| f.ty.clone()).collect()),
+                    Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                        Some(f.unnamed.iter().map(|f| f.ty.clone()).collect())
+                    }
                     _ => None,
                 },
                 _ => None,
             })
-            .ok_or_else(|| anyhow::anyhow!("union `{}` (Rust `{name}`) not found in typify's output as an enum", spec.name))?;
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "union `{}` (Rust `{name}`) not found in typify's output as an enum",
+                    spec.name
+                )
+            })?;
         if payloads.len() != spec.variants.len() {
-            anyhow::bail!("union `{name}`: typify emitted {} variants, the spec maps {}", payloads.len(), spec.variants.len());
+            anyhow::bail!(
+                "union `{name}`: typify emitted {} variants, the spec maps {}",
+                payloads.len(),
+                spec.variants.len()
+            );
         }
         items.retain(|item| match item {
             Item::Enum(e) => e.ident != name,
             Item::Struct(s) => s.ident != name,
             Item::Impl(i) => {
                 let converts_from = i.trait_.as_ref().is_some_and(|(p, _)| {
-                    p.segments.iter().any(|seg| seg.arguments.to_token_stream().into_iter().any(|t| t.to_string() == name))
+                    p.segments.iter().any(|seg| {
+                        seg.arguments
+                            .to_token_stream()
+                            .into_iter()
+                            .any(|t| t.to_string() == name)
+                    })
                 });
                 type_name(&i.self_ty).as_deref() != Some(name.as_str()) && !converts_from
             }
@@ -63,12 +79,19 @@ pub fn tagged_unions(items: &mut Vec<Item>, specs: &[UnionSpec]) -> anyhow::Resu
 }
 
 fn variant_names(union: &str, payloads: &[syn::Type]) -> Vec<syn::Ident> {
-    let full: Vec<String> = payloads.iter().map(|t| type_name(t).unwrap_or_else(|| "Variant".into())).collect();
+    let full: Vec<String> = payloads
+        .iter()
+        .map(|t| type_name(t).unwrap_or_else(|| "Variant".into()))
+        .collect();
     let short: Vec<String> = full
         .iter()
         .map(|f| {
             let s = f.strip_suffix(union).or_else(|| f.strip_prefix(union)).unwrap_or(f);
-            if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) || s == "Unknown" { f.clone() } else { s.to_string() }
+            if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) || s == "Unknown" {
+                f.clone()
+            } else {
+                s.to_string()
+            }
         })
         .collect();
     let unique = short.iter().enumerate().all(|(i, s)| !short[..i].contains(s));
@@ -92,7 +115,10 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
         "`{name}`: one of its subtypes, chosen by `{property}`. A value whose `{property}` this SDK does not know \
          (or that has none) is kept whole in `Unknown`."
     );
-    let variant_docs = spec.variants.iter().map(|(_, values)| format!("`{property}`: {}", values.join(", ")));
+    let variant_docs = spec
+        .variants
+        .iter()
+        .map(|(_, values)| format!("`{property}`: {}", values.join(", ")));
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug)]
