@@ -94252,10 +94252,11 @@ pub mod prelude {
     pub use super::ClientUserTypeExt;
     pub use super::ClientWebAuthnPreregistrationExt;
 }
-/// Every operation of the spec, sorted by operationId (see [`operation`]).
+/// Every operation of the spec, sorted by generated method name (see `operation`).
 pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     okta_runtime::OperationMeta {
         id: "activateAgentPoolsUpdate",
+        method_name: "activate_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/activate",
         scopes: &["okta.agentPools.manage"],
@@ -94267,6 +94268,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateApiServiceIntegrationInstanceSecret",
+        method_name: "activate_api_service_integration_instance_secret",
         method: "POST",
         path: "/integrations/api/v1/api-services/{apiServiceId}/credentials/secrets/{secretId}/lifecycle/activate",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -94278,6 +94280,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateApplication",
+        method_name: "activate_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
@@ -94289,6 +94292,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateAuthenticator",
+        method_name: "activate_authenticator",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/lifecycle/activate",
         scopes: &["okta.authenticators.manage"],
@@ -94300,6 +94304,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateAuthenticatorMethod",
+        method_name: "activate_authenticator_method",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/methods/{methodType}/lifecycle/activate",
         scopes: &["okta.authenticators.manage"],
@@ -94311,6 +94316,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateAuthorizationServer",
+        method_name: "activate_authorization_server",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/lifecycle/activate",
         scopes: &["okta.authorizationServers.manage"],
@@ -94322,6 +94328,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateAuthorizationServerPolicy",
+        method_name: "activate_authorization_server_policy",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/lifecycle/activate",
         scopes: &["okta.authorizationServers.manage"],
@@ -94333,6 +94340,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateAuthorizationServerPolicyRule",
+        method_name: "activate_authorization_server_policy_rule",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}/lifecycle/activate",
         scopes: &["okta.authorizationServers.manage"],
@@ -94344,6 +94352,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateBehaviorDetectionRule",
+        method_name: "activate_behavior_detection_rule",
         method: "POST",
         path: "/api/v1/behaviors/{behaviorId}/lifecycle/activate",
         scopes: &["okta.behaviors.manage"],
@@ -94355,6 +94364,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateCustomTelephonyCredential",
+        method_name: "activate_custom_telephony_credential",
         method: "POST",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}/lifecycle/activate",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -94366,6 +94376,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateDefaultProvisioningConnectionForApplication",
+        method_name: "activate_default_provisioning_connection_for_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/connections/default/lifecycle/activate",
         scopes: &["okta.apps.manage"],
@@ -94377,6 +94388,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateDevice",
+        method_name: "activate_device",
         method: "POST",
         path: "/api/v1/devices/{deviceId}/lifecycle/activate",
         scopes: &["okta.devices.manage"],
@@ -94388,6 +94400,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateDeviceIntegration",
+        method_name: "activate_device_integration",
         method: "POST",
         path: "/api/v1/device-integrations/{deviceIntegrationId}/lifecycle/activate",
         scopes: &["okta.deviceIntegrations.manage"],
@@ -94399,6 +94412,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateEventHook",
+        method_name: "activate_event_hook",
         method: "POST",
         path: "/api/v1/eventHooks/{eventHookId}/lifecycle/activate",
         scopes: &["okta.eventHooks.manage"],
@@ -94410,6 +94424,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateFactor",
+        method_name: "activate_factor",
         method: "POST",
         path: "/api/v1/users/{userId}/factors/{factorId}/lifecycle/activate",
         scopes: &["okta.users.manage"],
@@ -94421,6 +94436,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateGroupRule",
+        method_name: "activate_group_rule",
         method: "POST",
         path: "/api/v1/groups/rules/{groupRuleId}/lifecycle/activate",
         scopes: &["okta.groups.manage"],
@@ -94432,6 +94448,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateIdentityProvider",
+        method_name: "activate_identity_provider",
         method: "POST",
         path: "/api/v1/idps/{idpId}/lifecycle/activate",
         scopes: &["okta.idps.manage"],
@@ -94443,6 +94460,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateInlineHook",
+        method_name: "activate_inline_hook",
         method: "POST",
         path: "/api/v1/inlineHooks/{inlineHookId}/lifecycle/activate",
         scopes: &["okta.inlineHooks.manage"],
@@ -94454,6 +94472,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateLogStream",
+        method_name: "activate_log_stream",
         method: "POST",
         path: "/api/v1/logStreams/{logStreamId}/lifecycle/activate",
         scopes: &["okta.logStreams.manage"],
@@ -94465,6 +94484,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateNetworkZone",
+        method_name: "activate_network_zone",
         method: "POST",
         path: "/api/v1/zones/{zoneId}/lifecycle/activate",
         scopes: &["okta.networkZones.manage"],
@@ -94476,6 +94496,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateOAuth2ClientJsonWebKey",
+        method_name: "activate_o_auth2_client_json_web_key",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
@@ -94487,6 +94508,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateOAuth2ClientSecret",
+        method_name: "activate_o_auth2_client_secret",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/activate",
         scopes: &["okta.apps.manage"],
@@ -94498,6 +94520,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateOAuth2ResourceServerJsonWebKey",
+        method_name: "activate_o_auth2_resource_server_json_web_key",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys/{keyId}/lifecycle/activate",
         scopes: &["okta.authorizationServers.manage"],
@@ -94509,6 +94532,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activatePolicy",
+        method_name: "activate_policy",
         method: "POST",
         path: "/api/v1/policies/{policyId}/lifecycle/activate",
         scopes: &["okta.policies.manage"],
@@ -94520,6 +94544,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activatePolicyRule",
+        method_name: "activate_policy_rule",
         method: "POST",
         path: "/api/v1/policies/{policyId}/rules/{ruleId}/lifecycle/activate",
         scopes: &["okta.policies.manage"],
@@ -94531,6 +94556,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activatePreregistrationEnrollment",
+        method_name: "activate_preregistration_enrollment",
         method: "POST",
         path: "/webauthn-registration/api/v1/activate",
         scopes: &["okta.users.manage"],
@@ -94542,6 +94568,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateRealmAssignment",
+        method_name: "activate_realm_assignment",
         method: "POST",
         path: "/api/v1/realm-assignments/{assignmentId}/lifecycle/activate",
         scopes: &["okta.realmAssignments.manage"],
@@ -94553,6 +94580,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateSecurityEventsProviderInstance",
+        method_name: "activate_security_events_provider_instance",
         method: "POST",
         path: "/api/v1/security-events-providers/{securityEventProviderId}/lifecycle/activate",
         scopes: &["okta.securityEventsProviders.manage"],
@@ -94564,6 +94592,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateTrustedOrigin",
+        method_name: "activate_trusted_origin",
         method: "POST",
         path: "/api/v1/trustedOrigins/{trustedOriginId}/lifecycle/activate",
         scopes: &["okta.trustedOrigins.manage"],
@@ -94575,6 +94604,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "activateUser",
+        method_name: "activate_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/activate",
         scopes: &["okta.users.manage"],
@@ -94586,6 +94616,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addGroup",
+        method_name: "add_group",
         method: "POST",
         path: "/api/v1/groups",
         scopes: &["okta.groups.manage"],
@@ -94597,6 +94628,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addJwk",
+        method_name: "add_jwk",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/jwks",
         scopes: &["okta.apps.manage"],
@@ -94608,6 +94640,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addMembersToBinding",
+        method_name: "add_members_to_binding",
         method: "PATCH",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}/members",
         scopes: &["okta.roles.manage"],
@@ -94619,6 +94652,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addOAuth2ResourceServerJsonWebKey",
+        method_name: "add_o_auth2_resource_server_json_web_key",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys",
         scopes: &["okta.authorizationServers.manage"],
@@ -94630,6 +94664,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addResourceSetResource",
+        method_name: "add_resource_set_resource",
         method: "POST",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources",
         scopes: &["okta.roles.manage"],
@@ -94641,6 +94676,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "addResourceSetResources",
+        method_name: "add_resource_set_resources",
         method: "PATCH",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources",
         scopes: &["okta.roles.manage"],
@@ -94652,6 +94688,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAllAppsAsTargetToRoleForUser",
+        method_name: "assign_all_apps_as_target_to_role_for_user",
         method: "PUT",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps",
         scopes: &["okta.roles.manage"],
@@ -94663,6 +94700,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppInstanceTargetToAppAdminRoleForGroup",
+        method_name: "assign_app_instance_target_to_app_admin_role_for_group",
         method: "PUT",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -94674,6 +94712,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppInstanceTargetToAppAdminRoleForUser",
+        method_name: "assign_app_instance_target_to_app_admin_role_for_user",
         method: "PUT",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -94685,6 +94724,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppTargetInstanceRoleForClient",
+        method_name: "assign_app_target_instance_role_for_client",
         method: "PUT",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -94696,6 +94736,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppTargetRoleToClient",
+        method_name: "assign_app_target_role_to_client",
         method: "PUT",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -94707,6 +94748,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppTargetToAdminRoleForGroup",
+        method_name: "assign_app_target_to_admin_role_for_group",
         method: "PUT",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -94718,6 +94760,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignAppTargetToAdminRoleForUser",
+        method_name: "assign_app_target_to_admin_role_for_user",
         method: "PUT",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -94729,6 +94772,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignApplicationPolicy",
+        method_name: "assign_application_policy",
         method: "PUT",
         path: "/api/v1/apps/{appId}/policies/{policyId}",
         scopes: &["okta.apps.manage"],
@@ -94740,6 +94784,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignClientPrivilegesSetting",
+        method_name: "assign_client_privileges_setting",
         method: "PUT",
         path: "/api/v1/org/settings/clientPrivilegesSetting",
         scopes: &["okta.orgs.manage"],
@@ -94751,6 +94796,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignFulfillmentErrorWebAuthnPreregistrationFactor",
+        method_name: "assign_fulfillment_error_web_authn_preregistration_factor",
         method: "POST",
         path: "/webauthn-registration/api/v1/users/{userId}/enrollments/{authenticatorEnrollmentId}/mark-error",
         scopes: &["okta.users.manage"],
@@ -94762,6 +94808,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignGroupOwner",
+        method_name: "assign_group_owner",
         method: "POST",
         path: "/api/v1/groups/{groupId}/owners",
         scopes: &["okta.groups.manage"],
@@ -94773,6 +94820,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignGroupTargetRoleForClient",
+        method_name: "assign_group_target_role_for_client",
         method: "PUT",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/groups/{groupId}",
         scopes: &["okta.roles.manage"],
@@ -94784,6 +94832,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignGroupTargetToGroupAdminRole",
+        method_name: "assign_group_target_to_group_admin_role",
         method: "PUT",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups/{targetGroupId}",
         scopes: &["okta.roles.manage"],
@@ -94795,6 +94844,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignGroupTargetToUserRole",
+        method_name: "assign_group_target_to_user_role",
         method: "PUT",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups/{groupId}",
         scopes: &["okta.roles.manage"],
@@ -94806,6 +94856,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignGroupToApplication",
+        method_name: "assign_group_to_application",
         method: "PUT",
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
@@ -94817,6 +94868,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignLinkedObjectValueForPrimary",
+        method_name: "assign_linked_object_value_for_primary",
         method: "PUT",
         path: "/api/v1/users/{userIdOrLogin}/linkedObjects/{primaryRelationshipName}/{primaryUserId}",
         scopes: &["okta.users.manage"],
@@ -94828,6 +94880,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignRoleToClient",
+        method_name: "assign_role_to_client",
         method: "POST",
         path: "/oauth2/v1/clients/{clientId}/roles",
         scopes: &["okta.roles.manage"],
@@ -94839,6 +94892,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignRoleToGroup",
+        method_name: "assign_role_to_group",
         method: "POST",
         path: "/api/v1/groups/{groupId}/roles",
         scopes: &["okta.roles.manage"],
@@ -94850,6 +94904,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignRoleToUser",
+        method_name: "assign_role_to_user",
         method: "POST",
         path: "/api/v1/users/{userId}/roles",
         scopes: &["okta.roles.manage"],
@@ -94861,6 +94916,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignUserToApplication",
+        method_name: "assign_user_to_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/users",
         scopes: &["okta.apps.manage"],
@@ -94872,6 +94928,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "assignUserToGroup",
+        method_name: "assign_user_to_group",
         method: "PUT",
         path: "/api/v1/groups/{groupId}/users/{userId}",
         scopes: &["okta.groups.manage"],
@@ -94883,6 +94940,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "bulkRemoveEmailAddressBounces",
+        method_name: "bulk_remove_email_address_bounces",
         method: "POST",
         path: "/api/v1/org/email/bounces/remove-list",
         scopes: &["okta.orgs.manage"],
@@ -94894,6 +94952,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "changePassword",
+        method_name: "change_password",
         method: "POST",
         path: "/api/v1/users/{userId}/credentials/change_password",
         scopes: &["okta.users.manage"],
@@ -94905,6 +94964,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "changeRecoveryQuestion",
+        method_name: "change_recovery_question",
         method: "POST",
         path: "/api/v1/users/{userId}/credentials/change_recovery_question",
         scopes: &["okta.users.manage"],
@@ -94916,6 +94976,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "cloneApplicationKey",
+        method_name: "clone_application_key",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/keys/{keyId}/clone",
         scopes: &["okta.apps.manage"],
@@ -94927,6 +94988,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "cloneIdentityProviderKey",
+        method_name: "clone_identity_provider_key",
         method: "POST",
         path: "/api/v1/idps/{idpId}/credentials/keys/{kid}/clone",
         scopes: &["okta.idps.manage"],
@@ -94938,6 +95000,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "clonePolicy",
+        method_name: "clone_policy",
         method: "POST",
         path: "/api/v1/policies/{policyId}/clone",
         scopes: &["okta.policies.manage"],
@@ -94949,6 +95012,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAgentPoolsUpdate",
+        method_name: "create_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates",
         scopes: &["okta.agentPools.manage"],
@@ -94960,6 +95024,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createApiServiceIntegrationInstance",
+        method_name: "create_api_service_integration_instance",
         method: "POST",
         path: "/integrations/api/v1/api-services",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -94971,6 +95036,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createApiServiceIntegrationInstanceSecret",
+        method_name: "create_api_service_integration_instance_secret",
         method: "POST",
         path: "/integrations/api/v1/api-services/{apiServiceId}/credentials/secrets",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -94982,6 +95048,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAppServiceAccount",
+        method_name: "create_app_service_account",
         method: "POST",
         path: "/privileged-access/api/v1/service-accounts",
         scopes: &["okta.serviceAccounts.manage"],
@@ -94993,6 +95060,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createApplication",
+        method_name: "create_application",
         method: "POST",
         path: "/api/v1/apps",
         scopes: &["okta.apps.manage"],
@@ -95004,6 +95072,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAssociatedServers",
+        method_name: "create_associated_servers",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/associatedServers",
         scopes: &["okta.authorizationServers.manage"],
@@ -95015,6 +95084,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAuthenticator",
+        method_name: "create_authenticator",
         method: "POST",
         path: "/api/v1/authenticators",
         scopes: &["okta.authenticators.manage"],
@@ -95026,6 +95096,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAuthenticatorEnrollment",
+        method_name: "create_authenticator_enrollment",
         method: "POST",
         path: "/api/v1/users/{userId}/authenticator-enrollments/phone",
         scopes: &["okta.users.manage"],
@@ -95037,6 +95108,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAuthorizationServer",
+        method_name: "create_authorization_server",
         method: "POST",
         path: "/api/v1/authorizationServers",
         scopes: &["okta.authorizationServers.manage"],
@@ -95048,6 +95120,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAuthorizationServerPolicy",
+        method_name: "create_authorization_server_policy",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies",
         scopes: &["okta.authorizationServers.manage"],
@@ -95059,6 +95132,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createAuthorizationServerPolicyRule",
+        method_name: "create_authorization_server_policy_rule",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules",
         scopes: &["okta.authorizationServers.manage"],
@@ -95070,6 +95144,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createBehaviorDetectionRule",
+        method_name: "create_behavior_detection_rule",
         method: "POST",
         path: "/api/v1/behaviors",
         scopes: &["okta.behaviors.manage"],
@@ -95081,6 +95156,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createBrand",
+        method_name: "create_brand",
         method: "POST",
         path: "/api/v1/brands",
         scopes: &["okta.brands.manage"],
@@ -95092,6 +95168,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createCaptchaInstance",
+        method_name: "create_captcha_instance",
         method: "POST",
         path: "/api/v1/captchas",
         scopes: &["okta.captchas.manage"],
@@ -95103,6 +95180,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createChildOrg",
+        method_name: "create_child_org",
         method: "POST",
         path: "/api/v1/orgs",
         scopes: &["okta.orgs.manage"],
@@ -95114,6 +95192,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createCrossAppAccessConnection",
+        method_name: "create_cross_app_access_connection",
         method: "POST",
         path: "/api/v1/apps/{appId}/cwo/connections",
         scopes: &["okta.apps.manage"],
@@ -95125,6 +95204,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createCustomAAGUID",
+        method_name: "create_custom_aaguid",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids",
         scopes: &["okta.authenticators.manage"],
@@ -95136,6 +95216,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createCustomDomain",
+        method_name: "create_custom_domain",
         method: "POST",
         path: "/api/v1/domains",
         scopes: &["okta.domains.manage"],
@@ -95147,6 +95228,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createCustomTelephonyProviderCredentials",
+        method_name: "create_custom_telephony_provider_credentials",
         method: "POST",
         path: "/api/v1/telephony-providers",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -95158,6 +95240,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createDeviceAssurancePolicy",
+        method_name: "create_device_assurance_policy",
         method: "POST",
         path: "/api/v1/device-assurances",
         scopes: &["okta.deviceAssurance.manage"],
@@ -95169,6 +95252,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createDevicePostureCheck",
+        method_name: "create_device_posture_check",
         method: "POST",
         path: "/api/v1/device-posture-checks",
         scopes: &["okta.devicePostureChecks.manage"],
@@ -95180,6 +95264,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createEmailCustomization",
+        method_name: "create_email_customization",
         method: "POST",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations",
         scopes: &["okta.templates.manage"],
@@ -95191,6 +95276,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createEmailDomain",
+        method_name: "create_email_domain",
         method: "POST",
         path: "/api/v1/email-domains",
         scopes: &["okta.emailDomains.manage"],
@@ -95202,6 +95288,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createEmailServer",
+        method_name: "create_email_server",
         method: "POST",
         path: "/api/v1/email-servers",
         scopes: &["okta.emailServers.manage"],
@@ -95213,6 +95300,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createEventHook",
+        method_name: "create_event_hook",
         method: "POST",
         path: "/api/v1/eventHooks",
         scopes: &["okta.eventHooks.manage"],
@@ -95224,6 +95312,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createFederatedClaim",
+        method_name: "create_federated_claim",
         method: "POST",
         path: "/api/v1/apps/{appId}/federated-claims",
         scopes: &["okta.apps.manage"],
@@ -95235,6 +95324,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createGovernanceBundle",
+        method_name: "create_governance_bundle",
         method: "POST",
         path: "/api/v1/iam/governance/bundles",
         scopes: &["okta.roles.manage"],
@@ -95246,6 +95336,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createGroupPushMapping",
+        method_name: "create_group_push_mapping",
         method: "POST",
         path: "/api/v1/apps/{appId}/group-push/mappings",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
@@ -95257,6 +95348,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createGroupRule",
+        method_name: "create_group_rule",
         method: "POST",
         path: "/api/v1/groups/rules",
         scopes: &["okta.groups.manage"],
@@ -95268,6 +95360,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createHookKey",
+        method_name: "create_hook_key",
         method: "POST",
         path: "/api/v1/hook-keys",
         scopes: &["okta.inlineHooks.manage"],
@@ -95279,6 +95372,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentityProvider",
+        method_name: "create_identity_provider",
         method: "POST",
         path: "/api/v1/idps",
         scopes: &["okta.idps.manage"],
@@ -95290,6 +95384,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentityProviderKey",
+        method_name: "create_identity_provider_key",
         method: "POST",
         path: "/api/v1/idps/credentials/keys",
         scopes: &["okta.idps.manage"],
@@ -95301,6 +95396,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentitySourceGroups",
+        method_name: "create_identity_source_groups",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/groups",
         scopes: &["okta.identitySources.manage"],
@@ -95312,6 +95408,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentitySourceGroupsMemberships",
+        method_name: "create_identity_source_groups_memberships",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}/membership",
         scopes: &["okta.identitySources.manage"],
@@ -95323,6 +95420,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentitySourceSession",
+        method_name: "create_identity_source_session",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions",
         scopes: &["okta.identitySources.manage"],
@@ -95334,6 +95432,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createIdentitySourceUser",
+        method_name: "create_identity_source_user",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/users",
         scopes: &["okta.identitySources.manage"],
@@ -95345,6 +95444,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createInlineHook",
+        method_name: "create_inline_hook",
         method: "POST",
         path: "/api/v1/inlineHooks",
         scopes: &["okta.inlineHooks.manage"],
@@ -95356,6 +95456,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createInterclientTrustMapping",
+        method_name: "create_interclient_trust_mapping",
         method: "POST",
         path: "/api/v1/apps/{appId}/interclient-allowed-apps",
         scopes: &["okta.apps.interclientTrust.manage"],
@@ -95367,6 +95468,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createLinkedObjectDefinition",
+        method_name: "create_linked_object_definition",
         method: "POST",
         path: "/api/v1/meta/schemas/user/linkedObjects",
         scopes: &["okta.linkedObjects.manage"],
@@ -95378,6 +95480,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createLogStream",
+        method_name: "create_log_stream",
         method: "POST",
         path: "/api/v1/logStreams",
         scopes: &["okta.logStreams.manage"],
@@ -95389,6 +95492,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createNetworkZone",
+        method_name: "create_network_zone",
         method: "POST",
         path: "/api/v1/zones",
         scopes: &["okta.networkZones.manage"],
@@ -95400,6 +95504,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createOAuth2Claim",
+        method_name: "create_o_auth2_claim",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/claims",
         scopes: &["okta.authorizationServers.manage"],
@@ -95411,6 +95516,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createOAuth2ClientSecret",
+        method_name: "create_o_auth2_client_secret",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/secrets",
         scopes: &["okta.apps.manage"],
@@ -95422,6 +95528,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createOAuth2Scope",
+        method_name: "create_o_auth2_scope",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/scopes",
         scopes: &["okta.authorizationServers.manage"],
@@ -95433,6 +95540,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createOktaManagedUserAccount",
+        method_name: "create_okta_managed_user_account",
         method: "POST",
         path: "/privileged-access/api/v1/okta-service-accounts",
         scopes: &["okta.serviceAccounts.okta.manage"],
@@ -95444,6 +95552,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createPolicy",
+        method_name: "create_policy",
         method: "POST",
         path: "/api/v1/policies",
         scopes: &["okta.policies.manage"],
@@ -95455,6 +95564,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createPolicyRule",
+        method_name: "create_policy_rule",
         method: "POST",
         path: "/api/v1/policies/{policyId}/rules",
         scopes: &["okta.policies.manage"],
@@ -95466,6 +95576,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createPolicySimulation",
+        method_name: "create_policy_simulation",
         method: "POST",
         path: "/api/v1/policies/simulate",
         scopes: &["okta.policies.read"],
@@ -95477,6 +95588,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createPrincipalRateLimitEntity",
+        method_name: "create_principal_rate_limit_entity",
         method: "POST",
         path: "/api/v1/principal-rate-limits",
         scopes: &["okta.principalRateLimits.manage"],
@@ -95488,6 +95600,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createPushProvider",
+        method_name: "create_push_provider",
         method: "POST",
         path: "/api/v1/push-providers",
         scopes: &["okta.pushProviders.manage"],
@@ -95499,6 +95612,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createRealm",
+        method_name: "create_realm",
         method: "POST",
         path: "/api/v1/realms",
         scopes: &["okta.realms.manage"],
@@ -95510,6 +95624,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createRealmAssignment",
+        method_name: "create_realm_assignment",
         method: "POST",
         path: "/api/v1/realm-assignments",
         scopes: &["okta.realmAssignments.manage"],
@@ -95521,6 +95636,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createResourceSet",
+        method_name: "create_resource_set",
         method: "POST",
         path: "/api/v1/iam/resource-sets",
         scopes: &["okta.roles.manage"],
@@ -95532,6 +95648,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createResourceSetBinding",
+        method_name: "create_resource_set_binding",
         method: "POST",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings",
         scopes: &["okta.roles.manage"],
@@ -95543,6 +95660,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createRole",
+        method_name: "create_role",
         method: "POST",
         path: "/api/v1/iam/roles",
         scopes: &["okta.roles.manage"],
@@ -95554,6 +95672,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createRolePermission",
+        method_name: "create_role_permission",
         method: "POST",
         path: "/api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}",
         scopes: &["okta.roles.manage"],
@@ -95565,6 +95684,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createSecurityEventsProviderInstance",
+        method_name: "create_security_events_provider_instance",
         method: "POST",
         path: "/api/v1/security-events-providers",
         scopes: &["okta.securityEventsProviders.manage"],
@@ -95576,6 +95696,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createSmsTemplate",
+        method_name: "create_sms_template",
         method: "POST",
         path: "/api/v1/templates/sms",
         scopes: &["okta.templates.manage"],
@@ -95587,6 +95708,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createSsfStream",
+        method_name: "create_ssf_stream",
         method: "POST",
         path: "/api/v1/ssf/stream",
         scopes: &["ssf.manage"],
@@ -95598,6 +95720,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createTacAuthenticatorEnrollment",
+        method_name: "create_tac_authenticator_enrollment",
         method: "POST",
         path: "/api/v1/users/{userId}/authenticator-enrollments/tac",
         scopes: &["okta.users.manage"],
@@ -95609,6 +95732,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createTrustedOrigin",
+        method_name: "create_trusted_origin",
         method: "POST",
         path: "/api/v1/trustedOrigins",
         scopes: &["okta.trustedOrigins.manage"],
@@ -95620,6 +95744,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createUISchema",
+        method_name: "create_ui_schema",
         method: "POST",
         path: "/api/v1/meta/uischemas",
         scopes: &["okta.uischemas.manage"],
@@ -95631,6 +95756,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createUser",
+        method_name: "create_user",
         method: "POST",
         path: "/api/v1/users",
         scopes: &["okta.users.manage"],
@@ -95642,6 +95768,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "createUserType",
+        method_name: "create_user_type",
         method: "POST",
         path: "/api/v1/meta/types/user",
         scopes: &["okta.userTypes.manage"],
@@ -95653,6 +95780,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAgentPoolsUpdate",
+        method_name: "deactivate_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/deactivate",
         scopes: &["okta.agentPools.manage"],
@@ -95664,6 +95792,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateApiServiceIntegrationInstanceSecret",
+        method_name: "deactivate_api_service_integration_instance_secret",
         method: "POST",
         path: "/integrations/api/v1/api-services/{apiServiceId}/credentials/secrets/{secretId}/lifecycle/deactivate",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -95675,6 +95804,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateApplication",
+        method_name: "deactivate_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
@@ -95686,6 +95816,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAuthenticator",
+        method_name: "deactivate_authenticator",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/lifecycle/deactivate",
         scopes: &["okta.authenticators.manage"],
@@ -95697,6 +95828,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAuthenticatorMethod",
+        method_name: "deactivate_authenticator_method",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/methods/{methodType}/lifecycle/deactivate",
         scopes: &["okta.authenticators.manage"],
@@ -95708,6 +95840,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAuthorizationServer",
+        method_name: "deactivate_authorization_server",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/lifecycle/deactivate",
         scopes: &["okta.authorizationServers.manage"],
@@ -95719,6 +95852,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAuthorizationServerPolicy",
+        method_name: "deactivate_authorization_server_policy",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/lifecycle/deactivate",
         scopes: &["okta.authorizationServers.manage"],
@@ -95730,6 +95864,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateAuthorizationServerPolicyRule",
+        method_name: "deactivate_authorization_server_policy_rule",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}/lifecycle/deactivate",
         scopes: &["okta.authorizationServers.manage"],
@@ -95741,6 +95876,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateBehaviorDetectionRule",
+        method_name: "deactivate_behavior_detection_rule",
         method: "POST",
         path: "/api/v1/behaviors/{behaviorId}/lifecycle/deactivate",
         scopes: &["okta.behaviors.manage"],
@@ -95752,6 +95888,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateCustomTelephonyCredential",
+        method_name: "deactivate_custom_telephony_credential",
         method: "POST",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}/lifecycle/deactivate",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -95763,6 +95900,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateDefaultProvisioningConnectionForApplication",
+        method_name: "deactivate_default_provisioning_connection_for_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/connections/default/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
@@ -95774,6 +95912,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateDevice",
+        method_name: "deactivate_device",
         method: "POST",
         path: "/api/v1/devices/{deviceId}/lifecycle/deactivate",
         scopes: &["okta.devices.manage"],
@@ -95785,6 +95924,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateDeviceIntegration",
+        method_name: "deactivate_device_integration",
         method: "POST",
         path: "/api/v1/device-integrations/{deviceIntegrationId}/lifecycle/deactivate",
         scopes: &["okta.deviceIntegrations.manage"],
@@ -95796,6 +95936,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateEventHook",
+        method_name: "deactivate_event_hook",
         method: "POST",
         path: "/api/v1/eventHooks/{eventHookId}/lifecycle/deactivate",
         scopes: &["okta.eventHooks.manage"],
@@ -95807,6 +95948,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateGroupRule",
+        method_name: "deactivate_group_rule",
         method: "POST",
         path: "/api/v1/groups/rules/{groupRuleId}/lifecycle/deactivate",
         scopes: &["okta.groups.manage"],
@@ -95818,6 +95960,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateIdentityProvider",
+        method_name: "deactivate_identity_provider",
         method: "POST",
         path: "/api/v1/idps/{idpId}/lifecycle/deactivate",
         scopes: &["okta.idps.manage"],
@@ -95829,6 +95972,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateInlineHook",
+        method_name: "deactivate_inline_hook",
         method: "POST",
         path: "/api/v1/inlineHooks/{inlineHookId}/lifecycle/deactivate",
         scopes: &["okta.inlineHooks.manage"],
@@ -95840,6 +95984,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateLogStream",
+        method_name: "deactivate_log_stream",
         method: "POST",
         path: "/api/v1/logStreams/{logStreamId}/lifecycle/deactivate",
         scopes: &["okta.logStreams.manage"],
@@ -95851,6 +95996,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateNetworkZone",
+        method_name: "deactivate_network_zone",
         method: "POST",
         path: "/api/v1/zones/{zoneId}/lifecycle/deactivate",
         scopes: &["okta.networkZones.manage"],
@@ -95862,6 +96008,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateOAuth2ClientJsonWebKey",
+        method_name: "deactivate_o_auth2_client_json_web_key",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
@@ -95873,6 +96020,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateOAuth2ClientSecret",
+        method_name: "deactivate_o_auth2_client_secret",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}/lifecycle/deactivate",
         scopes: &["okta.apps.manage"],
@@ -95884,6 +96032,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateOAuth2ResourceServerJsonWebKey",
+        method_name: "deactivate_o_auth2_resource_server_json_web_key",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys/{keyId}/lifecycle/deactivate",
         scopes: &["okta.authorizationServers.manage"],
@@ -95895,6 +96044,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivatePolicy",
+        method_name: "deactivate_policy",
         method: "POST",
         path: "/api/v1/policies/{policyId}/lifecycle/deactivate",
         scopes: &["okta.policies.manage"],
@@ -95906,6 +96056,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivatePolicyRule",
+        method_name: "deactivate_policy_rule",
         method: "POST",
         path: "/api/v1/policies/{policyId}/rules/{ruleId}/lifecycle/deactivate",
         scopes: &["okta.policies.manage"],
@@ -95917,6 +96068,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateRealmAssignment",
+        method_name: "deactivate_realm_assignment",
         method: "POST",
         path: "/api/v1/realm-assignments/{assignmentId}/lifecycle/deactivate",
         scopes: &["okta.realmAssignments.manage"],
@@ -95928,6 +96080,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateSecurityEventsProviderInstance",
+        method_name: "deactivate_security_events_provider_instance",
         method: "POST",
         path: "/api/v1/security-events-providers/{securityEventProviderId}/lifecycle/deactivate",
         scopes: &["okta.securityEventsProviders.manage"],
@@ -95939,6 +96092,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateTrustedOrigin",
+        method_name: "deactivate_trusted_origin",
         method: "POST",
         path: "/api/v1/trustedOrigins/{trustedOriginId}/lifecycle/deactivate",
         scopes: &["okta.trustedOrigins.manage"],
@@ -95950,6 +96104,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deactivateUser",
+        method_name: "deactivate_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/deactivate",
         scopes: &["okta.users.manage"],
@@ -95961,6 +96116,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAgentPoolsUpdate",
+        method_name: "delete_agent_pools_update",
         method: "DELETE",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}",
         scopes: &["okta.agentPools.manage"],
@@ -95972,6 +96128,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAllCustomizations",
+        method_name: "delete_all_customizations",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations",
         scopes: &["okta.templates.manage"],
@@ -95983,6 +96140,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteApiServiceIntegrationInstance",
+        method_name: "delete_api_service_integration_instance",
         method: "DELETE",
         path: "/integrations/api/v1/api-services/{apiServiceId}",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -95994,6 +96152,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteApiServiceIntegrationInstanceSecret",
+        method_name: "delete_api_service_integration_instance_secret",
         method: "DELETE",
         path: "/integrations/api/v1/api-services/{apiServiceId}/credentials/secrets/{secretId}",
         scopes: &["okta.oauthIntegrations.manage"],
@@ -96005,6 +96164,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAppServiceAccount",
+        method_name: "delete_app_service_account",
         method: "DELETE",
         path: "/privileged-access/api/v1/service-accounts/{id}",
         scopes: &["okta.serviceAccounts.manage"],
@@ -96016,6 +96176,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteApplication",
+        method_name: "delete_application",
         method: "DELETE",
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.manage"],
@@ -96027,6 +96188,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAssociatedServer",
+        method_name: "delete_associated_server",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/associatedServers/{associatedServerId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96038,6 +96200,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAuthenticatorEnrollment",
+        method_name: "delete_authenticator_enrollment",
         method: "DELETE",
         path: "/api/v1/users/{userId}/authenticator-enrollments/{enrollmentId}",
         scopes: &["okta.users.manage"],
@@ -96049,6 +96212,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAuthorizationServer",
+        method_name: "delete_authorization_server",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96060,6 +96224,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAuthorizationServerPolicy",
+        method_name: "delete_authorization_server_policy",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96071,6 +96236,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteAuthorizationServerPolicyRule",
+        method_name: "delete_authorization_server_policy_rule",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96082,6 +96248,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBehaviorDetectionRule",
+        method_name: "delete_behavior_detection_rule",
         method: "DELETE",
         path: "/api/v1/behaviors/{behaviorId}",
         scopes: &["okta.behaviors.manage"],
@@ -96093,6 +96260,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBinding",
+        method_name: "delete_binding",
         method: "DELETE",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}",
         scopes: &["okta.roles.manage"],
@@ -96104,6 +96272,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBrand",
+        method_name: "delete_brand",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}",
         scopes: &["okta.brands.manage"],
@@ -96115,6 +96284,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBrandThemeBackgroundImage",
+        method_name: "delete_brand_theme_background_image",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/background-image",
         scopes: &["okta.brands.manage"],
@@ -96126,6 +96296,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBrandThemeFavicon",
+        method_name: "delete_brand_theme_favicon",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/favicon",
         scopes: &["okta.brands.manage"],
@@ -96137,6 +96308,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteBrandThemeLogo",
+        method_name: "delete_brand_theme_logo",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/logo",
         scopes: &["okta.brands.manage"],
@@ -96148,6 +96320,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCaptchaInstance",
+        method_name: "delete_captcha_instance",
         method: "DELETE",
         path: "/api/v1/captchas/{captchaId}",
         scopes: &["okta.captchas.manage"],
@@ -96159,6 +96332,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCrossAppAccessConnection",
+        method_name: "delete_cross_app_access_connection",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.manage"],
@@ -96170,6 +96344,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCustomAAGUID",
+        method_name: "delete_custom_aaguid",
         method: "DELETE",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids/{aaguid}",
         scopes: &["okta.authenticators.manage"],
@@ -96181,6 +96356,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCustomDomain",
+        method_name: "delete_custom_domain",
         method: "DELETE",
         path: "/api/v1/domains/{domainId}",
         scopes: &["okta.domains.manage"],
@@ -96192,6 +96368,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCustomTelephonyProviderCredential",
+        method_name: "delete_custom_telephony_provider_credential",
         method: "DELETE",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -96203,6 +96380,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCustomizedErrorPage",
+        method_name: "delete_customized_error_page",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/pages/error/customized",
         scopes: &["okta.brands.manage"],
@@ -96214,6 +96392,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteCustomizedSignInPage",
+        method_name: "delete_customized_sign_in_page",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/pages/sign-in/customized",
         scopes: &["okta.brands.manage"],
@@ -96225,6 +96404,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteDevice",
+        method_name: "delete_device",
         method: "DELETE",
         path: "/api/v1/devices/{deviceId}",
         scopes: &["okta.devices.manage"],
@@ -96236,6 +96416,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteDeviceAssurancePolicy",
+        method_name: "delete_device_assurance_policy",
         method: "DELETE",
         path: "/api/v1/device-assurances/{deviceAssuranceId}",
         scopes: &["okta.deviceAssurance.manage"],
@@ -96247,6 +96428,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteDevicePostureCheck",
+        method_name: "delete_device_posture_check",
         method: "DELETE",
         path: "/api/v1/device-posture-checks/{postureCheckId}",
         scopes: &["okta.devicePostureChecks.manage"],
@@ -96258,6 +96440,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteEmailCustomization",
+        method_name: "delete_email_customization",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations/{customizationId}",
         scopes: &["okta.templates.manage"],
@@ -96269,6 +96452,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteEmailDomain",
+        method_name: "delete_email_domain",
         method: "DELETE",
         path: "/api/v1/email-domains/{emailDomainId}",
         scopes: &["okta.emailDomains.manage"],
@@ -96280,6 +96464,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteEmailServer",
+        method_name: "delete_email_server",
         method: "DELETE",
         path: "/api/v1/email-servers/{emailServerId}",
         scopes: &["okta.emailServers.manage"],
@@ -96291,6 +96476,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteEventHook",
+        method_name: "delete_event_hook",
         method: "DELETE",
         path: "/api/v1/eventHooks/{eventHookId}",
         scopes: &["okta.eventHooks.manage"],
@@ -96302,6 +96488,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteFederatedClaim",
+        method_name: "delete_federated_claim",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.manage"],
@@ -96313,6 +96500,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteGovernanceBundle",
+        method_name: "delete_governance_bundle",
         method: "DELETE",
         path: "/api/v1/iam/governance/bundles/{bundleId}",
         scopes: &["okta.roles.manage"],
@@ -96324,6 +96512,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteGroup",
+        method_name: "delete_group",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}",
         scopes: &["okta.groups.manage"],
@@ -96335,6 +96524,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteGroupOwner",
+        method_name: "delete_group_owner",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/owners/{ownerId}",
         scopes: &["okta.groups.manage"],
@@ -96346,6 +96536,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteGroupPushMapping",
+        method_name: "delete_group_push_mapping",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
@@ -96357,6 +96548,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteGroupRule",
+        method_name: "delete_group_rule",
         method: "DELETE",
         path: "/api/v1/groups/rules/{groupRuleId}",
         scopes: &["okta.groups.manage"],
@@ -96368,6 +96560,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteHookKey",
+        method_name: "delete_hook_key",
         method: "DELETE",
         path: "/api/v1/hook-keys/{id}",
         scopes: &["okta.inlineHooks.manage"],
@@ -96379,6 +96572,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentityProvider",
+        method_name: "delete_identity_provider",
         method: "DELETE",
         path: "/api/v1/idps/{idpId}",
         scopes: &["okta.idps.manage"],
@@ -96390,6 +96584,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentityProviderKey",
+        method_name: "delete_identity_provider_key",
         method: "DELETE",
         path: "/api/v1/idps/credentials/keys/{kid}",
         scopes: &["okta.idps.manage"],
@@ -96401,6 +96596,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentitySourceGroup",
+        method_name: "delete_identity_source_group",
         method: "DELETE",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}",
         scopes: &["okta.identitySources.manage"],
@@ -96412,6 +96608,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentitySourceGroupMemberships",
+        method_name: "delete_identity_source_group_memberships",
         method: "DELETE",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}/membership/{memberExternalId}",
         scopes: &["okta.identitySources.manage"],
@@ -96423,6 +96620,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentitySourceSession",
+        method_name: "delete_identity_source_session",
         method: "DELETE",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}",
         scopes: &["okta.identitySources.manage"],
@@ -96434,6 +96632,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteIdentitySourceUser",
+        method_name: "delete_identity_source_user",
         method: "DELETE",
         path: "/api/v1/identity-sources/{identitySourceId}/users/{externalId}",
         scopes: &["okta.identitySources.manage"],
@@ -96445,6 +96644,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteInlineHook",
+        method_name: "delete_inline_hook",
         method: "DELETE",
         path: "/api/v1/inlineHooks/{inlineHookId}",
         scopes: &["okta.inlineHooks.manage"],
@@ -96456,6 +96656,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteInterclientTrustMapping",
+        method_name: "delete_interclient_trust_mapping",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/interclient-allowed-apps/{allowedAppId}",
         scopes: &["okta.apps.interclientTrust.manage"],
@@ -96467,6 +96668,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteLinkedObjectDefinition",
+        method_name: "delete_linked_object_definition",
         method: "DELETE",
         path: "/api/v1/meta/schemas/user/linkedObjects/{linkedObjectName}",
         scopes: &["okta.linkedObjects.manage"],
@@ -96478,6 +96680,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteLinkedObjectForUser",
+        method_name: "delete_linked_object_for_user",
         method: "DELETE",
         path: "/api/v1/users/{userIdOrLogin}/linkedObjects/{relationshipName}",
         scopes: &["okta.users.manage"],
@@ -96489,6 +96692,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteLogStream",
+        method_name: "delete_log_stream",
         method: "DELETE",
         path: "/api/v1/logStreams/{logStreamId}",
         scopes: &["okta.logStreams.manage"],
@@ -96500,6 +96704,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteNetworkZone",
+        method_name: "delete_network_zone",
         method: "DELETE",
         path: "/api/v1/zones/{zoneId}",
         scopes: &["okta.networkZones.manage"],
@@ -96511,6 +96716,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOAuth2Claim",
+        method_name: "delete_o_auth2_claim",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/claims/{claimId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96522,6 +96728,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOAuth2ClientSecret",
+        method_name: "delete_o_auth2_client_secret",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
         scopes: &["okta.apps.manage"],
@@ -96533,6 +96740,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOAuth2ResourceServerJsonWebKey",
+        method_name: "delete_o_auth2_resource_server_json_web_key",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys/{keyId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96544,6 +96752,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOAuth2Scope",
+        method_name: "delete_o_auth2_scope",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -96555,6 +96764,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOktaManagedUserAccount",
+        method_name: "delete_okta_managed_user_account",
         method: "DELETE",
         path: "/privileged-access/api/v1/okta-service-accounts/{id}",
         scopes: &["okta.serviceAccounts.okta.manage"],
@@ -96566,6 +96776,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteOrgCaptchaSettings",
+        method_name: "delete_org_captcha_settings",
         method: "DELETE",
         path: "/api/v1/org/captcha",
         scopes: &["okta.captchas.manage"],
@@ -96577,6 +96788,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePolicy",
+        method_name: "delete_policy",
         method: "DELETE",
         path: "/api/v1/policies/{policyId}",
         scopes: &["okta.policies.manage"],
@@ -96588,6 +96800,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePolicyResourceMapping",
+        method_name: "delete_policy_resource_mapping",
         method: "DELETE",
         path: "/api/v1/policies/{policyId}/mappings/{mappingId}",
         scopes: &["okta.policies.manage"],
@@ -96599,6 +96812,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePolicyRule",
+        method_name: "delete_policy_rule",
         method: "DELETE",
         path: "/api/v1/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.policies.manage"],
@@ -96610,6 +96824,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePreviewErrorPage",
+        method_name: "delete_preview_error_page",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/pages/error/preview",
         scopes: &["okta.brands.manage"],
@@ -96621,6 +96836,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePreviewSignInPage",
+        method_name: "delete_preview_sign_in_page",
         method: "DELETE",
         path: "/api/v1/brands/{brandId}/pages/sign-in/preview",
         scopes: &["okta.brands.manage"],
@@ -96632,6 +96848,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletePushProvider",
+        method_name: "delete_push_provider",
         method: "DELETE",
         path: "/api/v1/push-providers/{pushProviderId}",
         scopes: &["okta.pushProviders.manage"],
@@ -96643,6 +96860,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteRealm",
+        method_name: "delete_realm",
         method: "DELETE",
         path: "/api/v1/realms/{realmId}",
         scopes: &["okta.realms.manage"],
@@ -96654,6 +96872,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteRealmAssignment",
+        method_name: "delete_realm_assignment",
         method: "DELETE",
         path: "/api/v1/realm-assignments/{assignmentId}",
         scopes: &["okta.realmAssignments.manage"],
@@ -96665,6 +96884,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteResourceSet",
+        method_name: "delete_resource_set",
         method: "DELETE",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}",
         scopes: &["okta.roles.manage"],
@@ -96676,6 +96896,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteResourceSetResource",
+        method_name: "delete_resource_set_resource",
         method: "DELETE",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources/{resourceId}",
         scopes: &["okta.roles.manage"],
@@ -96687,6 +96908,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteRole",
+        method_name: "delete_role",
         method: "DELETE",
         path: "/api/v1/iam/roles/{roleIdOrLabel}",
         scopes: &["okta.roles.manage"],
@@ -96698,6 +96920,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteRoleFromClient",
+        method_name: "delete_role_from_client",
         method: "DELETE",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.manage"],
@@ -96709,6 +96932,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteRolePermission",
+        method_name: "delete_role_permission",
         method: "DELETE",
         path: "/api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}",
         scopes: &["okta.roles.manage"],
@@ -96720,6 +96944,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteSecurityEventsProviderInstance",
+        method_name: "delete_security_events_provider_instance",
         method: "DELETE",
         path: "/api/v1/security-events-providers/{securityEventProviderId}",
         scopes: &["okta.securityEventsProviders.manage"],
@@ -96731,6 +96956,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteSmsTemplate",
+        method_name: "delete_sms_template",
         method: "DELETE",
         path: "/api/v1/templates/sms/{templateId}",
         scopes: &["okta.templates.manage"],
@@ -96742,6 +96968,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteSsfStream",
+        method_name: "delete_ssf_stream",
         method: "DELETE",
         path: "/api/v1/ssf/stream",
         scopes: &["ssf.manage"],
@@ -96753,6 +96980,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteTrustedOrigin",
+        method_name: "delete_trusted_origin",
         method: "DELETE",
         path: "/api/v1/trustedOrigins/{trustedOriginId}",
         scopes: &["okta.trustedOrigins.manage"],
@@ -96764,6 +96992,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteUISchemas",
+        method_name: "delete_ui_schemas",
         method: "DELETE",
         path: "/api/v1/meta/uischemas/{id}",
         scopes: &["okta.uischemas.manage"],
@@ -96775,6 +97004,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteUser",
+        method_name: "delete_user",
         method: "DELETE",
         path: "/api/v1/users/{id}",
         scopes: &["okta.users.manage"],
@@ -96786,6 +97016,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteUserType",
+        method_name: "delete_user_type",
         method: "DELETE",
         path: "/api/v1/meta/types/user/{typeId}",
         scopes: &["okta.userTypes.manage"],
@@ -96797,6 +97028,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deleteWebAuthnPreregistrationFactor",
+        method_name: "delete_web_authn_preregistration_factor",
         method: "DELETE",
         path: "/webauthn-registration/api/v1/users/{userId}/enrollments/{authenticatorEnrollmentId}",
         scopes: &["okta.users.manage"],
@@ -96808,6 +97040,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "deletejwk",
+        method_name: "deletejwk",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
         scopes: &["okta.apps.manage"],
@@ -96819,6 +97052,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "enrollFactor",
+        method_name: "enroll_factor",
         method: "POST",
         path: "/api/v1/users/{userId}/factors",
         scopes: &["okta.users.manage"],
@@ -96830,6 +97064,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "enrollPreregistrationEnrollment",
+        method_name: "enroll_preregistration_enrollment",
         method: "POST",
         path: "/webauthn-registration/api/v1/enroll",
         scopes: &["okta.users.manage"],
@@ -96841,6 +97076,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "executeInlineHook",
+        method_name: "execute_inline_hook",
         method: "POST",
         path: "/api/v1/inlineHooks/{inlineHookId}/execute",
         scopes: &["okta.inlineHooks.manage"],
@@ -96852,6 +97088,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "executeRealmAssignment",
+        method_name: "execute_realm_assignment",
         method: "POST",
         path: "/api/v1/realm-assignments/operations",
         scopes: &["okta.realmAssignments.manage"],
@@ -96863,6 +97100,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "expirePassword",
+        method_name: "expire_password",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/expire_password",
         scopes: &["okta.users.manage"],
@@ -96874,6 +97112,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "expirePasswordWithTempPassword",
+        method_name: "expire_password_with_temp_password",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/expire_password_with_temp_password",
         scopes: &["okta.users.manage"],
@@ -96885,6 +97124,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "extendOktaSupport",
+        method_name: "extend_okta_support",
         method: "POST",
         path: "/api/v1/org/privacy/oktaSupport/extend",
         scopes: &["okta.orgs.manage"],
@@ -96896,6 +97136,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "forgotPassword",
+        method_name: "forgot_password",
         method: "POST",
         path: "/api/v1/users/{userId}/credentials/forgot_password",
         scopes: &["okta.users.manage"],
@@ -96907,6 +97148,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "forgotPasswordSetNewPassword",
+        method_name: "forgot_password_set_new_password",
         method: "POST",
         path: "/api/v1/users/{userId}/credentials/forgot_password_recovery_question",
         scopes: &["okta.users.manage"],
@@ -96918,6 +97160,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "generateApplicationKey",
+        method_name: "generate_application_key",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/keys/generate",
         scopes: &["okta.apps.manage"],
@@ -96929,6 +97172,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "generateCsrForApplication",
+        method_name: "generate_csr_for_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/csrs",
         scopes: &["okta.apps.manage"],
@@ -96940,6 +97184,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "generateCsrForIdentityProvider",
+        method_name: "generate_csr_for_identity_provider",
         method: "POST",
         path: "/api/v1/idps/{idpId}/credentials/csrs",
         scopes: &["okta.idps.manage"],
@@ -96951,6 +97196,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "generateFulfillmentRequest",
+        method_name: "generate_fulfillment_request",
         method: "POST",
         path: "/webauthn-registration/api/v1/initiate-fulfillment-request",
         scopes: &["okta.users.manage"],
@@ -96962,6 +97208,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "generateIdentityProviderSigningKey",
+        method_name: "generate_identity_provider_signing_key",
         method: "POST",
         path: "/api/v1/idps/{idpId}/credentials/keys/generate",
         scopes: &["okta.idps.manage"],
@@ -96973,6 +97220,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAerialConsent",
+        method_name: "get_aerial_consent",
         method: "GET",
         path: "/api/v1/org/privacy/aerial",
         scopes: &["okta.orgs.manage"],
@@ -96984,6 +97232,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAgentPoolsUpdateInstance",
+        method_name: "get_agent_pools_update_instance",
         method: "GET",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}",
         scopes: &["okta.agentPools.read"],
@@ -96995,6 +97244,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAgentPoolsUpdateSettings",
+        method_name: "get_agent_pools_update_settings",
         method: "GET",
         path: "/api/v1/agentPools/{poolId}/updates/settings",
         scopes: &["okta.agentPools.read"],
@@ -97006,6 +97256,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAllCrossAppAccessConnections",
+        method_name: "get_all_cross_app_access_connections",
         method: "GET",
         path: "/api/v1/apps/{appId}/cwo/connections",
         scopes: &["okta.apps.read"],
@@ -97017,6 +97268,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAllWellKnownURIs",
+        method_name: "get_all_well_known_ur_is",
         method: "GET",
         path: "/api/v1/brands/{brandId}/well-known-uris",
         scopes: &["okta.brands.read"],
@@ -97028,6 +97280,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApiServiceIntegrationInstance",
+        method_name: "get_api_service_integration_instance",
         method: "GET",
         path: "/integrations/api/v1/api-services/{apiServiceId}",
         scopes: &["okta.oauthIntegrations.read"],
@@ -97039,6 +97292,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApiToken",
+        method_name: "get_api_token",
         method: "GET",
         path: "/api/v1/api-tokens/{apiTokenId}",
         scopes: &["okta.apiTokens.read"],
@@ -97050,6 +97304,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAppServiceAccount",
+        method_name: "get_app_service_account",
         method: "GET",
         path: "/privileged-access/api/v1/service-accounts/{id}",
         scopes: &["okta.serviceAccounts.read"],
@@ -97061,6 +97316,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAppleAppSiteAssociationWellKnownURI",
+        method_name: "get_apple_app_site_association_well_known_uri",
         method: "GET",
         path: "/.well-known/apple-app-site-association",
         scopes: &[],
@@ -97072,6 +97328,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApplication",
+        method_name: "get_application",
         method: "GET",
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.read"],
@@ -97083,6 +97340,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApplicationGroupAssignment",
+        method_name: "get_application_group_assignment",
         method: "GET",
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.read"],
@@ -97094,6 +97352,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApplicationKey",
+        method_name: "get_application_key",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/keys/{keyId}",
         scopes: &["okta.apps.read"],
@@ -97105,6 +97364,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApplicationUser",
+        method_name: "get_application_user",
         method: "GET",
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.read"],
@@ -97116,6 +97376,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getApplicationUserSchema",
+        method_name: "get_application_user_schema",
         method: "GET",
         path: "/api/v1/meta/schemas/apps/{appId}/default",
         scopes: &["okta.schemas.read"],
@@ -97127,6 +97388,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAssetLinksWellKnownURI",
+        method_name: "get_asset_links_well_known_uri",
         method: "GET",
         path: "/.well-known/assetlinks.json",
         scopes: &[],
@@ -97138,6 +97400,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthenticator",
+        method_name: "get_authenticator",
         method: "GET",
         path: "/api/v1/authenticators/{authenticatorId}",
         scopes: &["okta.authenticators.read"],
@@ -97149,6 +97412,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthenticatorEnrollment",
+        method_name: "get_authenticator_enrollment",
         method: "GET",
         path: "/api/v1/users/{userId}/authenticator-enrollments/{enrollmentId}",
         scopes: &["okta.users.read"],
@@ -97160,6 +97424,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthenticatorMethod",
+        method_name: "get_authenticator_method",
         method: "GET",
         path: "/api/v1/authenticators/{authenticatorId}/methods/{methodType}",
         scopes: &["okta.authenticators.read"],
@@ -97171,6 +97436,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthenticatorSettings",
+        method_name: "get_authenticator_settings",
         method: "GET",
         path: "/attack-protection/api/v1/authenticator-settings",
         scopes: &["okta.orgs.read"],
@@ -97182,6 +97448,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthorizationServer",
+        method_name: "get_authorization_server",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97193,6 +97460,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthorizationServerKey",
+        method_name: "get_authorization_server_key",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/credentials/keys/{keyId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97204,6 +97472,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthorizationServerPolicy",
+        method_name: "get_authorization_server_policy",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97215,6 +97484,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAuthorizationServerPolicyRule",
+        method_name: "get_authorization_server_policy_rule",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97226,6 +97496,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getAutoAssignAdminAppSetting",
+        method_name: "get_auto_assign_admin_app_setting",
         method: "GET",
         path: "/api/v1/org/settings/autoAssignAdminAppSetting",
         scopes: &["okta.orgs.read"],
@@ -97237,6 +97508,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBehaviorDetectionRule",
+        method_name: "get_behavior_detection_rule",
         method: "GET",
         path: "/api/v1/behaviors/{behaviorId}",
         scopes: &["okta.behaviors.read"],
@@ -97248,6 +97520,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBinding",
+        method_name: "get_binding",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}",
         scopes: &["okta.roles.read"],
@@ -97259,6 +97532,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBotProtectionConfiguration",
+        method_name: "get_bot_protection_configuration",
         method: "GET",
         path: "/api/v1/bot-protection/configuration",
         scopes: &["okta.botProtection.read"],
@@ -97270,6 +97544,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBrand",
+        method_name: "get_brand",
         method: "GET",
         path: "/api/v1/brands/{brandId}",
         scopes: &["okta.brands.read"],
@@ -97281,6 +97556,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBrandTheme",
+        method_name: "get_brand_theme",
         method: "GET",
         path: "/api/v1/brands/{brandId}/themes/{themeId}",
         scopes: &["okta.brands.read"],
@@ -97292,6 +97568,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getBrandWellKnownURI",
+        method_name: "get_brand_well_known_uri",
         method: "GET",
         path: "/api/v1/brands/{brandId}/well-known-uris/{path}/customized",
         scopes: &["okta.brands.read"],
@@ -97303,6 +97580,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCaptchaInstance",
+        method_name: "get_captcha_instance",
         method: "GET",
         path: "/api/v1/captchas/{captchaId}",
         scopes: &["okta.captchas.read"],
@@ -97314,6 +97592,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getClientPrivilegesSetting",
+        method_name: "get_client_privileges_setting",
         method: "GET",
         path: "/api/v1/org/settings/clientPrivilegesSetting",
         scopes: &["okta.orgs.read"],
@@ -97325,6 +97604,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCrossAppAccessConnection",
+        method_name: "get_cross_app_access_connection",
         method: "GET",
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.read"],
@@ -97336,6 +97616,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCsrForApplication",
+        method_name: "get_csr_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
         scopes: &["okta.apps.read"],
@@ -97347,6 +97628,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCsrForIdentityProvider",
+        method_name: "get_csr_for_identity_provider",
         method: "GET",
         path: "/api/v1/idps/{idpId}/credentials/csrs/{idpCsrId}",
         scopes: &["okta.idps.read"],
@@ -97358,6 +97640,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCurrentConfiguration",
+        method_name: "get_current_configuration",
         method: "GET",
         path: "/api/v1/threats/configuration",
         scopes: &["okta.threatInsights.read"],
@@ -97369,6 +97652,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomAAGUID",
+        method_name: "get_custom_aaguid",
         method: "GET",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids/{aaguid}",
         scopes: &["okta.authenticators.read"],
@@ -97380,6 +97664,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomDomain",
+        method_name: "get_custom_domain",
         method: "GET",
         path: "/api/v1/domains/{domainId}",
         scopes: &["okta.domains.read"],
@@ -97391,6 +97676,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomTelephonyProviderCredential",
+        method_name: "get_custom_telephony_provider_credential",
         method: "GET",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}",
         scopes: &["okta.customTelephonyProvider.read"],
@@ -97402,6 +97688,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomizationPreview",
+        method_name: "get_customization_preview",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations/{customizationId}/preview",
         scopes: &["okta.templates.read"],
@@ -97413,6 +97700,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomizedErrorPage",
+        method_name: "get_customized_error_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/error/customized",
         scopes: &["okta.brands.read"],
@@ -97424,6 +97712,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getCustomizedSignInPage",
+        method_name: "get_customized_sign_in_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-in/customized",
         scopes: &["okta.brands.read"],
@@ -97434,29 +97723,8 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
         empty_success: &[],
     },
     okta_runtime::OperationMeta {
-        id: "getDRStatus",
-        method: "GET",
-        path: "/api/v1/dr/status",
-        scopes: &["okta.dr.read"],
-        lifecycle: Some("EA"),
-        lists: false,
-        request_media_type: None,
-        multipart_field: None,
-        empty_success: &[],
-    },
-    okta_runtime::OperationMeta {
-        id: "getDRStatusForDomain",
-        method: "GET",
-        path: "/api/v1/dr/status/{domain}",
-        scopes: &["okta.dr.read"],
-        lifecycle: Some("EA"),
-        lists: false,
-        request_media_type: None,
-        multipart_field: None,
-        empty_success: &[],
-    },
-    okta_runtime::OperationMeta {
         id: "getDefaultErrorPage",
+        method_name: "get_default_error_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/error/default",
         scopes: &["okta.brands.read"],
@@ -97468,6 +97736,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDefaultProvisioningConnectionForApplication",
+        method_name: "get_default_provisioning_connection_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/connections/default",
         scopes: &["okta.apps.read"],
@@ -97479,6 +97748,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDefaultSignInPage",
+        method_name: "get_default_sign_in_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-in/default",
         scopes: &["okta.brands.read"],
@@ -97490,6 +97760,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDevice",
+        method_name: "get_device",
         method: "GET",
         path: "/api/v1/devices/{deviceId}",
         scopes: &["okta.devices.read"],
@@ -97501,6 +97772,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDeviceAssurancePolicy",
+        method_name: "get_device_assurance_policy",
         method: "GET",
         path: "/api/v1/device-assurances/{deviceAssuranceId}",
         scopes: &["okta.deviceAssurance.read"],
@@ -97512,6 +97784,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDeviceIntegration",
+        method_name: "get_device_integration",
         method: "GET",
         path: "/api/v1/device-integrations/{deviceIntegrationId}",
         scopes: &["okta.deviceIntegrations.read"],
@@ -97523,6 +97796,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getDevicePostureCheck",
+        method_name: "get_device_posture_check",
         method: "GET",
         path: "/api/v1/device-posture-checks/{postureCheckId}",
         scopes: &["okta.devicePostureChecks.read"],
@@ -97533,7 +97807,32 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
         empty_success: &[],
     },
     okta_runtime::OperationMeta {
+        id: "getDRStatus",
+        method_name: "get_dr_status",
+        method: "GET",
+        path: "/api/v1/dr/status",
+        scopes: &["okta.dr.read"],
+        lifecycle: Some("EA"),
+        lists: false,
+        request_media_type: None,
+        multipart_field: None,
+        empty_success: &[],
+    },
+    okta_runtime::OperationMeta {
+        id: "getDRStatusForDomain",
+        method_name: "get_dr_status_for_domain",
+        method: "GET",
+        path: "/api/v1/dr/status/{domain}",
+        scopes: &["okta.dr.read"],
+        lifecycle: Some("EA"),
+        lists: false,
+        request_media_type: None,
+        multipart_field: None,
+        empty_success: &[],
+    },
+    okta_runtime::OperationMeta {
         id: "getEmailCustomization",
+        method_name: "get_email_customization",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations/{customizationId}",
         scopes: &["okta.templates.read"],
@@ -97545,6 +97844,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailDefaultContent",
+        method_name: "get_email_default_content",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/default-content",
         scopes: &["okta.templates.read"],
@@ -97556,6 +97856,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailDefaultPreview",
+        method_name: "get_email_default_preview",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/default-content/preview",
         scopes: &["okta.templates.read"],
@@ -97567,6 +97868,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailDomain",
+        method_name: "get_email_domain",
         method: "GET",
         path: "/api/v1/email-domains/{emailDomainId}",
         scopes: &["okta.emailDomains.read"],
@@ -97578,6 +97880,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailServer",
+        method_name: "get_email_server",
         method: "GET",
         path: "/api/v1/email-servers/{emailServerId}",
         scopes: &["okta.emailServers.read"],
@@ -97589,6 +97892,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailSettings",
+        method_name: "get_email_settings",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/settings",
         scopes: &["okta.templates.read"],
@@ -97600,6 +97904,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEmailTemplate",
+        method_name: "get_email_template",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}",
         scopes: &["okta.templates.read"],
@@ -97611,6 +97916,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getErrorPage",
+        method_name: "get_error_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/error",
         scopes: &["okta.brands.read"],
@@ -97622,6 +97928,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getEventHook",
+        method_name: "get_event_hook",
         method: "GET",
         path: "/api/v1/eventHooks/{eventHookId}",
         scopes: &["okta.eventHooks.read"],
@@ -97633,6 +97940,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFactor",
+        method_name: "get_factor",
         method: "GET",
         path: "/api/v1/users/{userId}/factors/{factorId}",
         scopes: &["okta.users.read"],
@@ -97644,6 +97952,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFactorTransactionStatus",
+        method_name: "get_factor_transaction_status",
         method: "GET",
         path: "/api/v1/users/{userId}/factors/{factorId}/transactions/{transactionId}",
         scopes: &["okta.users.read"],
@@ -97655,6 +97964,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFeature",
+        method_name: "get_feature",
         method: "GET",
         path: "/api/v1/features/{featureId}",
         scopes: &["okta.features.read"],
@@ -97666,6 +97976,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFeatureForApplication",
+        method_name: "get_feature_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/features/{featureName}",
         scopes: &["okta.apps.read"],
@@ -97677,6 +97988,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFederatedClaim",
+        method_name: "get_federated_claim",
         method: "GET",
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.read"],
@@ -97688,6 +98000,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getFirstPartyAppSettings",
+        method_name: "get_first_party_app_settings",
         method: "GET",
         path: "/api/v1/first-party-app-settings/{appName}",
         scopes: &["okta.apps.read"],
@@ -97699,6 +98012,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGovernanceBundle",
+        method_name: "get_governance_bundle",
         method: "GET",
         path: "/api/v1/iam/governance/bundles/{bundleId}",
         scopes: &["okta.roles.read"],
@@ -97710,6 +98024,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroup",
+        method_name: "get_group",
         method: "GET",
         path: "/api/v1/groups/{groupId}",
         scopes: &["okta.groups.read"],
@@ -97721,6 +98036,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroupAssignedRole",
+        method_name: "get_group_assigned_role",
         method: "GET",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.read"],
@@ -97732,6 +98048,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroupAttributeQueryResult",
+        method_name: "get_group_attribute_query_result",
         method: "GET",
         path: "/api/v1/directories/{appInstanceId}/groups/{groupId}/query/{resultId}",
         scopes: &["okta.directories.groups.read"],
@@ -97743,6 +98060,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroupPushMapping",
+        method_name: "get_group_push_mapping",
         method: "GET",
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.read", "okta.groups.read"],
@@ -97754,6 +98072,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroupRule",
+        method_name: "get_group_rule",
         method: "GET",
         path: "/api/v1/groups/rules/{groupRuleId}",
         scopes: &["okta.groups.read"],
@@ -97765,6 +98084,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getGroupSchema",
+        method_name: "get_group_schema",
         method: "GET",
         path: "/api/v1/meta/schemas/group/default",
         scopes: &["okta.schemas.read"],
@@ -97776,6 +98096,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getHookKey",
+        method_name: "get_hook_key",
         method: "GET",
         path: "/api/v1/hook-keys/{id}",
         scopes: &["okta.inlineHooks.read"],
@@ -97787,6 +98108,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentityProvider",
+        method_name: "get_identity_provider",
         method: "GET",
         path: "/api/v1/idps/{idpId}",
         scopes: &["okta.idps.read"],
@@ -97798,6 +98120,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentityProviderApplicationUser",
+        method_name: "get_identity_provider_application_user",
         method: "GET",
         path: "/api/v1/idps/{idpId}/users/{userId}",
         scopes: &["okta.idps.read"],
@@ -97809,6 +98132,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentityProviderKey",
+        method_name: "get_identity_provider_key",
         method: "GET",
         path: "/api/v1/idps/credentials/keys/{kid}",
         scopes: &["okta.idps.read"],
@@ -97820,6 +98144,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentityProviderSigningKey",
+        method_name: "get_identity_provider_signing_key",
         method: "GET",
         path: "/api/v1/idps/{idpId}/credentials/keys/{kid}",
         scopes: &["okta.idps.read"],
@@ -97831,6 +98156,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentitySourceGroup",
+        method_name: "get_identity_source_group",
         method: "GET",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}",
         scopes: &["okta.identitySources.read"],
@@ -97842,6 +98168,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentitySourceGroupMemberships",
+        method_name: "get_identity_source_group_memberships",
         method: "GET",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}/membership",
         scopes: &["okta.identitySources.read"],
@@ -97853,6 +98180,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentitySourceSession",
+        method_name: "get_identity_source_session",
         method: "GET",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}",
         scopes: &["okta.identitySources.read"],
@@ -97864,6 +98192,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getIdentitySourceUser",
+        method_name: "get_identity_source_user",
         method: "GET",
         path: "/api/v1/identity-sources/{identitySourceId}/users/{externalId}",
         scopes: &["okta.identitySources.read"],
@@ -97875,6 +98204,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getInlineHook",
+        method_name: "get_inline_hook",
         method: "GET",
         path: "/api/v1/inlineHooks/{inlineHookId}",
         scopes: &["okta.inlineHooks.read"],
@@ -97886,6 +98216,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getJwk",
+        method_name: "get_jwk",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/jwks/{keyId}",
         scopes: &["okta.apps.read"],
@@ -97897,6 +98228,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getLinkedObjectDefinition",
+        method_name: "get_linked_object_definition",
         method: "GET",
         path: "/api/v1/meta/schemas/user/linkedObjects/{linkedObjectName}",
         scopes: &["okta.linkedObjects.read"],
@@ -97908,6 +98240,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getLogStream",
+        method_name: "get_log_stream",
         method: "GET",
         path: "/api/v1/logStreams/{logStreamId}",
         scopes: &["okta.logStreams.read"],
@@ -97919,6 +98252,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getLogStreamSchema",
+        method_name: "get_log_stream_schema",
         method: "GET",
         path: "/api/v1/meta/schemas/logStream/{logStreamType}",
         scopes: &["okta.logStreams.read"],
@@ -97930,6 +98264,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getMemberOfBinding",
+        method_name: "get_member_of_binding",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}/members/{memberId}",
         scopes: &["okta.roles.read"],
@@ -97941,6 +98276,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getNetworkZone",
+        method_name: "get_network_zone",
         method: "GET",
         path: "/api/v1/zones/{zoneId}",
         scopes: &["okta.networkZones.read"],
@@ -97952,6 +98288,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOAuth2Claim",
+        method_name: "get_o_auth2_claim",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/claims/{claimId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97963,6 +98300,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOAuth2ClientSecret",
+        method_name: "get_o_auth2_client_secret",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/secrets/{secretId}",
         scopes: &["okta.apps.read"],
@@ -97974,6 +98312,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOAuth2ResourceServerJsonWebKey",
+        method_name: "get_o_auth2_resource_server_json_web_key",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys/{keyId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97985,6 +98324,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOAuth2Scope",
+        method_name: "get_o_auth2_scope",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}",
         scopes: &["okta.authorizationServers.read"],
@@ -97996,6 +98336,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOAuth2TokenForApplication",
+        method_name: "get_o_auth2_token_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/tokens/{tokenId}",
         scopes: &["okta.apps.read"],
@@ -98007,6 +98348,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOktaCommunicationSettings",
+        method_name: "get_okta_communication_settings",
         method: "GET",
         path: "/api/v1/org/privacy/oktaCommunication",
         scopes: &["okta.orgs.read"],
@@ -98018,6 +98360,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOktaManagedUserAccount",
+        method_name: "get_okta_managed_user_account",
         method: "GET",
         path: "/privileged-access/api/v1/okta-service-accounts/{id}",
         scopes: &["okta.serviceAccounts.okta.read"],
@@ -98029,6 +98372,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOptInStatus",
+        method_name: "get_opt_in_status",
         method: "GET",
         path: "/api/v1/iam/governance/optIn",
         scopes: &["okta.roles.read"],
@@ -98040,6 +98384,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOrgCaptchaSettings",
+        method_name: "get_org_captcha_settings",
         method: "GET",
         path: "/api/v1/org/captcha",
         scopes: &["okta.captchas.read"],
@@ -98051,6 +98396,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOrgContactUser",
+        method_name: "get_org_contact_user",
         method: "GET",
         path: "/api/v1/org/contacts/{contactType}",
         scopes: &["okta.orgs.read"],
@@ -98062,6 +98408,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOrgOktaSupportSettings",
+        method_name: "get_org_okta_support_settings",
         method: "GET",
         path: "/api/v1/org/privacy/oktaSupport",
         scopes: &["okta.orgs.read"],
@@ -98073,6 +98420,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOrgPreferences",
+        method_name: "get_org_preferences",
         method: "GET",
         path: "/api/v1/org/preferences",
         scopes: &["okta.orgs.read"],
@@ -98084,6 +98432,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getOrgSettings",
+        method_name: "get_org_settings",
         method: "GET",
         path: "/api/v1/org",
         scopes: &["okta.orgs.read"],
@@ -98095,6 +98444,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPolicy",
+        method_name: "get_policy",
         method: "GET",
         path: "/api/v1/policies/{policyId}",
         scopes: &["okta.policies.read"],
@@ -98106,6 +98456,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPolicyMapping",
+        method_name: "get_policy_mapping",
         method: "GET",
         path: "/api/v1/policies/{policyId}/mappings/{mappingId}",
         scopes: &["okta.policies.read"],
@@ -98117,6 +98468,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPolicyRule",
+        method_name: "get_policy_rule",
         method: "GET",
         path: "/api/v1/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.policies.read"],
@@ -98128,6 +98480,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPreviewErrorPage",
+        method_name: "get_preview_error_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/error/preview",
         scopes: &["okta.brands.read"],
@@ -98139,6 +98492,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPreviewSignInPage",
+        method_name: "get_preview_sign_in_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-in/preview",
         scopes: &["okta.brands.read"],
@@ -98150,6 +98504,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPrincipalRateLimitEntity",
+        method_name: "get_principal_rate_limit_entity",
         method: "GET",
         path: "/api/v1/principal-rate-limits/{principalRateLimitId}",
         scopes: &["okta.principalRateLimits.read"],
@@ -98161,6 +98516,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getProfileMapping",
+        method_name: "get_profile_mapping",
         method: "GET",
         path: "/api/v1/mappings/{mappingId}",
         scopes: &["okta.profileMappings.read"],
@@ -98172,6 +98528,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPublicKey",
+        method_name: "get_public_key",
         method: "GET",
         path: "/api/v1/hook-keys/public/{keyId}",
         scopes: &["okta.inlineHooks.read"],
@@ -98183,6 +98540,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getPushProvider",
+        method_name: "get_push_provider",
         method: "GET",
         path: "/api/v1/push-providers/{pushProviderId}",
         scopes: &["okta.pushProviders.read"],
@@ -98194,6 +98552,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRateLimitSettingsAdminNotifications",
+        method_name: "get_rate_limit_settings_admin_notifications",
         method: "GET",
         path: "/api/v1/rate-limit-settings/admin-notifications",
         scopes: &["okta.rateLimits.read"],
@@ -98205,6 +98564,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRateLimitSettingsPerClient",
+        method_name: "get_rate_limit_settings_per_client",
         method: "GET",
         path: "/api/v1/rate-limit-settings/per-client",
         scopes: &["okta.rateLimits.read"],
@@ -98216,6 +98576,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRateLimitSettingsWarningThreshold",
+        method_name: "get_rate_limit_settings_warning_threshold",
         method: "GET",
         path: "/api/v1/rate-limit-settings/warning-threshold",
         scopes: &["okta.rateLimits.read"],
@@ -98227,6 +98588,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRealm",
+        method_name: "get_realm",
         method: "GET",
         path: "/api/v1/realms/{realmId}",
         scopes: &["okta.realms.read"],
@@ -98238,6 +98600,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRealmAssignment",
+        method_name: "get_realm_assignment",
         method: "GET",
         path: "/api/v1/realm-assignments/{assignmentId}",
         scopes: &["okta.realmAssignments.read"],
@@ -98249,6 +98612,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRefreshTokenForAuthorizationServerAndClient",
+        method_name: "get_refresh_token_for_authorization_server_and_client",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/clients/{clientId}/tokens/{tokenId}",
         scopes: &["okta.authorizationServers.read"],
@@ -98260,6 +98624,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRefreshTokenForUserAndClient",
+        method_name: "get_refresh_token_for_user_and_client",
         method: "GET",
         path: "/api/v1/users/{userId}/clients/{clientId}/tokens/{tokenId}",
         scopes: &["okta.users.read"],
@@ -98271,6 +98636,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getResourceSet",
+        method_name: "get_resource_set",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}",
         scopes: &["okta.roles.read"],
@@ -98282,6 +98648,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getResourceSetResource",
+        method_name: "get_resource_set_resource",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources/{resourceId}",
         scopes: &["okta.roles.read"],
@@ -98293,6 +98660,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRole",
+        method_name: "get_role",
         method: "GET",
         path: "/api/v1/iam/roles/{roleIdOrLabel}",
         scopes: &["okta.roles.read"],
@@ -98304,6 +98672,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRoleAssignmentGovernanceGrant",
+        method_name: "get_role_assignment_governance_grant",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/governance/{grantId}",
         scopes: &["okta.roles.read"],
@@ -98315,6 +98684,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRoleAssignmentGovernanceGrantResources",
+        method_name: "get_role_assignment_governance_grant_resources",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/governance/{grantId}/resources",
         scopes: &["okta.roles.read"],
@@ -98326,6 +98696,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRolePermission",
+        method_name: "get_role_permission",
         method: "GET",
         path: "/api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}",
         scopes: &["okta.roles.read"],
@@ -98337,6 +98708,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRoleTargetsByUserIdAndRoleId",
+        method_name: "get_role_targets_by_user_id_and_role_id",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleIdOrEncodedRoleId}/targets",
         scopes: &["okta.roles.read"],
@@ -98348,6 +98720,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getRootBrandWellKnownURI",
+        method_name: "get_root_brand_well_known_uri",
         method: "GET",
         path: "/api/v1/brands/{brandId}/well-known-uris/{path}",
         scopes: &["okta.brands.read"],
@@ -98359,6 +98732,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getScopeConsentGrant",
+        method_name: "get_scope_consent_grant",
         method: "GET",
         path: "/api/v1/apps/{appId}/grants/{grantId}",
         scopes: &["okta.appGrants.read"],
@@ -98370,6 +98744,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSecurityEventsProviderInstance",
+        method_name: "get_security_events_provider_instance",
         method: "GET",
         path: "/api/v1/security-events-providers/{securityEventProviderId}",
         scopes: &["okta.securityEventsProviders.read"],
@@ -98381,6 +98756,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSession",
+        method_name: "get_session",
         method: "GET",
         path: "/api/v1/sessions/{sessionId}",
         scopes: &["okta.sessions.read"],
@@ -98392,6 +98768,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSignInPage",
+        method_name: "get_sign_in_page",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-in",
         scopes: &["okta.brands.read"],
@@ -98403,6 +98780,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSignOutPageSettings",
+        method_name: "get_sign_out_page_settings",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-out/customized",
         scopes: &["okta.brands.read"],
@@ -98414,6 +98792,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSmsTemplate",
+        method_name: "get_sms_template",
         method: "GET",
         path: "/api/v1/templates/sms/{templateId}",
         scopes: &["okta.templates.read"],
@@ -98425,6 +98804,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSsfStreamStatus",
+        method_name: "get_ssf_stream_status",
         method: "GET",
         path: "/api/v1/ssf/stream/status",
         scopes: &["ssf.read"],
@@ -98436,6 +98816,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSsfStreams",
+        method_name: "get_ssf_streams",
         method: "GET",
         path: "/api/v1/ssf/stream",
         scopes: &["ssf.read"],
@@ -98447,6 +98828,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSubscriptionsNotificationTypeRole",
+        method_name: "get_subscriptions_notification_type_role",
         method: "GET",
         path: "/api/v1/roles/{roleRef}/subscriptions/{notificationType}",
         scopes: &["okta.roles.read"],
@@ -98458,6 +98840,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getSubscriptionsNotificationTypeUser",
+        method_name: "get_subscriptions_notification_type_user",
         method: "GET",
         path: "/api/v1/users/{userId}/subscriptions/{notificationType}",
         scopes: &["okta.users.read"],
@@ -98469,6 +98852,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getThirdPartyAdminSetting",
+        method_name: "get_third_party_admin_setting",
         method: "GET",
         path: "/api/v1/org/orgSettings/thirdPartyAdminSetting",
         scopes: &["okta.orgs.read"],
@@ -98480,6 +98864,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getTrustedOrigin",
+        method_name: "get_trusted_origin",
         method: "GET",
         path: "/api/v1/trustedOrigins/{trustedOriginId}",
         scopes: &["okta.trustedOrigins.read"],
@@ -98491,6 +98876,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUISchema",
+        method_name: "get_ui_schema",
         method: "GET",
         path: "/api/v1/meta/uischemas/{id}",
         scopes: &["okta.uischemas.read"],
@@ -98502,6 +98888,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUser",
+        method_name: "get_user",
         method: "GET",
         path: "/api/v1/users/{id}",
         scopes: &["okta.users.read"],
@@ -98513,6 +98900,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserAssignedRole",
+        method_name: "get_user_assigned_role",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.read"],
@@ -98524,6 +98912,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserAssignedRoleGovernance",
+        method_name: "get_user_assigned_role_governance",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/governance",
         scopes: &["okta.roles.read"],
@@ -98535,6 +98924,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserClassification",
+        method_name: "get_user_classification",
         method: "GET",
         path: "/api/v1/users/{userId}/classification",
         scopes: &["okta.users.read"],
@@ -98546,6 +98936,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserGrant",
+        method_name: "get_user_grant",
         method: "GET",
         path: "/api/v1/users/{userId}/grants/{grantId}",
         scopes: &["okta.users.read"],
@@ -98557,6 +98948,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserLockoutSettings",
+        method_name: "get_user_lockout_settings",
         method: "GET",
         path: "/attack-protection/api/v1/user-lockout-settings",
         scopes: &["okta.orgs.read"],
@@ -98568,6 +98960,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserProvisioningConnectionJWKS",
+        method_name: "get_user_provisioning_connection_jwks",
         method: "GET",
         path: "/api/v1/apps/{appId}/connections/default/jwks",
         scopes: &["okta.apps.read"],
@@ -98579,6 +98972,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserRisk",
+        method_name: "get_user_risk",
         method: "GET",
         path: "/api/v1/users/{userId}/risk",
         scopes: &["okta.userRisk.read"],
@@ -98590,6 +98984,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserSchema",
+        method_name: "get_user_schema",
         method: "GET",
         path: "/api/v1/meta/schemas/user/{schemaId}",
         scopes: &["okta.schemas.read"],
@@ -98601,6 +98996,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getUserType",
+        method_name: "get_user_type",
         method: "GET",
         path: "/api/v1/meta/types/user/{typeId}",
         scopes: &["okta.userTypes.read"],
@@ -98612,6 +99008,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getWebAuthnWellKnownURI",
+        method_name: "get_web_authn_well_known_uri",
         method: "GET",
         path: "/.well-known/webauthn",
         scopes: &[],
@@ -98623,6 +99020,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getWellKnownAppAuthenticatorConfiguration",
+        method_name: "get_well_known_app_authenticator_configuration",
         method: "GET",
         path: "/.well-known/app-authenticator-configuration",
         scopes: &[],
@@ -98634,6 +99032,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getWellknownOrgMetadata",
+        method_name: "get_wellknown_org_metadata",
         method: "GET",
         path: "/.well-known/okta-organization",
         scopes: &[],
@@ -98645,6 +99044,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getWellknownSsfMetadata",
+        method_name: "get_wellknown_ssf_metadata",
         method: "GET",
         path: "/.well-known/ssf-configuration",
         scopes: &[],
@@ -98656,6 +99056,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "getYubikeyOtpTokenById",
+        method_name: "get_yubikey_otp_token_by_id",
         method: "GET",
         path: "/api/v1/org/factors/yubikey_token/tokens/{tokenId}",
         scopes: &["okta.users.read"],
@@ -98667,6 +99068,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "grantAerialConsent",
+        method_name: "grant_aerial_consent",
         method: "POST",
         path: "/api/v1/org/privacy/aerial/grant",
         scopes: &["okta.orgs.manage"],
@@ -98678,6 +99080,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "grantConsentToScope",
+        method_name: "grant_consent_to_scope",
         method: "POST",
         path: "/api/v1/apps/{appId}/grants",
         scopes: &["okta.appGrants.manage"],
@@ -98689,6 +99092,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "grantOktaSupport",
+        method_name: "grant_okta_support",
         method: "POST",
         path: "/api/v1/org/privacy/oktaSupport/grant",
         scopes: &["okta.orgs.manage"],
@@ -98700,6 +99104,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "linkUserToIdentityProvider",
+        method_name: "link_user_to_identity_provider",
         method: "POST",
         path: "/api/v1/idps/{idpId}/users/{userId}",
         scopes: &["okta.users.manage"],
@@ -98711,6 +99116,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listActiveIdentityProviderSigningKey",
+        method_name: "list_active_identity_provider_signing_key",
         method: "GET",
         path: "/api/v1/idps/{idpId}/credentials/keys/active",
         scopes: &["okta.idps.read"],
@@ -98722,6 +99128,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAgentPools",
+        method_name: "list_agent_pools",
         method: "GET",
         path: "/api/v1/agentPools",
         scopes: &["okta.agentPools.read"],
@@ -98733,6 +99140,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAgentPoolsUpdates",
+        method_name: "list_agent_pools_updates",
         method: "GET",
         path: "/api/v1/agentPools/{poolId}/updates",
         scopes: &["okta.agentPools.read"],
@@ -98744,6 +99152,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAllCustomAAGUIDs",
+        method_name: "list_all_custom_aagui_ds",
         method: "GET",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids",
         scopes: &["okta.authenticators.read"],
@@ -98755,6 +99164,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAllCustomTelephonyProviderCredentials",
+        method_name: "list_all_custom_telephony_provider_credentials",
         method: "GET",
         path: "/api/v1/telephony-providers",
         scopes: &["okta.customTelephonyProvider.read"],
@@ -98766,6 +99176,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAllSignInWidgetVersions",
+        method_name: "list_all_sign_in_widget_versions",
         method: "GET",
         path: "/api/v1/brands/{brandId}/pages/sign-in/widget-versions",
         scopes: &["okta.brands.read"],
@@ -98777,6 +99188,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApiServiceIntegrationInstanceSecrets",
+        method_name: "list_api_service_integration_instance_secrets",
         method: "GET",
         path: "/integrations/api/v1/api-services/{apiServiceId}/credentials/secrets",
         scopes: &["okta.oauthIntegrations.read"],
@@ -98788,6 +99200,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApiServiceIntegrationInstances",
+        method_name: "list_api_service_integration_instances",
         method: "GET",
         path: "/integrations/api/v1/api-services",
         scopes: &["okta.oauthIntegrations.read"],
@@ -98799,6 +99212,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApiTokens",
+        method_name: "list_api_tokens",
         method: "GET",
         path: "/api/v1/api-tokens",
         scopes: &["okta.apiTokens.read"],
@@ -98810,6 +99224,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAppLinks",
+        method_name: "list_app_links",
         method: "GET",
         path: "/api/v1/users/{id}/appLinks",
         scopes: &["okta.users.read"],
@@ -98821,6 +99236,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAppServiceAccounts",
+        method_name: "list_app_service_accounts",
         method: "GET",
         path: "/privileged-access/api/v1/service-accounts",
         scopes: &["okta.serviceAccounts.read"],
@@ -98832,6 +99248,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAppTargetRoleToClient",
+        method_name: "list_app_target_role_to_client",
         method: "GET",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/catalog/apps",
         scopes: &["okta.roles.read"],
@@ -98843,6 +99260,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplicationGroupAssignments",
+        method_name: "list_application_group_assignments",
         method: "GET",
         path: "/api/v1/apps/{appId}/groups",
         scopes: &["okta.apps.read"],
@@ -98854,6 +99272,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplicationKeys",
+        method_name: "list_application_keys",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/keys",
         scopes: &["okta.apps.read"],
@@ -98865,6 +99284,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplicationTargetsForApplicationAdministratorRoleForGroup",
+        method_name: "list_application_targets_for_application_administrator_role_for_group",
         method: "GET",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/catalog/apps",
         scopes: &["okta.roles.read"],
@@ -98876,6 +99296,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplicationTargetsForApplicationAdministratorRoleForUser",
+        method_name: "list_application_targets_for_application_administrator_role_for_user",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps",
         scopes: &["okta.roles.read"],
@@ -98887,6 +99308,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplicationUsers",
+        method_name: "list_application_users",
         method: "GET",
         path: "/api/v1/apps/{appId}/users",
         scopes: &["okta.apps.read"],
@@ -98898,6 +99320,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listApplications",
+        method_name: "list_applications",
         method: "GET",
         path: "/api/v1/apps",
         scopes: &["okta.apps.read"],
@@ -98909,6 +99332,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAssignedApplicationsForGroup",
+        method_name: "list_assigned_applications_for_group",
         method: "GET",
         path: "/api/v1/groups/{groupId}/apps",
         scopes: &["okta.groups.read"],
@@ -98920,6 +99344,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAssignedRolesForUser",
+        method_name: "list_assigned_roles_for_user",
         method: "GET",
         path: "/api/v1/users/{userId}/roles",
         scopes: &["okta.roles.read"],
@@ -98931,6 +99356,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAssociatedServersByTrustedType",
+        method_name: "list_associated_servers_by_trusted_type",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/associatedServers",
         scopes: &["okta.authorizationServers.read"],
@@ -98942,6 +99368,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthenticatorEnrollments",
+        method_name: "list_authenticator_enrollments",
         method: "GET",
         path: "/api/v1/users/{userId}/authenticator-enrollments",
         scopes: &["okta.users.read"],
@@ -98953,6 +99380,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthenticatorMethods",
+        method_name: "list_authenticator_methods",
         method: "GET",
         path: "/api/v1/authenticators/{authenticatorId}/methods",
         scopes: &["okta.authenticators.read"],
@@ -98964,6 +99392,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthenticators",
+        method_name: "list_authenticators",
         method: "GET",
         path: "/api/v1/authenticators",
         scopes: &["okta.authenticators.read"],
@@ -98975,6 +99404,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthorizationServerKeys",
+        method_name: "list_authorization_server_keys",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/credentials/keys",
         scopes: &["okta.authorizationServers.read"],
@@ -98986,6 +99416,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthorizationServerPolicies",
+        method_name: "list_authorization_server_policies",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/policies",
         scopes: &["okta.authorizationServers.read"],
@@ -98997,6 +99428,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthorizationServerPolicyRules",
+        method_name: "list_authorization_server_policy_rules",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules",
         scopes: &["okta.authorizationServers.read"],
@@ -99008,6 +99440,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listAuthorizationServers",
+        method_name: "list_authorization_servers",
         method: "GET",
         path: "/api/v1/authorizationServers",
         scopes: &["okta.authorizationServers.read"],
@@ -99019,6 +99452,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBehaviorDetectionRules",
+        method_name: "list_behavior_detection_rules",
         method: "GET",
         path: "/api/v1/behaviors",
         scopes: &["okta.behaviors.read"],
@@ -99030,6 +99464,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBindings",
+        method_name: "list_bindings",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings",
         scopes: &["okta.roles.read"],
@@ -99041,6 +99476,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBrandDomains",
+        method_name: "list_brand_domains",
         method: "GET",
         path: "/api/v1/brands/{brandId}/domains",
         scopes: &["okta.brands.read"],
@@ -99052,6 +99488,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBrandThemes",
+        method_name: "list_brand_themes",
         method: "GET",
         path: "/api/v1/brands/{brandId}/themes",
         scopes: &["okta.brands.read"],
@@ -99063,6 +99500,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBrands",
+        method_name: "list_brands",
         method: "GET",
         path: "/api/v1/brands",
         scopes: &["okta.brands.read"],
@@ -99074,6 +99512,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBundleEntitlementValues",
+        method_name: "list_bundle_entitlement_values",
         method: "GET",
         path: "/api/v1/iam/governance/bundles/{bundleId}/entitlements/{entitlementId}/values",
         scopes: &["okta.roles.read"],
@@ -99085,6 +99524,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listBundleEntitlements",
+        method_name: "list_bundle_entitlements",
         method: "GET",
         path: "/api/v1/iam/governance/bundles/{bundleId}/entitlements",
         scopes: &["okta.roles.read"],
@@ -99096,6 +99536,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listCaptchaInstances",
+        method_name: "list_captcha_instances",
         method: "GET",
         path: "/api/v1/captchas",
         scopes: &["okta.captchas.read"],
@@ -99107,6 +99548,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listCsrsForApplication",
+        method_name: "list_csrs_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/csrs",
         scopes: &["okta.apps.read"],
@@ -99118,6 +99560,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listCsrsForIdentityProvider",
+        method_name: "list_csrs_for_identity_provider",
         method: "GET",
         path: "/api/v1/idps/{idpId}/credentials/csrs",
         scopes: &["okta.idps.read"],
@@ -99129,6 +99572,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listCustomDomains",
+        method_name: "list_custom_domains",
         method: "GET",
         path: "/api/v1/domains",
         scopes: &["okta.domains.read"],
@@ -99140,6 +99584,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDefaultDevicePostureChecks",
+        method_name: "list_default_device_posture_checks",
         method: "GET",
         path: "/api/v1/device-posture-checks/default",
         scopes: &["okta.devicePostureChecks.read"],
@@ -99151,6 +99596,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDeviceAssurancePolicies",
+        method_name: "list_device_assurance_policies",
         method: "GET",
         path: "/api/v1/device-assurances",
         scopes: &["okta.deviceAssurance.read"],
@@ -99162,6 +99608,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDeviceIntegrations",
+        method_name: "list_device_integrations",
         method: "GET",
         path: "/api/v1/device-integrations",
         scopes: &["okta.deviceIntegrations.read"],
@@ -99173,6 +99620,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDevicePostureChecks",
+        method_name: "list_device_posture_checks",
         method: "GET",
         path: "/api/v1/device-posture-checks",
         scopes: &["okta.devicePostureChecks.read"],
@@ -99184,6 +99632,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDeviceUsers",
+        method_name: "list_device_users",
         method: "GET",
         path: "/api/v1/devices/{deviceId}/users",
         scopes: &["okta.devices.read"],
@@ -99195,6 +99644,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listDevices",
+        method_name: "list_devices",
         method: "GET",
         path: "/api/v1/devices",
         scopes: &["okta.devices.read"],
@@ -99206,6 +99656,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listEmailCustomizations",
+        method_name: "list_email_customizations",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations",
         scopes: &["okta.templates.read"],
@@ -99217,6 +99668,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listEmailDomains",
+        method_name: "list_email_domains",
         method: "GET",
         path: "/api/v1/email-domains",
         scopes: &["okta.emailDomains.read"],
@@ -99228,6 +99680,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listEmailServers",
+        method_name: "list_email_servers",
         method: "GET",
         path: "/api/v1/email-servers",
         scopes: &["okta.emailServers.read"],
@@ -99239,6 +99692,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listEmailTemplates",
+        method_name: "list_email_templates",
         method: "GET",
         path: "/api/v1/brands/{brandId}/templates/email",
         scopes: &["okta.templates.read"],
@@ -99250,6 +99704,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listEventHooks",
+        method_name: "list_event_hooks",
         method: "GET",
         path: "/api/v1/eventHooks",
         scopes: &["okta.eventHooks.read"],
@@ -99261,6 +99716,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFactors",
+        method_name: "list_factors",
         method: "GET",
         path: "/api/v1/users/{userId}/factors",
         scopes: &["okta.users.read"],
@@ -99272,6 +99728,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFeatureDependencies",
+        method_name: "list_feature_dependencies",
         method: "GET",
         path: "/api/v1/features/{featureId}/dependencies",
         scopes: &["okta.features.read"],
@@ -99283,6 +99740,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFeatureDependents",
+        method_name: "list_feature_dependents",
         method: "GET",
         path: "/api/v1/features/{featureId}/dependents",
         scopes: &["okta.features.read"],
@@ -99294,6 +99752,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFeatures",
+        method_name: "list_features",
         method: "GET",
         path: "/api/v1/features",
         scopes: &["okta.features.read"],
@@ -99305,6 +99764,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFeaturesForApplication",
+        method_name: "list_features_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/features",
         scopes: &["okta.apps.read"],
@@ -99316,6 +99776,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listFederatedClaims",
+        method_name: "list_federated_claims",
         method: "GET",
         path: "/api/v1/apps/{appId}/federated-claims",
         scopes: &["okta.apps.read"],
@@ -99327,6 +99788,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGovernanceBundles",
+        method_name: "list_governance_bundles",
         method: "GET",
         path: "/api/v1/iam/governance/bundles",
         scopes: &["okta.roles.read"],
@@ -99338,6 +99800,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGrantsForUserAndClient",
+        method_name: "list_grants_for_user_and_client",
         method: "GET",
         path: "/api/v1/users/{userId}/clients/{clientId}/grants",
         scopes: &["okta.users.read"],
@@ -99349,6 +99812,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupAssignedRoles",
+        method_name: "list_group_assigned_roles",
         method: "GET",
         path: "/api/v1/groups/{groupId}/roles",
         scopes: &["okta.roles.read"],
@@ -99360,6 +99824,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupOwners",
+        method_name: "list_group_owners",
         method: "GET",
         path: "/api/v1/groups/{groupId}/owners",
         scopes: &["okta.groups.read"],
@@ -99371,6 +99836,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupPushMappings",
+        method_name: "list_group_push_mappings",
         method: "GET",
         path: "/api/v1/apps/{appId}/group-push/mappings",
         scopes: &["okta.apps.read", "okta.groups.read"],
@@ -99382,6 +99848,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupRules",
+        method_name: "list_group_rules",
         method: "GET",
         path: "/api/v1/groups/rules",
         scopes: &["okta.groups.read"],
@@ -99393,6 +99860,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupTargetRoleForClient",
+        method_name: "list_group_target_role_for_client",
         method: "GET",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/groups",
         scopes: &["okta.roles.read"],
@@ -99404,6 +99872,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupTargetsForGroupRole",
+        method_name: "list_group_targets_for_group_role",
         method: "GET",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups",
         scopes: &["okta.roles.read"],
@@ -99415,6 +99884,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupTargetsForRole",
+        method_name: "list_group_targets_for_role",
         method: "GET",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups",
         scopes: &["okta.roles.read"],
@@ -99426,6 +99896,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroupUsers",
+        method_name: "list_group_users",
         method: "GET",
         path: "/api/v1/groups/{groupId}/users",
         scopes: &["okta.groups.read"],
@@ -99437,6 +99908,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listGroups",
+        method_name: "list_groups",
         method: "GET",
         path: "/api/v1/groups",
         scopes: &["okta.groups.read"],
@@ -99448,6 +99920,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listHookKeys",
+        method_name: "list_hook_keys",
         method: "GET",
         path: "/api/v1/hook-keys",
         scopes: &["okta.inlineHooks.read"],
@@ -99459,6 +99932,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listIdentityProviderApplicationUsers",
+        method_name: "list_identity_provider_application_users",
         method: "GET",
         path: "/api/v1/idps/{idpId}/users",
         scopes: &["okta.idps.read"],
@@ -99470,6 +99944,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listIdentityProviderKeys",
+        method_name: "list_identity_provider_keys",
         method: "GET",
         path: "/api/v1/idps/credentials/keys",
         scopes: &["okta.idps.read"],
@@ -99481,6 +99956,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listIdentityProviderSigningKeys",
+        method_name: "list_identity_provider_signing_keys",
         method: "GET",
         path: "/api/v1/idps/{idpId}/credentials/keys",
         scopes: &["okta.idps.read"],
@@ -99492,6 +99968,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listIdentityProviders",
+        method_name: "list_identity_providers",
         method: "GET",
         path: "/api/v1/idps",
         scopes: &["okta.idps.read"],
@@ -99503,6 +99980,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listIdentitySourceSessions",
+        method_name: "list_identity_source_sessions",
         method: "GET",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions",
         scopes: &["okta.identitySources.read"],
@@ -99514,6 +99992,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listInlineHooks",
+        method_name: "list_inline_hooks",
         method: "GET",
         path: "/api/v1/inlineHooks",
         scopes: &["okta.inlineHooks.read"],
@@ -99525,6 +100004,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listInterclientAllowedApplications",
+        method_name: "list_interclient_allowed_applications",
         method: "GET",
         path: "/api/v1/apps/{appId}/interclient-allowed-apps",
         scopes: &["okta.apps.interclientTrust.read"],
@@ -99536,6 +100016,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listInterclientTargetApplications",
+        method_name: "list_interclient_target_applications",
         method: "GET",
         path: "/api/v1/apps/{appId}/interclient-target-apps",
         scopes: &["okta.apps.interclientTrust.read"],
@@ -99547,6 +100028,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listJwk",
+        method_name: "list_jwk",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/jwks",
         scopes: &["okta.apps.read"],
@@ -99558,6 +100040,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listLinkedObjectDefinitions",
+        method_name: "list_linked_object_definitions",
         method: "GET",
         path: "/api/v1/meta/schemas/user/linkedObjects",
         scopes: &["okta.linkedObjects.read"],
@@ -99569,6 +100052,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listLinkedObjectsForUser",
+        method_name: "list_linked_objects_for_user",
         method: "GET",
         path: "/api/v1/users/{userIdOrLogin}/linkedObjects/{relationshipName}",
         scopes: &["okta.users.read"],
@@ -99580,6 +100064,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listLogEvents",
+        method_name: "list_log_events",
         method: "GET",
         path: "/api/v1/logs",
         scopes: &["okta.logs.read"],
@@ -99591,6 +100076,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listLogStreamSchemas",
+        method_name: "list_log_stream_schemas",
         method: "GET",
         path: "/api/v1/meta/schemas/logStream",
         scopes: &["okta.logStreams.read"],
@@ -99602,6 +100088,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listLogStreams",
+        method_name: "list_log_streams",
         method: "GET",
         path: "/api/v1/logStreams",
         scopes: &["okta.logStreams.read"],
@@ -99613,6 +100100,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listMembersOfBinding",
+        method_name: "list_members_of_binding",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}/members",
         scopes: &["okta.roles.read"],
@@ -99624,6 +100112,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listNetworkZones",
+        method_name: "list_network_zones",
         method: "GET",
         path: "/api/v1/zones",
         scopes: &["okta.networkZones.read"],
@@ -99635,6 +100124,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2Claims",
+        method_name: "list_o_auth2_claims",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/claims",
         scopes: &["okta.authorizationServers.read"],
@@ -99646,6 +100136,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2ClientSecrets",
+        method_name: "list_o_auth2_client_secrets",
         method: "GET",
         path: "/api/v1/apps/{appId}/credentials/secrets",
         scopes: &["okta.apps.read"],
@@ -99657,6 +100148,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2ClientsForAuthorizationServer",
+        method_name: "list_o_auth2_clients_for_authorization_server",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/clients",
         scopes: &["okta.authorizationServers.read"],
@@ -99668,6 +100160,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2ResourceServerJsonWebKeys",
+        method_name: "list_o_auth2_resource_server_json_web_keys",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/resourceservercredentials/keys",
         scopes: &["okta.authorizationServers.read"],
@@ -99679,6 +100172,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2Scopes",
+        method_name: "list_o_auth2_scopes",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/scopes",
         scopes: &["okta.authorizationServers.read"],
@@ -99690,6 +100184,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOAuth2TokensForApplication",
+        method_name: "list_o_auth2_tokens_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/tokens",
         scopes: &["okta.apps.read"],
@@ -99701,6 +100196,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOktaManagedUserAccounts",
+        method_name: "list_okta_managed_user_accounts",
         method: "GET",
         path: "/privileged-access/api/v1/okta-service-accounts",
         scopes: &["okta.serviceAccounts.okta.read"],
@@ -99712,6 +100208,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOktaSupportCases",
+        method_name: "list_okta_support_cases",
         method: "GET",
         path: "/api/v1/org/privacy/oktaSupport/cases",
         scopes: &["okta.orgs.read"],
@@ -99723,6 +100220,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listOrgContactTypes",
+        method_name: "list_org_contact_types",
         method: "GET",
         path: "/api/v1/org/contacts",
         scopes: &["okta.orgs.read"],
@@ -99734,6 +100232,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPersonalAppsExportBlockList",
+        method_name: "list_personal_apps_export_block_list",
         method: "GET",
         path: "/okta-personal-settings/api/v1/export-blocklists",
         scopes: &["okta.personal.adminSettings.read"],
@@ -99745,6 +100244,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPolicies",
+        method_name: "list_policies",
         method: "GET",
         path: "/api/v1/policies",
         scopes: &["okta.policies.read"],
@@ -99756,6 +100256,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPolicyApps",
+        method_name: "list_policy_apps",
         method: "GET",
         path: "/api/v1/policies/{policyId}/app",
         scopes: &["okta.policies.read"],
@@ -99767,6 +100268,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPolicyMappings",
+        method_name: "list_policy_mappings",
         method: "GET",
         path: "/api/v1/policies/{policyId}/mappings",
         scopes: &["okta.policies.read"],
@@ -99778,6 +100280,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPolicyRules",
+        method_name: "list_policy_rules",
         method: "GET",
         path: "/api/v1/policies/{policyId}/rules",
         scopes: &["okta.policies.read"],
@@ -99789,6 +100292,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPrincipalRateLimitEntities",
+        method_name: "list_principal_rate_limit_entities",
         method: "GET",
         path: "/api/v1/principal-rate-limits",
         scopes: &["okta.principalRateLimits.read"],
@@ -99800,6 +100304,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listProfileMappings",
+        method_name: "list_profile_mappings",
         method: "GET",
         path: "/api/v1/mappings",
         scopes: &["okta.profileMappings.read"],
@@ -99811,6 +100316,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listPushProviders",
+        method_name: "list_push_providers",
         method: "GET",
         path: "/api/v1/push-providers",
         scopes: &["okta.pushProviders.read"],
@@ -99822,6 +100328,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRealmAssignmentOperations",
+        method_name: "list_realm_assignment_operations",
         method: "GET",
         path: "/api/v1/realm-assignments/operations",
         scopes: &["okta.realmAssignments.read"],
@@ -99833,6 +100340,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRealmAssignments",
+        method_name: "list_realm_assignments",
         method: "GET",
         path: "/api/v1/realm-assignments",
         scopes: &["okta.realmAssignments.read"],
@@ -99844,6 +100352,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRealms",
+        method_name: "list_realms",
         method: "GET",
         path: "/api/v1/realms",
         scopes: &["okta.realms.read"],
@@ -99855,6 +100364,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRefreshTokensForAuthorizationServerAndClient",
+        method_name: "list_refresh_tokens_for_authorization_server_and_client",
         method: "GET",
         path: "/api/v1/authorizationServers/{authServerId}/clients/{clientId}/tokens",
         scopes: &["okta.authorizationServers.read"],
@@ -99866,6 +100376,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRefreshTokensForUserAndClient",
+        method_name: "list_refresh_tokens_for_user_and_client",
         method: "GET",
         path: "/api/v1/users/{userId}/clients/{clientId}/tokens",
         scopes: &["okta.users.read"],
@@ -99877,6 +100388,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listResourceSetResources",
+        method_name: "list_resource_set_resources",
         method: "GET",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources",
         scopes: &["okta.roles.read"],
@@ -99888,6 +100400,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listResourceSets",
+        method_name: "list_resource_sets",
         method: "GET",
         path: "/api/v1/iam/resource-sets",
         scopes: &["okta.roles.read"],
@@ -99899,6 +100412,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRolePermissions",
+        method_name: "list_role_permissions",
         method: "GET",
         path: "/api/v1/iam/roles/{roleIdOrLabel}/permissions",
         scopes: &["okta.roles.read"],
@@ -99910,6 +100424,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRoles",
+        method_name: "list_roles",
         method: "GET",
         path: "/api/v1/iam/roles",
         scopes: &["okta.roles.read"],
@@ -99921,6 +100436,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listRolesForClient",
+        method_name: "list_roles_for_client",
         method: "GET",
         path: "/oauth2/v1/clients/{clientId}/roles",
         scopes: &["okta.roles.read"],
@@ -99932,6 +100448,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listScopeConsentGrants",
+        method_name: "list_scope_consent_grants",
         method: "GET",
         path: "/api/v1/apps/{appId}/grants",
         scopes: &["okta.appGrants.read"],
@@ -99943,6 +100460,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSecurityEventsProviderInstances",
+        method_name: "list_security_events_provider_instances",
         method: "GET",
         path: "/api/v1/security-events-providers",
         scopes: &["okta.securityEventsProviders.read"],
@@ -99954,6 +100472,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSmsTemplates",
+        method_name: "list_sms_templates",
         method: "GET",
         path: "/api/v1/templates/sms",
         scopes: &["okta.templates.read"],
@@ -99965,6 +100484,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSocialAuthTokens",
+        method_name: "list_social_auth_tokens",
         method: "GET",
         path: "/api/v1/idps/{idpId}/users/{userId}/credentials/tokens",
         scopes: &["okta.idps.read"],
@@ -99976,6 +100496,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSubscriptionsRole",
+        method_name: "list_subscriptions_role",
         method: "GET",
         path: "/api/v1/roles/{roleRef}/subscriptions",
         scopes: &["okta.roles.read"],
@@ -99987,6 +100508,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSubscriptionsUser",
+        method_name: "list_subscriptions_user",
         method: "GET",
         path: "/api/v1/users/{userId}/subscriptions",
         scopes: &["okta.users.read"],
@@ -99998,6 +100520,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSupportedFactors",
+        method_name: "list_supported_factors",
         method: "GET",
         path: "/api/v1/users/{userId}/factors/catalog",
         scopes: &["okta.users.read"],
@@ -100009,6 +100532,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listSupportedSecurityQuestions",
+        method_name: "list_supported_security_questions",
         method: "GET",
         path: "/api/v1/users/{userId}/factors/questions",
         scopes: &[],
@@ -100020,6 +100544,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listTrustedOrigins",
+        method_name: "list_trusted_origins",
         method: "GET",
         path: "/api/v1/trustedOrigins",
         scopes: &["okta.trustedOrigins.read"],
@@ -100031,6 +100556,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUISchemas",
+        method_name: "list_ui_schemas",
         method: "GET",
         path: "/api/v1/meta/uischemas",
         scopes: &["okta.uischemas.read"],
@@ -100042,6 +100568,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserBlocks",
+        method_name: "list_user_blocks",
         method: "GET",
         path: "/api/v1/users/{id}/blocks",
         scopes: &["okta.users.read"],
@@ -100053,6 +100580,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserClients",
+        method_name: "list_user_clients",
         method: "GET",
         path: "/api/v1/users/{userId}/clients",
         scopes: &["okta.users.read"],
@@ -100064,6 +100592,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserDevices",
+        method_name: "list_user_devices",
         method: "GET",
         path: "/api/v1/users/{userId}/devices",
         scopes: &["okta.users.read"],
@@ -100075,6 +100604,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserGrants",
+        method_name: "list_user_grants",
         method: "GET",
         path: "/api/v1/users/{userId}/grants",
         scopes: &["okta.users.read"],
@@ -100086,6 +100616,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserGroups",
+        method_name: "list_user_groups",
         method: "GET",
         path: "/api/v1/users/{id}/groups",
         scopes: &["okta.users.read"],
@@ -100097,6 +100628,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserIdentityProviders",
+        method_name: "list_user_identity_providers",
         method: "GET",
         path: "/api/v1/users/{id}/idps",
         scopes: &["okta.users.read"],
@@ -100108,6 +100640,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUserTypes",
+        method_name: "list_user_types",
         method: "GET",
         path: "/api/v1/meta/types/user",
         scopes: &["okta.userTypes.read"],
@@ -100119,6 +100652,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUsers",
+        method_name: "list_users",
         method: "GET",
         path: "/api/v1/users",
         scopes: &["okta.users.read"],
@@ -100130,6 +100664,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listUsersWithRoleAssignments",
+        method_name: "list_users_with_role_assignments",
         method: "GET",
         path: "/api/v1/iam/assignees/users",
         scopes: &["okta.roles.read"],
@@ -100141,6 +100676,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listWebAuthnPreregistrationFactors",
+        method_name: "list_web_authn_preregistration_factors",
         method: "GET",
         path: "/webauthn-registration/api/v1/users/{userId}/enrollments",
         scopes: &["okta.users.read"],
@@ -100152,6 +100688,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "listYubikeyOtpTokens",
+        method_name: "list_yubikey_otp_tokens",
         method: "GET",
         path: "/api/v1/org/factors/yubikey_token/tokens",
         scopes: &["okta.users.read"],
@@ -100163,6 +100700,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "mapResourceToPolicy",
+        method_name: "map_resource_to_policy",
         method: "POST",
         path: "/api/v1/policies/{policyId}/mappings",
         scopes: &["okta.policies.manage"],
@@ -100174,6 +100712,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "optIn",
+        method_name: "opt_in",
         method: "POST",
         path: "/api/v1/iam/governance/optIn",
         scopes: &["okta.roles.manage"],
@@ -100185,6 +100724,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "optInUsersToOktaCommunicationEmails",
+        method_name: "opt_in_users_to_okta_communication_emails",
         method: "POST",
         path: "/api/v1/org/privacy/oktaCommunication/optIn",
         scopes: &["okta.orgs.manage"],
@@ -100196,6 +100736,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "optOut",
+        method_name: "opt_out",
         method: "POST",
         path: "/api/v1/iam/governance/optOut",
         scopes: &["okta.roles.manage"],
@@ -100207,6 +100748,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "optOutUsersFromOktaCommunicationEmails",
+        method_name: "opt_out_users_from_okta_communication_emails",
         method: "POST",
         path: "/api/v1/org/privacy/oktaCommunication/optOut",
         scopes: &["okta.orgs.manage"],
@@ -100218,6 +100760,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "pauseAgentPoolsUpdate",
+        method_name: "pause_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/pause",
         scopes: &["okta.agentPools.manage"],
@@ -100229,6 +100772,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "previewSAMLmetadataForApplication",
+        method_name: "preview_sam_lmetadata_for_application",
         method: "GET",
         path: "/api/v1/apps/{appId}/sso/saml/metadata",
         scopes: &["okta.apps.read"],
@@ -100240,6 +100784,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "publishCsrForIdentityProvider",
+        method_name: "publish_csr_for_identity_provider",
         method: "POST",
         path: "/api/v1/idps/{idpId}/credentials/csrs/{idpCsrId}/lifecycle/publish",
         scopes: &["okta.idps.manage"],
@@ -100251,6 +100796,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "publishCsrFromApplication",
+        method_name: "publish_csr_from_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}/lifecycle/publish",
         scopes: &["okta.apps.manage"],
@@ -100262,6 +100808,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "publishSecurityEventTokens",
+        method_name: "publish_security_event_tokens",
         method: "POST",
         path: "/security/api/v1/security-events",
         scopes: &[],
@@ -100273,6 +100820,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "reactivateUser",
+        method_name: "reactivate_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/reactivate",
         scopes: &["okta.users.manage"],
@@ -100284,6 +100832,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "refreshSession",
+        method_name: "refresh_session",
         method: "POST",
         path: "/api/v1/sessions/{sessionId}/lifecycle/refresh",
         scopes: &["okta.sessions.manage"],
@@ -100295,6 +100844,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "removeAppTargetInstanceRoleForClient",
+        method_name: "remove_app_target_instance_role_for_client",
         method: "DELETE",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -100306,6 +100856,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "removeAppTargetRoleFromClient",
+        method_name: "remove_app_target_role_from_client",
         method: "DELETE",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -100317,6 +100868,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "removeGroupTargetRoleFromClient",
+        method_name: "remove_group_target_role_from_client",
         method: "DELETE",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}/targets/groups/{groupId}",
         scopes: &["okta.roles.manage"],
@@ -100328,6 +100880,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceApplication",
+        method_name: "replace_application",
         method: "PUT",
         path: "/api/v1/apps/{appId}",
         scopes: &["okta.apps.manage"],
@@ -100339,6 +100892,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthenticator",
+        method_name: "replace_authenticator",
         method: "PUT",
         path: "/api/v1/authenticators/{authenticatorId}",
         scopes: &["okta.authenticators.manage"],
@@ -100350,6 +100904,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthenticatorMethod",
+        method_name: "replace_authenticator_method",
         method: "PUT",
         path: "/api/v1/authenticators/{authenticatorId}/methods/{methodType}",
         scopes: &["okta.authenticators.manage"],
@@ -100361,6 +100916,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthenticatorSettings",
+        method_name: "replace_authenticator_settings",
         method: "PUT",
         path: "/attack-protection/api/v1/authenticator-settings",
         scopes: &["okta.orgs.manage"],
@@ -100372,6 +100928,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthorizationServer",
+        method_name: "replace_authorization_server",
         method: "PUT",
         path: "/api/v1/authorizationServers/{authServerId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -100383,6 +100940,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthorizationServerPolicy",
+        method_name: "replace_authorization_server_policy",
         method: "PUT",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -100394,6 +100952,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceAuthorizationServerPolicyRule",
+        method_name: "replace_authorization_server_policy_rule",
         method: "PUT",
         path: "/api/v1/authorizationServers/{authServerId}/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -100405,6 +100964,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceBehaviorDetectionRule",
+        method_name: "replace_behavior_detection_rule",
         method: "PUT",
         path: "/api/v1/behaviors/{behaviorId}",
         scopes: &["okta.behaviors.manage"],
@@ -100416,6 +100976,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceBlockedEmailDomains",
+        method_name: "replace_blocked_email_domains",
         method: "PUT",
         path: "/okta-personal-settings/api/v1/export-blocklists",
         scopes: &["okta.personal.adminSettings.manage"],
@@ -100427,6 +100988,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceBrand",
+        method_name: "replace_brand",
         method: "PUT",
         path: "/api/v1/brands/{brandId}",
         scopes: &["okta.brands.manage"],
@@ -100438,6 +101000,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceBrandTheme",
+        method_name: "replace_brand_theme",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/themes/{themeId}",
         scopes: &["okta.brands.manage"],
@@ -100449,6 +101012,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceBrandWellKnownURI",
+        method_name: "replace_brand_well_known_uri",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/well-known-uris/{path}/customized",
         scopes: &["okta.brands.manage"],
@@ -100460,6 +101024,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceCaptchaInstance",
+        method_name: "replace_captcha_instance",
         method: "PUT",
         path: "/api/v1/captchas/{captchaId}",
         scopes: &["okta.captchas.manage"],
@@ -100471,6 +101036,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceCustomAAGUID",
+        method_name: "replace_custom_aaguid",
         method: "PUT",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids/{aaguid}",
         scopes: &["okta.authenticators.manage"],
@@ -100482,6 +101048,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceCustomDomain",
+        method_name: "replace_custom_domain",
         method: "PUT",
         path: "/api/v1/domains/{domainId}",
         scopes: &["okta.domains.manage"],
@@ -100493,6 +101060,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceCustomizedErrorPage",
+        method_name: "replace_customized_error_page",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/pages/error/customized",
         scopes: &["okta.brands.manage"],
@@ -100504,6 +101072,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceCustomizedSignInPage",
+        method_name: "replace_customized_sign_in_page",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/pages/sign-in/customized",
         scopes: &["okta.brands.manage"],
@@ -100515,6 +101084,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceDeviceAssurancePolicy",
+        method_name: "replace_device_assurance_policy",
         method: "PUT",
         path: "/api/v1/device-assurances/{deviceAssuranceId}",
         scopes: &["okta.deviceAssurance.manage"],
@@ -100526,6 +101096,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceDevicePostureCheck",
+        method_name: "replace_device_posture_check",
         method: "PUT",
         path: "/api/v1/device-posture-checks/{postureCheckId}",
         scopes: &["okta.devicePostureChecks.manage"],
@@ -100537,6 +101108,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceEmailCustomization",
+        method_name: "replace_email_customization",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/customizations/{customizationId}",
         scopes: &["okta.templates.manage"],
@@ -100548,6 +101120,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceEmailDomain",
+        method_name: "replace_email_domain",
         method: "PUT",
         path: "/api/v1/email-domains/{emailDomainId}",
         scopes: &["okta.emailDomains.manage"],
@@ -100559,6 +101132,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceEmailSettings",
+        method_name: "replace_email_settings",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/settings",
         scopes: &["okta.templates.manage"],
@@ -100570,6 +101144,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceEventHook",
+        method_name: "replace_event_hook",
         method: "PUT",
         path: "/api/v1/eventHooks/{eventHookId}",
         scopes: &["okta.eventHooks.manage"],
@@ -100581,6 +101156,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceExistingIdentitySourceUser",
+        method_name: "replace_existing_identity_source_user",
         method: "PUT",
         path: "/api/v1/identity-sources/{identitySourceId}/users/{externalId}",
         scopes: &["okta.identitySources.manage"],
@@ -100592,6 +101168,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceFederatedClaim",
+        method_name: "replace_federated_claim",
         method: "PUT",
         path: "/api/v1/apps/{appId}/federated-claims/{claimId}",
         scopes: &["okta.apps.manage"],
@@ -100603,6 +101180,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceFirstPartyAppSettings",
+        method_name: "replace_first_party_app_settings",
         method: "PUT",
         path: "/api/v1/first-party-app-settings/{appName}",
         scopes: &["okta.apps.manage"],
@@ -100614,6 +101192,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceGovernanceBundle",
+        method_name: "replace_governance_bundle",
         method: "PUT",
         path: "/api/v1/iam/governance/bundles/{bundleId}",
         scopes: &["okta.roles.manage"],
@@ -100625,6 +101204,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceGroup",
+        method_name: "replace_group",
         method: "PUT",
         path: "/api/v1/groups/{groupId}",
         scopes: &["okta.groups.manage"],
@@ -100636,6 +101216,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceGroupRule",
+        method_name: "replace_group_rule",
         method: "PUT",
         path: "/api/v1/groups/rules/{groupRuleId}",
         scopes: &["okta.groups.manage"],
@@ -100647,6 +101228,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceHookKey",
+        method_name: "replace_hook_key",
         method: "PUT",
         path: "/api/v1/hook-keys/{id}",
         scopes: &["okta.inlineHooks.manage"],
@@ -100658,6 +101240,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceIdentityProvider",
+        method_name: "replace_identity_provider",
         method: "PUT",
         path: "/api/v1/idps/{idpId}",
         scopes: &["okta.idps.manage"],
@@ -100669,6 +101252,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceIdentityProviderKey",
+        method_name: "replace_identity_provider_key",
         method: "PUT",
         path: "/api/v1/idps/credentials/keys/{kid}",
         scopes: &["okta.idps.manage"],
@@ -100680,6 +101264,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceInlineHook",
+        method_name: "replace_inline_hook",
         method: "PUT",
         path: "/api/v1/inlineHooks/{inlineHookId}",
         scopes: &["okta.inlineHooks.manage"],
@@ -100691,6 +101276,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceLogStream",
+        method_name: "replace_log_stream",
         method: "PUT",
         path: "/api/v1/logStreams/{logStreamId}",
         scopes: &["okta.logStreams.manage"],
@@ -100702,6 +101288,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceNetworkZone",
+        method_name: "replace_network_zone",
         method: "PUT",
         path: "/api/v1/zones/{zoneId}",
         scopes: &["okta.networkZones.manage"],
@@ -100713,6 +101300,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceOAuth2Claim",
+        method_name: "replace_o_auth2_claim",
         method: "PUT",
         path: "/api/v1/authorizationServers/{authServerId}/claims/{claimId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -100724,6 +101312,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceOAuth2Scope",
+        method_name: "replace_o_auth2_scope",
         method: "PUT",
         path: "/api/v1/authorizationServers/{authServerId}/scopes/{scopeId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -100735,6 +101324,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceOktaPersonalAdminSettings",
+        method_name: "replace_okta_personal_admin_settings",
         method: "PUT",
         path: "/okta-personal-settings/api/v1/edit-feature",
         scopes: &["okta.personal.adminSettings.manage"],
@@ -100746,6 +101336,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceOrgContactUser",
+        method_name: "replace_org_contact_user",
         method: "PUT",
         path: "/api/v1/org/contacts/{contactType}",
         scopes: &["okta.orgs.manage"],
@@ -100757,6 +101348,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceOrgSettings",
+        method_name: "replace_org_settings",
         method: "PUT",
         path: "/api/v1/org",
         scopes: &["okta.orgs.manage"],
@@ -100768,6 +101360,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePolicy",
+        method_name: "replace_policy",
         method: "PUT",
         path: "/api/v1/policies/{policyId}",
         scopes: &["okta.policies.manage"],
@@ -100779,6 +101372,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePolicyRule",
+        method_name: "replace_policy_rule",
         method: "PUT",
         path: "/api/v1/policies/{policyId}/rules/{ruleId}",
         scopes: &["okta.policies.manage"],
@@ -100790,6 +101384,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePreviewErrorPage",
+        method_name: "replace_preview_error_page",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/pages/error/preview",
         scopes: &["okta.brands.manage"],
@@ -100801,6 +101396,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePreviewSignInPage",
+        method_name: "replace_preview_sign_in_page",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/pages/sign-in/preview",
         scopes: &["okta.brands.manage"],
@@ -100812,6 +101408,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePrincipalRateLimitEntity",
+        method_name: "replace_principal_rate_limit_entity",
         method: "PUT",
         path: "/api/v1/principal-rate-limits/{principalRateLimitId}",
         scopes: &["okta.principalRateLimits.manage"],
@@ -100823,6 +101420,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacePushProvider",
+        method_name: "replace_push_provider",
         method: "PUT",
         path: "/api/v1/push-providers/{pushProviderId}",
         scopes: &["okta.pushProviders.manage"],
@@ -100834,6 +101432,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRateLimitSettingsAdminNotifications",
+        method_name: "replace_rate_limit_settings_admin_notifications",
         method: "PUT",
         path: "/api/v1/rate-limit-settings/admin-notifications",
         scopes: &["okta.rateLimits.manage"],
@@ -100845,6 +101444,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRateLimitSettingsPerClient",
+        method_name: "replace_rate_limit_settings_per_client",
         method: "PUT",
         path: "/api/v1/rate-limit-settings/per-client",
         scopes: &["okta.rateLimits.manage"],
@@ -100856,6 +101456,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRateLimitSettingsWarningThreshold",
+        method_name: "replace_rate_limit_settings_warning_threshold",
         method: "PUT",
         path: "/api/v1/rate-limit-settings/warning-threshold",
         scopes: &["okta.rateLimits.manage"],
@@ -100867,6 +101468,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRealm",
+        method_name: "replace_realm",
         method: "PUT",
         path: "/api/v1/realms/{realmId}",
         scopes: &["okta.realms.manage"],
@@ -100878,6 +101480,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRealmAssignment",
+        method_name: "replace_realm_assignment",
         method: "PUT",
         path: "/api/v1/realm-assignments/{assignmentId}",
         scopes: &["okta.realmAssignments.manage"],
@@ -100889,6 +101492,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceResourceSet",
+        method_name: "replace_resource_set",
         method: "PUT",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}",
         scopes: &["okta.roles.manage"],
@@ -100900,6 +101504,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceResourceSetResource",
+        method_name: "replace_resource_set_resource",
         method: "PUT",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/resources/{resourceId}",
         scopes: &["okta.roles.manage"],
@@ -100911,6 +101516,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRole",
+        method_name: "replace_role",
         method: "PUT",
         path: "/api/v1/iam/roles/{roleIdOrLabel}",
         scopes: &["okta.roles.manage"],
@@ -100922,6 +101528,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceRolePermission",
+        method_name: "replace_role_permission",
         method: "PUT",
         path: "/api/v1/iam/roles/{roleIdOrLabel}/permissions/{permissionType}",
         scopes: &["okta.roles.manage"],
@@ -100933,6 +101540,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceSecurityEventsProviderInstance",
+        method_name: "replace_security_events_provider_instance",
         method: "PUT",
         path: "/api/v1/security-events-providers/{securityEventProviderId}",
         scopes: &["okta.securityEventsProviders.manage"],
@@ -100944,6 +101552,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceSignOutPageSettings",
+        method_name: "replace_sign_out_page_settings",
         method: "PUT",
         path: "/api/v1/brands/{brandId}/pages/sign-out/customized",
         scopes: &["okta.brands.manage"],
@@ -100955,6 +101564,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceSmsTemplate",
+        method_name: "replace_sms_template",
         method: "PUT",
         path: "/api/v1/templates/sms/{templateId}",
         scopes: &["okta.templates.manage"],
@@ -100966,6 +101576,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceSsfStream",
+        method_name: "replace_ssf_stream",
         method: "PUT",
         path: "/api/v1/ssf/stream",
         scopes: &["ssf.manage"],
@@ -100977,6 +101588,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceTrustedOrigin",
+        method_name: "replace_trusted_origin",
         method: "PUT",
         path: "/api/v1/trustedOrigins/{trustedOriginId}",
         scopes: &["okta.trustedOrigins.manage"],
@@ -100988,6 +101600,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceUISchemas",
+        method_name: "replace_ui_schemas",
         method: "PUT",
         path: "/api/v1/meta/uischemas/{id}",
         scopes: &["okta.uischemas.manage"],
@@ -100999,6 +101612,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceUser",
+        method_name: "replace_user",
         method: "PUT",
         path: "/api/v1/users/{id}",
         scopes: &["okta.users.manage"],
@@ -101010,6 +101624,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceUserClassification",
+        method_name: "replace_user_classification",
         method: "PUT",
         path: "/api/v1/users/{userId}/classification",
         scopes: &["okta.users.manage"],
@@ -101021,6 +101636,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceUserLockoutSettings",
+        method_name: "replace_user_lockout_settings",
         method: "PUT",
         path: "/attack-protection/api/v1/user-lockout-settings",
         scopes: &["okta.orgs.manage"],
@@ -101032,6 +101648,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replaceUserType",
+        method_name: "replace_user_type",
         method: "PUT",
         path: "/api/v1/meta/types/user/{typeId}",
         scopes: &["okta.userTypes.manage"],
@@ -101043,6 +101660,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "replacesOrgCaptchaSettings",
+        method_name: "replaces_org_captcha_settings",
         method: "PUT",
         path: "/api/v1/org/captcha",
         scopes: &["okta.captchas.manage"],
@@ -101054,6 +101672,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "resendEnrollFactor",
+        method_name: "resend_enroll_factor",
         method: "POST",
         path: "/api/v1/users/{userId}/factors/{factorId}/resend",
         scopes: &["okta.users.manage"],
@@ -101065,6 +101684,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "resetFactors",
+        method_name: "reset_factors",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/reset_factors",
         scopes: &["okta.users.manage"],
@@ -101076,6 +101696,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "resetPassword",
+        method_name: "reset_password",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/reset_password",
         scopes: &["okta.users.manage"],
@@ -101087,6 +101708,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "resumeAgentPoolsUpdate",
+        method_name: "resume_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/resume",
         scopes: &["okta.agentPools.manage"],
@@ -101098,6 +101720,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "retrieveClientRole",
+        method_name: "retrieve_client_role",
         method: "GET",
         path: "/oauth2/v1/clients/{clientId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.read"],
@@ -101109,6 +101732,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "retryAgentPoolsUpdate",
+        method_name: "retry_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/retry",
         scopes: &["okta.agentPools.manage"],
@@ -101120,6 +101744,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeAerialConsent",
+        method_name: "revoke_aerial_consent",
         method: "POST",
         path: "/api/v1/org/privacy/aerial/revoke",
         scopes: &["okta.orgs.manage"],
@@ -101131,6 +101756,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeApiToken",
+        method_name: "revoke_api_token",
         method: "DELETE",
         path: "/api/v1/api-tokens/{apiTokenId}",
         scopes: &["okta.apiTokens.manage"],
@@ -101142,6 +101768,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeCsrForIdentityProvider",
+        method_name: "revoke_csr_for_identity_provider",
         method: "DELETE",
         path: "/api/v1/idps/{idpId}/credentials/csrs/{idpCsrId}",
         scopes: &["okta.idps.manage"],
@@ -101153,6 +101780,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeCsrFromApplication",
+        method_name: "revoke_csr_from_application",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/credentials/csrs/{csrId}",
         scopes: &["okta.apps.manage"],
@@ -101164,6 +101792,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeCurrentApiToken",
+        method_name: "revoke_current_api_token",
         method: "DELETE",
         path: "/api/v1/api-tokens/current",
         scopes: &[],
@@ -101175,6 +101804,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeGrantsForUserAndClient",
+        method_name: "revoke_grants_for_user_and_client",
         method: "DELETE",
         path: "/api/v1/users/{userId}/clients/{clientId}/grants",
         scopes: &["okta.users.manage"],
@@ -101186,6 +101816,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeOAuth2TokenForApplication",
+        method_name: "revoke_o_auth2_token_for_application",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/tokens/{tokenId}",
         scopes: &["okta.apps.manage"],
@@ -101197,6 +101828,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeOAuth2TokensForApplication",
+        method_name: "revoke_o_auth2_tokens_for_application",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/tokens",
         scopes: &["okta.apps.manage"],
@@ -101208,6 +101840,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeOktaSupport",
+        method_name: "revoke_okta_support",
         method: "POST",
         path: "/api/v1/org/privacy/oktaSupport/revoke",
         scopes: &["okta.orgs.manage"],
@@ -101219,6 +101852,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeRefreshTokenForAuthorizationServerAndClient",
+        method_name: "revoke_refresh_token_for_authorization_server_and_client",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/clients/{clientId}/tokens/{tokenId}",
         scopes: &["okta.authorizationServers.manage"],
@@ -101230,6 +101864,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeRefreshTokensForAuthorizationServerAndClient",
+        method_name: "revoke_refresh_tokens_for_authorization_server_and_client",
         method: "DELETE",
         path: "/api/v1/authorizationServers/{authServerId}/clients/{clientId}/tokens",
         scopes: &["okta.authorizationServers.manage"],
@@ -101241,6 +101876,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeScopeConsentGrant",
+        method_name: "revoke_scope_consent_grant",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/grants/{grantId}",
         scopes: &["okta.appGrants.manage"],
@@ -101252,6 +101888,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeSession",
+        method_name: "revoke_session",
         method: "DELETE",
         path: "/api/v1/sessions/{sessionId}",
         scopes: &["okta.sessions.manage"],
@@ -101263,6 +101900,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeTokenForUserAndClient",
+        method_name: "revoke_token_for_user_and_client",
         method: "DELETE",
         path: "/api/v1/users/{userId}/clients/{clientId}/tokens/{tokenId}",
         scopes: &["okta.users.manage"],
@@ -101274,6 +101912,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeTokensForUserAndClient",
+        method_name: "revoke_tokens_for_user_and_client",
         method: "DELETE",
         path: "/api/v1/users/{userId}/clients/{clientId}/tokens",
         scopes: &["okta.users.manage"],
@@ -101285,6 +101924,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeUserGrant",
+        method_name: "revoke_user_grant",
         method: "DELETE",
         path: "/api/v1/users/{userId}/grants/{grantId}",
         scopes: &["okta.users.manage"],
@@ -101296,6 +101936,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeUserGrants",
+        method_name: "revoke_user_grants",
         method: "DELETE",
         path: "/api/v1/users/{userId}/grants",
         scopes: &["okta.users.manage"],
@@ -101307,6 +101948,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "revokeUserSessions",
+        method_name: "revoke_user_sessions",
         method: "DELETE",
         path: "/api/v1/users/{userId}/sessions",
         scopes: &["okta.users.manage"],
@@ -101318,6 +101960,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "rotateAuthorizationServerKeys",
+        method_name: "rotate_authorization_server_keys",
         method: "POST",
         path: "/api/v1/authorizationServers/{authServerId}/credentials/lifecycle/keyRotate",
         scopes: &["okta.authorizationServers.manage"],
@@ -101329,6 +101972,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "sendPin",
+        method_name: "send_pin",
         method: "POST",
         path: "/webauthn-registration/api/v1/send-pin",
         scopes: &["okta.users.manage"],
@@ -101340,6 +101984,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "sendTestCustomTelephonyProviderCredential",
+        method_name: "send_test_custom_telephony_provider_credential",
         method: "POST",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}/test",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -101351,6 +101996,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "sendTestEmail",
+        method_name: "send_test_email",
         method: "POST",
         path: "/api/v1/brands/{brandId}/templates/email/{templateName}/test",
         scopes: &["okta.templates.read"],
@@ -101362,6 +102008,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "setAsPrimaryCustomTelephonyCredential",
+        method_name: "set_as_primary_custom_telephony_credential",
         method: "POST",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}/setAsPrimary",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -101373,6 +102020,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "setOrgHideOktaUIFooter",
+        method_name: "set_org_hide_okta_ui_footer",
         method: "POST",
         path: "/api/v1/org/preferences/hideEndUserFooter",
         scopes: &["okta.orgs.manage"],
@@ -101384,6 +102032,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "setOrgShowOktaUIFooter",
+        method_name: "set_org_show_okta_ui_footer",
         method: "POST",
         path: "/api/v1/org/preferences/showEndUserFooter",
         scopes: &["okta.orgs.manage"],
@@ -101395,6 +102044,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "startImportFromIdentitySource",
+        method_name: "start_import_from_identity_source",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/start-import",
         scopes: &["okta.identitySources.manage"],
@@ -101406,6 +102056,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "startOrgFailback",
+        method_name: "start_org_failback",
         method: "POST",
         path: "/api/v1/dr/failback",
         scopes: &["okta.dr.manage"],
@@ -101417,6 +102068,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "startOrgFailover",
+        method_name: "start_org_failover",
         method: "POST",
         path: "/api/v1/dr/failover",
         scopes: &["okta.dr.manage"],
@@ -101428,6 +102080,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "stopAgentPoolsUpdate",
+        method_name: "stop_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}/stop",
         scopes: &["okta.agentPools.manage"],
@@ -101439,6 +102092,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "submitGroupAttributeQuery",
+        method_name: "submit_group_attribute_query",
         method: "POST",
         path: "/api/v1/directories/{appInstanceId}/groups/{groupId}/query",
         scopes: &["okta.directories.groups.read"],
@@ -101450,6 +102104,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "subscribeByNotificationTypeRole",
+        method_name: "subscribe_by_notification_type_role",
         method: "POST",
         path: "/api/v1/roles/{roleRef}/subscriptions/{notificationType}/subscribe",
         scopes: &["okta.roles.manage"],
@@ -101461,6 +102116,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "subscribeByNotificationTypeUser",
+        method_name: "subscribe_by_notification_type_user",
         method: "POST",
         path: "/api/v1/users/{userId}/subscriptions/{notificationType}/subscribe",
         scopes: &["okta.users.manage"],
@@ -101472,6 +102128,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "suspendDevice",
+        method_name: "suspend_device",
         method: "POST",
         path: "/api/v1/devices/{deviceId}/lifecycle/suspend",
         scopes: &["okta.devices.manage"],
@@ -101483,6 +102140,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "suspendUser",
+        method_name: "suspend_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/suspend",
         scopes: &["okta.users.manage"],
@@ -101494,6 +102152,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "testEmailServer",
+        method_name: "test_email_server",
         method: "POST",
         path: "/api/v1/email-servers/{emailServerId}/test",
         scopes: &["okta.emailServers.manage"],
@@ -101505,6 +102164,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignAppInstanceTargetFromAdminRoleForUser",
+        method_name: "unassign_app_instance_target_from_admin_role_for_user",
         method: "DELETE",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -101516,6 +102176,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignAppInstanceTargetToAppAdminRoleForGroup",
+        method_name: "unassign_app_instance_target_to_app_admin_role_for_group",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}/{appId}",
         scopes: &["okta.roles.manage"],
@@ -101527,6 +102188,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignAppTargetFromAppAdminRoleForUser",
+        method_name: "unassign_app_target_from_app_admin_role_for_user",
         method: "DELETE",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -101538,6 +102200,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignAppTargetToAdminRoleForGroup",
+        method_name: "unassign_app_target_to_admin_role_for_group",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/catalog/apps/{appName}",
         scopes: &["okta.roles.manage"],
@@ -101549,6 +102212,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignApplicationFromGroup",
+        method_name: "unassign_application_from_group",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
@@ -101560,6 +102224,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignGroupTargetFromGroupAdminRole",
+        method_name: "unassign_group_target_from_group_admin_role",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}/targets/groups/{targetGroupId}",
         scopes: &["okta.roles.manage"],
@@ -101571,6 +102236,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignGroupTargetFromUserAdminRole",
+        method_name: "unassign_group_target_from_user_admin_role",
         method: "DELETE",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}/targets/groups/{groupId}",
         scopes: &["okta.roles.manage"],
@@ -101582,6 +102248,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignMemberFromBinding",
+        method_name: "unassign_member_from_binding",
         method: "DELETE",
         path: "/api/v1/iam/resource-sets/{resourceSetIdOrLabel}/bindings/{roleIdOrLabel}/members/{memberId}",
         scopes: &["okta.roles.manage"],
@@ -101593,6 +102260,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignRoleFromGroup",
+        method_name: "unassign_role_from_group",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.manage"],
@@ -101604,6 +102272,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignRoleFromUser",
+        method_name: "unassign_role_from_user",
         method: "DELETE",
         path: "/api/v1/users/{userId}/roles/{roleAssignmentId}",
         scopes: &["okta.roles.manage"],
@@ -101615,6 +102284,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignUserFromApplication",
+        method_name: "unassign_user_from_application",
         method: "DELETE",
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.manage"],
@@ -101626,6 +102296,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unassignUserFromGroup",
+        method_name: "unassign_user_from_group",
         method: "DELETE",
         path: "/api/v1/groups/{groupId}/users/{userId}",
         scopes: &["okta.groups.manage"],
@@ -101637,6 +102308,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unenrollFactor",
+        method_name: "unenroll_factor",
         method: "DELETE",
         path: "/api/v1/users/{userId}/factors/{factorId}",
         scopes: &["okta.users.manage"],
@@ -101648,6 +102320,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unlinkUserFromIdentityProvider",
+        method_name: "unlink_user_from_identity_provider",
         method: "DELETE",
         path: "/api/v1/idps/{idpId}/users/{userId}",
         scopes: &["okta.idps.manage"],
@@ -101659,6 +102332,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unlockUser",
+        method_name: "unlock_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/unlock",
         scopes: &["okta.users.manage"],
@@ -101670,6 +102344,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unsubscribeByNotificationTypeRole",
+        method_name: "unsubscribe_by_notification_type_role",
         method: "POST",
         path: "/api/v1/roles/{roleRef}/subscriptions/{notificationType}/unsubscribe",
         scopes: &["okta.roles.manage"],
@@ -101681,6 +102356,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unsubscribeByNotificationTypeUser",
+        method_name: "unsubscribe_by_notification_type_user",
         method: "POST",
         path: "/api/v1/users/{userId}/subscriptions/{notificationType}/unsubscribe",
         scopes: &["okta.users.manage"],
@@ -101692,6 +102368,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unsuspendDevice",
+        method_name: "unsuspend_device",
         method: "POST",
         path: "/api/v1/devices/{deviceId}/lifecycle/unsuspend",
         scopes: &["okta.devices.manage"],
@@ -101703,6 +102380,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "unsuspendUser",
+        method_name: "unsuspend_user",
         method: "POST",
         path: "/api/v1/users/{id}/lifecycle/unsuspend",
         scopes: &["okta.users.manage"],
@@ -101714,6 +102392,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateAgentPoolsUpdate",
+        method_name: "update_agent_pools_update",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/{updateId}",
         scopes: &["okta.agentPools.manage"],
@@ -101725,6 +102404,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateAgentPoolsUpdateSettings",
+        method_name: "update_agent_pools_update_settings",
         method: "POST",
         path: "/api/v1/agentPools/{poolId}/updates/settings",
         scopes: &["okta.agentPools.manage"],
@@ -101736,6 +102416,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateAppServiceAccount",
+        method_name: "update_app_service_account",
         method: "PATCH",
         path: "/privileged-access/api/v1/service-accounts/{id}",
         scopes: &["okta.serviceAccounts.manage"],
@@ -101747,6 +102428,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateApplicationUser",
+        method_name: "update_application_user",
         method: "POST",
         path: "/api/v1/apps/{appId}/users/{userId}",
         scopes: &["okta.apps.manage"],
@@ -101758,6 +102440,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateApplicationUserProfile",
+        method_name: "update_application_user_profile",
         method: "POST",
         path: "/api/v1/meta/schemas/apps/{appId}/default",
         scopes: &["okta.schemas.manage"],
@@ -101769,6 +102452,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateAutoAssignAdminAppSetting",
+        method_name: "update_auto_assign_admin_app_setting",
         method: "POST",
         path: "/api/v1/org/settings/autoAssignAdminAppSetting",
         scopes: &["okta.orgs.manage"],
@@ -101780,6 +102464,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateBotProtectionConfiguration",
+        method_name: "update_bot_protection_configuration",
         method: "POST",
         path: "/api/v1/bot-protection/configuration",
         scopes: &["okta.botProtection.manage"],
@@ -101791,6 +102476,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateCaptchaInstance",
+        method_name: "update_captcha_instance",
         method: "POST",
         path: "/api/v1/captchas/{captchaId}",
         scopes: &["okta.captchas.manage"],
@@ -101802,6 +102488,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateConfiguration",
+        method_name: "update_configuration",
         method: "POST",
         path: "/api/v1/threats/configuration",
         scopes: &["okta.threatInsights.manage"],
@@ -101813,6 +102500,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateCrossAppAccessConnection",
+        method_name: "update_cross_app_access_connection",
         method: "PATCH",
         path: "/api/v1/apps/{appId}/cwo/connections/{connectionId}",
         scopes: &["okta.apps.manage"],
@@ -101824,6 +102512,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateCustomAAGUID",
+        method_name: "update_custom_aaguid",
         method: "PATCH",
         path: "/api/v1/authenticators/{authenticatorId}/aaguids/{aaguid}",
         scopes: &["okta.authenticators.manage"],
@@ -101835,6 +102524,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateCustomTelephonyProviderCredential",
+        method_name: "update_custom_telephony_provider_credential",
         method: "PATCH",
         path: "/api/v1/telephony-providers/{customTelephonyProviderId}",
         scopes: &["okta.customTelephonyProvider.manage"],
@@ -101846,6 +102536,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateDefaultProvisioningConnectionForApplication",
+        method_name: "update_default_provisioning_connection_for_application",
         method: "POST",
         path: "/api/v1/apps/{appId}/connections/default",
         scopes: &["okta.apps.manage"],
@@ -101857,6 +102548,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateEmailServer",
+        method_name: "update_email_server",
         method: "PATCH",
         path: "/api/v1/email-servers/{emailServerId}",
         scopes: &["okta.emailServers.manage"],
@@ -101868,6 +102560,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateFeatureForApplication",
+        method_name: "update_feature_for_application",
         method: "PUT",
         path: "/api/v1/apps/{appId}/features/{featureName}",
         scopes: &["okta.apps.manage"],
@@ -101879,6 +102572,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateFeatureLifecycle",
+        method_name: "update_feature_lifecycle",
         method: "POST",
         path: "/api/v1/features/{featureId}/{lifecycle}",
         scopes: &["okta.features.manage"],
@@ -101890,6 +102584,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateGroupAssignmentToApplication",
+        method_name: "update_group_assignment_to_application",
         method: "PATCH",
         path: "/api/v1/apps/{appId}/groups/{groupId}",
         scopes: &["okta.apps.manage"],
@@ -101901,6 +102596,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateGroupMembership",
+        method_name: "update_group_membership",
         method: "POST",
         path: "/api/v1/directories/{appInstanceId}/groups/modify",
         scopes: &["okta.directories.groups.manage"],
@@ -101912,6 +102608,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateGroupPushMapping",
+        method_name: "update_group_push_mapping",
         method: "PATCH",
         path: "/api/v1/apps/{appId}/group-push/mappings/{mappingId}",
         scopes: &["okta.apps.manage", "okta.groups.manage"],
@@ -101923,6 +102620,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateGroupSchema",
+        method_name: "update_group_schema",
         method: "POST",
         path: "/api/v1/meta/schemas/group/default",
         scopes: &["okta.schemas.manage"],
@@ -101934,6 +102632,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateIdentitySourceGroups",
+        method_name: "update_identity_source_groups",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/groups/{groupOrExternalId}",
         scopes: &["okta.identitySources.manage"],
@@ -101945,6 +102644,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateIdentitySourceUsers",
+        method_name: "update_identity_source_users",
         method: "PATCH",
         path: "/api/v1/identity-sources/{identitySourceId}/users/{externalId}",
         scopes: &["okta.identitySources.manage"],
@@ -101956,6 +102656,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateInlineHook",
+        method_name: "update_inline_hook",
         method: "POST",
         path: "/api/v1/inlineHooks/{inlineHookId}",
         scopes: &["okta.inlineHooks.manage"],
@@ -101967,6 +102668,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateOktaManagedUserAccount",
+        method_name: "update_okta_managed_user_account",
         method: "PATCH",
         path: "/privileged-access/api/v1/okta-service-accounts/{id}",
         scopes: &["okta.serviceAccounts.okta.manage"],
@@ -101978,6 +102680,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateOktaSupportCase",
+        method_name: "update_okta_support_case",
         method: "PATCH",
         path: "/api/v1/org/privacy/oktaSupport/cases/{caseNumber}",
         scopes: &["okta.orgs.manage"],
@@ -101989,6 +102692,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateOrgSettings",
+        method_name: "update_org_settings",
         method: "POST",
         path: "/api/v1/org",
         scopes: &["okta.orgs.manage"],
@@ -102000,6 +102704,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateProfileMapping",
+        method_name: "update_profile_mapping",
         method: "POST",
         path: "/api/v1/mappings/{mappingId}",
         scopes: &["okta.profileMappings.manage"],
@@ -102011,6 +102716,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateSmsTemplate",
+        method_name: "update_sms_template",
         method: "POST",
         path: "/api/v1/templates/sms/{templateId}",
         scopes: &["okta.templates.manage"],
@@ -102022,6 +102728,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateSsfStream",
+        method_name: "update_ssf_stream",
         method: "PATCH",
         path: "/api/v1/ssf/stream",
         scopes: &["ssf.manage"],
@@ -102033,6 +102740,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateThirdPartyAdminSetting",
+        method_name: "update_third_party_admin_setting",
         method: "POST",
         path: "/api/v1/org/orgSettings/thirdPartyAdminSetting",
         scopes: &["okta.orgs.manage"],
@@ -102044,6 +102752,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateUser",
+        method_name: "update_user",
         method: "POST",
         path: "/api/v1/users/{id}",
         scopes: &["okta.users.manage"],
@@ -102055,6 +102764,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateUserProfile",
+        method_name: "update_user_profile",
         method: "POST",
         path: "/api/v1/meta/schemas/user/{schemaId}",
         scopes: &["okta.schemas.manage"],
@@ -102066,6 +102776,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "updateUserType",
+        method_name: "update_user_type",
         method: "POST",
         path: "/api/v1/meta/types/user/{typeId}",
         scopes: &["okta.userTypes.manage"],
@@ -102077,6 +102788,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadApplicationLogo",
+        method_name: "upload_application_logo",
         method: "POST",
         path: "/api/v1/apps/{appId}/logo",
         scopes: &["okta.apps.manage"],
@@ -102088,6 +102800,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadBrandThemeBackgroundImage",
+        method_name: "upload_brand_theme_background_image",
         method: "POST",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/background-image",
         scopes: &["okta.brands.manage"],
@@ -102099,6 +102812,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadBrandThemeFavicon",
+        method_name: "upload_brand_theme_favicon",
         method: "POST",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/favicon",
         scopes: &["okta.brands.manage"],
@@ -102110,6 +102824,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadBrandThemeLogo",
+        method_name: "upload_brand_theme_logo",
         method: "POST",
         path: "/api/v1/brands/{brandId}/themes/{themeId}/logo",
         scopes: &["okta.brands.manage"],
@@ -102121,6 +102836,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceDataForDelete",
+        method_name: "upload_identity_source_data_for_delete",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-delete",
         scopes: &["okta.identitySources.manage"],
@@ -102132,6 +102848,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceDataForUpsert",
+        method_name: "upload_identity_source_data_for_upsert",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-upsert",
         scopes: &["okta.identitySources.manage"],
@@ -102143,6 +102860,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceGroupMembershipsForDelete",
+        method_name: "upload_identity_source_group_memberships_for_delete",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-group-memberships-delete",
         scopes: &["okta.identitySources.manage"],
@@ -102154,6 +102872,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceGroupMembershipsForUpsert",
+        method_name: "upload_identity_source_group_memberships_for_upsert",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-group-memberships-upsert",
         scopes: &["okta.identitySources.manage"],
@@ -102165,6 +102884,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceGroupsDataForDelete",
+        method_name: "upload_identity_source_groups_data_for_delete",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-groups-delete",
         scopes: &["okta.identitySources.manage"],
@@ -102176,6 +102896,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadIdentitySourceGroupsForUpsert",
+        method_name: "upload_identity_source_groups_for_upsert",
         method: "POST",
         path: "/api/v1/identity-sources/{identitySourceId}/sessions/{sessionId}/bulk-groups-upsert",
         scopes: &["okta.identitySources.manage"],
@@ -102187,6 +102908,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "uploadYubikeyOtpTokenSeed",
+        method_name: "upload_yubikey_otp_token_seed",
         method: "POST",
         path: "/api/v1/org/factors/yubikey_token/tokens",
         scopes: &["okta.users.manage"],
@@ -102198,6 +102920,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "upsertApiToken",
+        method_name: "upsert_api_token",
         method: "PUT",
         path: "/api/v1/api-tokens/{apiTokenId}",
         scopes: &["okta.apiTokens.manage"],
@@ -102209,6 +102932,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "upsertCertificate",
+        method_name: "upsert_certificate",
         method: "PUT",
         path: "/api/v1/domains/{domainId}/certificate",
         scopes: &["okta.domains.manage"],
@@ -102220,6 +102944,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "upsertUserRisk",
+        method_name: "upsert_user_risk",
         method: "PUT",
         path: "/api/v1/users/{userId}/risk",
         scopes: &["okta.userRisk.manage"],
@@ -102231,6 +102956,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyDomain",
+        method_name: "verify_domain",
         method: "POST",
         path: "/api/v1/domains/{domainId}/verify",
         scopes: &["okta.domains.manage"],
@@ -102242,6 +102968,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyEmailDomain",
+        method_name: "verify_email_domain",
         method: "POST",
         path: "/api/v1/email-domains/{emailDomainId}/verify",
         scopes: &["okta.emailDomains.manage"],
@@ -102253,6 +102980,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyEventHook",
+        method_name: "verify_event_hook",
         method: "POST",
         path: "/api/v1/eventHooks/{eventHookId}/lifecycle/verify",
         scopes: &["okta.eventHooks.manage"],
@@ -102264,6 +102992,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyFactor",
+        method_name: "verify_factor",
         method: "POST",
         path: "/api/v1/users/{userId}/factors/{factorId}/verify",
         scopes: &["okta.users.manage"],
@@ -102275,6 +103004,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyProvisioningConnectionForApplication",
+        method_name: "verify_provisioning_connection_for_application",
         method: "POST",
         path: "/api/v1/apps/{appName}/{appId}/oauth2/callback",
         scopes: &["okta.apps.manage"],
@@ -102286,6 +103016,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifyRpIdDomain",
+        method_name: "verify_rp_id_domain",
         method: "POST",
         path: "/api/v1/authenticators/{authenticatorId}/methods/{webAuthnMethodType}/verify-rp-id-domain",
         scopes: &["okta.authenticators.manage"],
@@ -102297,6 +103028,7 @@ pub static OPERATIONS: [okta_runtime::OperationMeta; 732usize] = [
     },
     okta_runtime::OperationMeta {
         id: "verifySsfStream",
+        method_name: "verify_ssf_stream",
         method: "POST",
         path: "/api/v1/ssf/stream/verification",
         scopes: &["ssf.manage"],

@@ -15,12 +15,13 @@ pub use generated::*;
 
 use progenitor_client::{ClientHooks, OperationInfo};
 
-/// Looks up an operation's facts by operationId.
-pub fn operation(id: &str) -> Option<&'static okta_runtime::OperationMeta> {
-    OPERATIONS
-        .binary_search_by(|op| op.id.cmp(id))
-        .ok()
-        .map(|i| &OPERATIONS[i])
+/// Looks up an operation's facts by generated method name (`list_users`) or by the spec's
+/// operationId (`listUsers`).
+pub fn operation(name: &str) -> Option<&'static okta_runtime::OperationMeta> {
+    match OPERATIONS.binary_search_by(|op| op.method_name.cmp(name)) {
+        Ok(i) => Some(&OPERATIONS[i]),
+        Err(_) => OPERATIONS.iter().find(|op| op.id == name),
+    }
 }
 
 impl ClientHooks<okta_runtime::Runtime> for Client {

@@ -80,6 +80,7 @@ fn every_operation_is_in_the_table_with_its_facts() {
     assert_eq!((op.method, op.path), ("GET", "/api/v1/users"));
     assert!(op.scopes.contains(&"okta.users.read"));
     assert!(op.lists);
+    assert_eq!(okta_apis::operation("list_users"), Some(op), "found by method name too");
     assert!(okta_apis::operation("noSuchOperation").is_none());
     let upload = okta_apis::operation("uploadApplicationLogo").unwrap();
     assert_eq!(

@@ -5,6 +5,8 @@
 pub struct OperationMeta {
     /// The spec's operationId, e.g. `listUsers`.
     pub id: &'static str,
+    /// The generated method's name (snake case), which progenitor passes to the runtime hook.
+    pub method_name: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
     /// Path template, e.g. `/api/v1/users/{id}`.

@@ -86,6 +86,7 @@ mod tests {
 
     const UPLOAD: OperationMeta = OperationMeta {
         id: "uploadApplicationLogo",
+        method_name: "upload_application_logo",
         method: "POST",
         path: "/api/v1/apps/{appId}/logo",
         scopes: &[],

@@ -71,7 +71,8 @@ pub fn op_infos(doc: &Value) -> Vec<OpInfo> {
             });
         }
     }
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    // Sorted by generated method name: that is what progenitor hands the runtime hook.
+    out.sort_by_key(|o| o.id.to_snake_case());
     out
 }
 
@@ -129,6 +130,7 @@ pub fn document(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<usize> {
 pub fn operation_table(file: &mut File, ops: &[OpInfo], facts: &Facts) -> usize {
     let entries = ops.iter().map(|o| {
         let (id, method, path) = (&o.id, &o.method, &o.path);
+        let method_name = id.to_snake_case();
         let scopes = &o.scopes;
         let lifecycle = opt(o.lifecycle.as_deref());
         let lists = o.lists;
@@ -137,14 +139,14 @@ pub fn operation_table(file: &mut File, ops: &[OpInfo], facts: &Facts) -> usize 
         let empty: Vec<u16> = facts.empty_success.get(id).cloned().unwrap_or_default();
         quote! {
             okta_runtime::OperationMeta {
-                id: #id, method: #method, path: #path, scopes: &[#(#scopes),*], lifecycle: #lifecycle,
+                id: #id, method_name: #method_name, method: #method, path: #path, scopes: &[#(#scopes),*], lifecycle: #lifecycle,
                 lists: #lists, request_media_type: #media, multipart_field: #field, empty_success: &[#(#empty),*],
             }
         }
     });
     let n = ops.len();
     file.items.push(syn::parse_quote! {
-        /// Every operation of the spec, sorted by operationId (see [`operation`]).
+        /// Every operation of the spec, sorted by generated method name (see `operation`).
         pub static OPERATIONS: [okta_runtime::OperationMeta; #n] = [#(#entries),*];
     });
     n
