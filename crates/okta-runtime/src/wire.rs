@@ -16,7 +16,7 @@ pub fn prepare_request(request: &mut reqwest::Request, op: &OperationMeta) {
         let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec) else {
             return;
         };
-        let boundary = format!("okta-rs-{:016x}", fastrand_like(bytes.len() as u64));
+        let boundary = format!("okta-rs-{:016x}", boundary_seed(bytes.len() as u64));
         let body = multipart_body(&boundary, field, &bytes);
         *request.body_mut() = Some(body.into());
         if let Ok(v) = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}")) {
@@ -30,7 +30,7 @@ pub fn prepare_request(request: &mut reqwest::Request, op: &OperationMeta) {
 }
 
 /// A boundary that is unlikely to occur in the payload (derived from the clock and the size).
-fn fastrand_like(seed: u64) -> u64 {
+fn boundary_seed(seed: u64) -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as u64);
@@ -63,21 +63,11 @@ pub async fn adapt_response(response: reqwest::Response, op: &OperationMeta) -> 
     } else {
         body
     };
-    let mut builder = http::Response::builder().status(status).version(version);
-    if let Some(h) = builder.headers_mut() {
-        *h = headers;
-    }
-    match builder.body(body) {
-        Ok(r) => Ok(reqwest::Response::from(r)),
-        // Unreachable: status, version and headers come from a valid response.
-        Err(_) => unreachable_response(status),
-    }
-}
-
-fn unreachable_response(status: reqwest::StatusCode) -> reqwest::Result<reqwest::Response> {
-    let mut r = http::Response::new(bytes::Bytes::from_static(b"null"));
-    *r.status_mut() = status;
-    Ok(reqwest::Response::from(r))
+    let mut adapted = http::Response::new(body);
+    *adapted.status_mut() = status;
+    *adapted.version_mut() = version;
+    *adapted.headers_mut() = headers;
+    Ok(reqwest::Response::from(adapted))
 }
 
 #[cfg(test)]

@@ -123,33 +123,30 @@ fn duplicate_enum_values(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize
 }
 
 fn optional_path_parameters(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    /// Marks one parameter object required if it is a path parameter that is not; returns whether it did.
+    fn require(p: &mut Value) -> bool {
+        let Some(p) = p.as_object_mut() else { return false };
+        let fix = p.get("in") == Some(&json!("path")) && p.get("required") != Some(&json!(true));
+        if fix {
+            p.insert("required".into(), json!(true));
+        }
+        fix
+    }
+    fn require_all(params: Option<&mut Value>) -> usize {
+        let Some(Value::Array(ps)) = params else { return 0 };
+        ps.iter_mut().map(require).filter(|&fixed| fixed).count()
+    }
     let mut n = 0;
-    let mut fix = |params: Option<&mut Value>| {
-        if let Some(Value::Array(ps)) = params {
-            for p in ps.iter_mut().filter_map(Value::as_object_mut) {
-                if p.get("in") == Some(&json!("path")) && p.get("required") != Some(&json!(true)) {
-                    p.insert("required".into(), json!(true));
-                    n += 1;
-                }
-            }
-        }
-    };
     if let Some(Value::Object(ps)) = doc.pointer_mut("/components/parameters") {
-        for p in ps.values_mut() {
-            let mut wrapped = Value::Array(vec![std::mem::take(p)]);
-            fix(Some(&mut wrapped));
-            if let Value::Array(mut a) = wrapped {
-                *p = a.pop().unwrap_or_default();
-            }
-        }
+        n += ps.values_mut().map(require).filter(|&fixed| fixed).count();
     }
     if let Some(Value::Object(paths)) = doc.get_mut("paths") {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for (k, v) in item.iter_mut() {
                 if k == "parameters" {
-                    fix(Some(v));
+                    n += require_all(Some(v));
                 } else if super::HTTP_METHODS.contains(&k.as_str()) {
-                    fix(v.get_mut("parameters"));
+                    n += require_all(v.get_mut("parameters"));
                 }
             }
         }
@@ -240,17 +237,37 @@ fn op_id(op: &Map<String, Value>) -> anyhow::Result<String> {
         .ok_or_else(|| anyhow::anyhow!("an operation has no operationId"))
 }
 
-/// Resolves a response `$ref` in place so it can be edited per operation.
-fn inline_responses(op: &mut Map<String, Value>, responses: &Value) -> anyhow::Result<()> {
+/// A response object with a `$ref` to `components/responses` resolved.
+fn resolve_response(r: &Value, responses: &Value) -> anyhow::Result<Value> {
+    match r.get("$ref").and_then(Value::as_str) {
+        Some(reference) => responses
+            .get(reference.rsplit('/').next().unwrap_or_default())
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("unresolved {reference}")),
+        None => Ok(r.clone()),
+    }
+}
+
+/// Error statuses: 4xx, 5xx and `default`.
+fn is_error_status(status: &str) -> bool {
+    !matches!(status.as_bytes().first(), Some(b'1' | b'2' | b'3'))
+}
+
+/// Gives every response of `op` whose status matches `which` the JSON body `schema`, resolving
+/// shared responses first so the edit stays local to this operation.
+fn set_json_body(
+    op: &mut Map<String, Value>,
+    responses: &Value,
+    which: impl Fn(&str) -> bool,
+    schema: &Value,
+) -> anyhow::Result<()> {
     if let Some(Value::Object(rs)) = op.get_mut("responses") {
-        for r in rs.values_mut() {
-            if let Some(reference) = r.get("$ref").and_then(Value::as_str) {
-                let name = reference.rsplit('/').next().unwrap_or_default();
-                *r = responses
-                    .get(name)
-                    .cloned()
-                    .ok_or_else(|| anyhow::anyhow!("unresolved {reference}"))?;
+        for (_, r) in rs.iter_mut().filter(|(status, _)| which(status)) {
+            let mut resolved = resolve_response(r, responses)?;
+            if let Value::Object(m) = &mut resolved {
+                m.insert("content".into(), json!({"application/json": {"schema": schema}}));
             }
+            *r = resolved;
         }
     }
     Ok(())
@@ -276,19 +293,10 @@ fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
             continue;
         };
         let success: Vec<String> = rs.keys().filter(|s| s.starts_with('2')).cloned().collect();
-        let resolved: Vec<Value> = success
+        let resolved = success
             .iter()
-            .map(|s| {
-                let r = &rs[s];
-                match r.get("$ref").and_then(Value::as_str) {
-                    Some(reference) => responses
-                        .get(reference.rsplit('/').next().unwrap_or_default())
-                        .cloned()
-                        .unwrap_or_default(),
-                    None => r.clone(),
-                }
-            })
-            .collect();
+            .map(|st| resolve_response(&rs[st], &responses))
+            .collect::<anyhow::Result<Vec<Value>>>()?;
         let mut bodies: Vec<Value> = Vec::new();
         for r in &resolved {
             if let Some(s) = json_schema(r)
@@ -321,17 +329,7 @@ fn mixed_success_bodies(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
             };
             facts.empty_success.insert(id, empty);
         }
-        inline_responses(op.op, &responses)?;
-        if let Some(Value::Object(rs)) = op.op.get_mut("responses") {
-            for s in &success {
-                if let Some(Value::Object(r)) = rs.get_mut(s) {
-                    r.insert(
-                        "content".into(),
-                        json!({"application/json": {"schema": schema.clone()}}),
-                    );
-                }
-            }
-        }
+        set_json_body(op.op, &responses, |st| success.iter().any(|x| x == st), &schema)?;
         n += 1;
     }
     Ok(n)
@@ -346,18 +344,8 @@ fn error_bodies(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
             continue;
         };
         let mut kinds: Vec<Option<Value>> = Vec::new();
-        for (status, r) in rs {
-            if status.starts_with('2') || status.starts_with('1') || status.starts_with('3') {
-                continue;
-            }
-            let r = match r.get("$ref").and_then(Value::as_str) {
-                Some(reference) => responses
-                    .get(reference.rsplit('/').next().unwrap_or_default())
-                    .cloned()
-                    .unwrap_or_default(),
-                None => r.clone(),
-            };
-            let k = json_schema(&r).cloned();
+        for r in rs.iter().filter(|(status, _)| is_error_status(status)).map(|(_, r)| r) {
+            let k = json_schema(&resolve_response(r, &responses)?).cloned();
             if !kinds.contains(&k) {
                 kinds.push(k);
             }
@@ -365,17 +353,7 @@ fn error_bodies(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
         if kinds.len() <= 1 {
             continue;
         }
-        inline_responses(op.op, &responses)?;
-        if let Some(Value::Object(rs)) = op.op.get_mut("responses") {
-            for (status, r) in rs.iter_mut() {
-                if status.starts_with('2') || status.starts_with('1') || status.starts_with('3') {
-                    continue;
-                }
-                if let Value::Object(r) = r {
-                    r.insert("content".into(), json!({"application/json": {"schema": error.clone()}}));
-                }
-            }
-        }
+        set_json_body(op.op, &responses, is_error_status, &error)?;
         n += 1;
     }
     Ok(n)

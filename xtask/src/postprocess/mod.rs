@@ -8,10 +8,10 @@ use crate::normalize::Facts;
 use syn::{File, Item};
 
 /// Splits progenitor's file into the types (for okta-models) and the rest (for okta-apis).
-pub fn split(file: File) -> anyhow::Result<(File, File)> {
+pub fn split(mut file: File) -> anyhow::Result<(File, File)> {
     let mut models = None;
     let mut rest = Vec::new();
-    for item in file.items.clone() {
+    for item in std::mem::take(&mut file.items) {
         match item {
             Item::Mod(m) if m.ident == "types" => models = m.content.map(|(_, items)| items),
             other => rest.push(other),
@@ -24,11 +24,12 @@ pub fn split(file: File) -> anyhow::Result<(File, File)> {
             pub use okta_models as types;
         ),
     );
-    let mut models_file = file.clone();
-    models_file.attrs.clear();
-    models_file.items = models;
-    let mut apis_file = file;
-    apis_file.items = rest;
+    let models_file = File {
+        attrs: Vec::new(),
+        items: models,
+        ..file.clone()
+    };
+    let apis_file = File { items: rest, ..file };
     Ok((models_file, apis_file))
 }
 
