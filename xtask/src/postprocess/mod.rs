@@ -2,6 +2,7 @@
 
 pub mod apis;
 pub mod enums;
+pub mod features;
 pub mod unions;
 
 use crate::normalize::Facts;

@@ -1,0 +1,35 @@
+//! Authentication errors.
+
+/// Authentication failed. Never carries a token, an assertion, a key or a proof.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// The token endpoint refused: Okta's `error` and `error_description`.
+    #[error("token endpoint answered {status}: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    TokenEndpoint {
+        /// HTTP status.
+        status: u16,
+        /// OAuth `error` code, e.g. `invalid_client`.
+        error: String,
+        /// OAuth `error_description`.
+        description: Option<String>,
+    },
+    /// The token endpoint could not be reached.
+    #[error("token endpoint unreachable: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The token endpoint answered 2xx with a body that is not a token response.
+    #[error("token endpoint answered {status} with a body that is not a token response")]
+    BadTokenResponse {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The assertion signer failed.
+    #[error("signing the client assertion failed: {0}")]
+    Signer(#[from] super::SignerError),
+    /// A credential cannot be sent in an HTTP header.
+    #[error("a credential contains characters that cannot be sent in an HTTP header")]
+    InvalidCredential,
+    /// The server kept demanding a new DPoP nonce.
+    #[error("the server asked for a new DPoP nonce {0} times in a row; giving up")]
+    DpopNonceLoop(u32),
+}

@@ -1,0 +1,109 @@
+//! Authentication: SSWS and bearer headers, OAuth 2.0 client credentials with a
+//! `private_key_jwt` client assertion, DPoP, and the access-token cache.
+//!
+//! Modules: [`key`] parses private keys; `jwt` builds client assertions; `dpop` builds DPoP
+//! proofs; `token` talks to the token endpoint and caches the token (single-flight renewal).
+
+mod dpop;
+mod error;
+mod jwt;
+pub mod key;
+mod token;
+
+pub use dpop::DpopKey;
+pub use error::AuthError;
+pub use key::{KeyError, KeySigner};
+pub(crate) use token::{AccessToken, MAX_NONCE_ROUNDS, OAuthClient};
+
+/// How many token requests an authenticator has sent.
+pub(crate) fn token_requests_of(auth: &Authenticator) -> u64 {
+    match auth {
+        Authenticator::OAuth(c) => c.token_requests(),
+        _ => 0,
+    }
+}
+
+use futures::future::BoxFuture;
+use std::sync::Arc;
+
+pub use jsonwebtoken::Algorithm;
+
+/// A signing failure reported by an [`AssertionSigner`]. Must not carry key material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SignerError(String);
+
+impl SignerError {
+    /// A signing failure with a message (never key material).
+    pub fn new(msg: impl Into<String>) -> Self {
+        Self(msg.into())
+    }
+}
+
+/// Signs client assertions. Implement it to keep the private key in a KMS or HSM.
+///
+/// `sign` receives the JWS signing input (`base64url(header).base64url(claims)`) and returns
+/// the raw signature bytes as JWS wants them: PKCS#1 v1.5 for RS256, and the fixed-size
+/// `r || s` form (not DER) for ES256 / ES384.
+pub trait AssertionSigner: Send + Sync + 'static {
+    /// The JWS algorithm (`RS256`, `ES256`, `ES384`).
+    fn algorithm(&self) -> Algorithm;
+    /// The key id (`kid`) to put in the header, if any.
+    fn key_id(&self) -> Option<String>;
+    /// Signs the JWS signing input.
+    fn sign<'a>(&'a self, signing_input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, SignerError>>;
+}
+
+/// What the runtime puts on each request.
+#[derive(Clone)]
+pub(crate) enum Authenticator {
+    /// No credentials (tests, or a caller who sets headers by hand).
+    None,
+    /// A fixed `Authorization` value (SSWS or bearer), marked sensitive.
+    Static(reqwest::header::HeaderValue),
+    /// OAuth 2.0 access tokens, renewed ahead of expiry.
+    OAuth(Arc<OAuthClient>),
+}
+
+impl std::fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Static(_) => f.write_str("Static(***)"),
+            Self::OAuth(c) => f.debug_tuple("OAuth").field(c).finish(),
+        }
+    }
+}
+
+impl Authenticator {
+    /// A fixed header value `<scheme> <token>`, marked sensitive so it never shows in logs.
+    pub(crate) fn fixed(scheme: &str, token: &str) -> Result<Self, AuthError> {
+        let mut value = reqwest::header::HeaderValue::from_str(&format!("{scheme} {token}"))
+            .map_err(|_| AuthError::InvalidCredential)?;
+        value.set_sensitive(true);
+        Ok(Self::Static(value))
+    }
+
+    /// Puts credentials on the request. With OAuth, `stale` is a token the server refused:
+    /// the cache renews it (once, however many callers report it).
+    pub(crate) async fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        stale: Option<&Arc<AccessToken>>,
+    ) -> Result<Option<Arc<AccessToken>>, AuthError> {
+        match self {
+            Self::None => Ok(None),
+            Self::Static(value) => {
+                request
+                    .headers_mut()
+                    .insert(reqwest::header::AUTHORIZATION, value.clone());
+                Ok(None)
+            }
+            Self::OAuth(client) => {
+                let token = client.token(stale).await?;
+                client.apply(request, &token)?;
+                Ok(Some(token))
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Defaults and validation of the merged raw configuration.
+
+use super::raw::Raw;
+use super::source::{self as keys, ConfigSource, Key};
+use super::{AuthConfig, CacheConfig, Config, ConfigError, ConfigProblem, LoggingConfig, ProxyConfig};
+use crate::auth::{AssertionSigner, KeySigner};
+use crate::secret::Secret;
+use figment::{Figment, Source};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Where the merged value of `key` came from.
+pub(crate) fn source_of(figment: &Figment, key: Key) -> ConfigSource {
+    match figment.find_metadata(key.path) {
+        None => ConfigSource::Default,
+        Some(meta) => match &meta.source {
+            Some(Source::File(path)) => ConfigSource::File(path.clone()),
+            Some(Source::Code(_)) => ConfigSource::Code,
+            _ => ConfigSource::Env(key.env),
+        },
+    }
+}
+
+fn err(figment: &Figment, key: Key, problem: ConfigProblem) -> ConfigError {
+    ConfigError {
+        key,
+        source_: source_of(figment, key),
+        problem,
+    }
+}
+
+/// Turns a figment extraction error into a [`ConfigError`] that never shows a secret.
+pub(crate) fn extract_error(figment: &Figment, e: figment::Error) -> ConfigError {
+    let path = e.path.join(".");
+    let key = keys::find(&path);
+    let source_ = match (&e.metadata, key) {
+        (Some(meta), Some(k)) => match &meta.source {
+            Some(Source::File(p)) => ConfigSource::File(p.clone()),
+            Some(Source::Code(_)) => ConfigSource::Code,
+            _ => ConfigSource::Env(k.env),
+        },
+        (Some(meta), None) => match &meta.source {
+            Some(Source::File(p)) => ConfigSource::File(p.clone()),
+            _ => ConfigSource::Code,
+        },
+        (None, Some(k)) => source_of(figment, k),
+        (None, None) => ConfigSource::Default,
+    };
+    let problem = match key {
+        Some(k) if k.secret => ConfigProblem::WrongType("expected text".into()),
+        Some(_) => ConfigProblem::WrongType(e.kind.to_string()),
+        // No key: the file itself does not parse (figment names the file and the position).
+        None => ConfigProblem::BadFile(e.kind.to_string()),
+    };
+    ConfigError {
+        key: key.unwrap_or(keys::ORG_URL),
+        source_,
+        problem,
+    }
+}
+
+const ADMIN_DOMAINS: &[&str] = &[
+    "-admin.okta.com",
+    "-admin.oktapreview.com",
+    "-admin.okta-emea.com",
+    "-admin.okta-gov.com",
+    "-admin.okta.mil",
+    "-admin.okta-miltest.com",
+];
+
+fn org_url(raw: Option<String>, https_check: bool, f: &Figment) -> Result<reqwest::Url, ConfigError> {
+    let k = keys::ORG_URL;
+    let url = raw
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty())
+        .ok_or_else(|| err(f, k, ConfigProblem::Missing(k.env)))?;
+    if url.contains("{yourOktaDomain}") {
+        return Err(err(f, k, ConfigProblem::Placeholder("{yourOktaDomain}")));
+    }
+    if url.matches("://").count() > 1 {
+        return Err(err(f, k, ConfigProblem::MultipleSchemes(url)));
+    }
+    let lower = url.to_ascii_lowercase();
+    if https_check && !lower.starts_with("https://") {
+        return Err(err(f, k, ConfigProblem::NotHttps(url)));
+    }
+    if ADMIN_DOMAINS.iter().any(|d| lower.contains(d)) {
+        return Err(err(f, k, ConfigProblem::AdminDomain(url)));
+    }
+    if lower.contains(".com.com") {
+        return Err(err(f, k, ConfigProblem::DoubleCom(url)));
+    }
+    let parsed = reqwest::Url::parse(url.trim_end_matches('/'))
+        .map_err(|_| err(f, k, ConfigProblem::InvalidUrl(url.clone())))?;
+    if parsed.host_str().is_none() || !matches!(parsed.scheme(), "http" | "https") {
+        return Err(err(f, k, ConfigProblem::InvalidUrl(url)));
+    }
+    Ok(parsed)
+}
+
+fn secret(raw: Option<String>, key: Key, placeholder: &'static str, f: &Figment) -> Result<Secret, ConfigError> {
+    let value = raw
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| err(f, key, ConfigProblem::Missing(key.env)))?;
+    if value.contains(placeholder) {
+        return Err(err(f, key, ConfigProblem::Placeholder(placeholder)));
+    }
+    if reqwest::header::HeaderValue::from_str(value.trim()).is_err() {
+        return Err(err(f, key, ConfigProblem::NotAHeaderValue));
+    }
+    Ok(Secret::new(value.trim()))
+}
+
+fn seconds(raw: Option<i128>, key: Key, default: u64, f: &Figment) -> Result<Duration, ConfigError> {
+    match raw {
+        None => Ok(Duration::from_secs(default)),
+        Some(v) => u64::try_from(v)
+            .map(Duration::from_secs)
+            .map_err(|_| err(f, key, ConfigProblem::OutOfRange(v, "0 or more seconds"))),
+    }
+}
+
+pub(crate) fn validate(
+    raw: Raw,
+    f: &Figment,
+    custom_signer: Option<Arc<dyn AssertionSigner>>,
+) -> Result<Config, ConfigError> {
+    let c = raw.okta.client;
+    let disable_https_check = raw.okta.testing.disable_https_check.unwrap_or(false);
+    let org_url = org_url(c.org_url, !disable_https_check, f)?;
+
+    let mode = c.authorization_mode.unwrap_or_else(|| "SSWS".into());
+    let auth = match mode.trim().to_ascii_lowercase().as_str() {
+        "ssws" | "" => AuthConfig::Ssws {
+            token: secret(c.token, keys::TOKEN, "{apiToken}", f)?,
+        },
+        "bearer" => AuthConfig::Bearer {
+            token: secret(c.token, keys::TOKEN, "{apiToken}", f)?,
+        },
+        "privatekey" => {
+            let k = keys::CLIENT_ID;
+            let client_id = c
+                .client_id
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .ok_or_else(|| err(f, k, ConfigProblem::Missing(k.env)))?;
+            if client_id.contains("{clientId}") {
+                return Err(err(f, k, ConfigProblem::Placeholder("{clientId}")));
+            }
+            let scopes = c.scopes.unwrap_or_default();
+            if scopes.is_empty() {
+                return Err(err(f, keys::SCOPES, ConfigProblem::NoScopes));
+            }
+            let signer: Arc<dyn AssertionSigner> = match custom_signer {
+                Some(s) => s,
+                None => {
+                    let k = keys::PRIVATE_KEY;
+                    let text = c
+                        .private_key
+                        .filter(|t| !t.trim().is_empty())
+                        .ok_or_else(|| err(f, k, ConfigProblem::Missing(k.env)))?;
+                    let signer = KeySigner::parse(&text, c.kid.clone())
+                        .map_err(|e| err(f, k, ConfigProblem::BadKey(e.to_string())))?;
+                    Arc::new(signer)
+                }
+            };
+            AuthConfig::PrivateKey {
+                client_id,
+                scopes,
+                signer,
+            }
+        }
+        _ => {
+            return Err(err(f, keys::AUTHORIZATION_MODE, ConfigProblem::UnknownMode(mode)));
+        }
+    };
+
+    let proxy = match (c.proxy.host.filter(|h| !h.trim().is_empty()), c.proxy.port) {
+        (None, _) => None,
+        (Some(host), port) => {
+            let port = match port {
+                None => 80,
+                Some(p) => u16::try_from(p)
+                    .ok()
+                    .filter(|p| *p >= 1)
+                    .ok_or_else(|| err(f, keys::PROXY_PORT, ConfigProblem::OutOfRange(p, "1..=65535")))?,
+            };
+            let credentials = match (c.proxy.username, c.proxy.password) {
+                (None, None) => None,
+                (Some(u), Some(p)) => Some((u, Secret::new(p))),
+                (Some(_), None) => {
+                    return Err(err(
+                        f,
+                        keys::PROXY_USERNAME,
+                        ConfigProblem::HalfProxyCredentials(keys::PROXY_PASSWORD.path),
+                    ));
+                }
+                (None, Some(_)) => {
+                    return Err(err(
+                        f,
+                        keys::PROXY_PASSWORD,
+                        ConfigProblem::HalfProxyCredentials(keys::PROXY_USERNAME.path),
+                    ));
+                }
+            };
+            Some(ProxyConfig {
+                host,
+                port,
+                credentials,
+            })
+        }
+    };
+    // Port out of range is an error even without a host, so the mistake is not hidden.
+    if proxy.is_none()
+        && let Some(p) = c.proxy.port
+        && !(1..=65535).contains(&p)
+    {
+        return Err(err(f, keys::PROXY_PORT, ConfigProblem::OutOfRange(p, "1..=65535")));
+    }
+
+    let max_retries = match c.rate_limit.max_retries {
+        None => 2,
+        Some(v) => {
+            u32::try_from(v).map_err(|_| err(f, keys::MAX_RETRIES, ConfigProblem::OutOfRange(v, "0 or more")))?
+        }
+    };
+    let request_timeout = seconds(c.request_timeout, keys::REQUEST_TIMEOUT, 0, f)?;
+    Ok(Config {
+        org_url,
+        auth,
+        dpop: c.dpop.unwrap_or(false),
+        user_agent: c.user_agent.filter(|u| !u.trim().is_empty()),
+        connection_timeout: seconds(c.connection_timeout, keys::CONNECTION_TIMEOUT, 30, f)?,
+        request_timeout: (!request_timeout.is_zero()).then_some(request_timeout),
+        max_retries,
+        cache: CacheConfig {
+            enabled: c.cache.enabled.unwrap_or(false),
+            ttl: seconds(c.cache.default_ttl, keys::CACHE_TTL, 300, f)?,
+            tti: seconds(c.cache.default_tti, keys::CACHE_TTI, 300, f)?,
+        },
+        proxy,
+        logging: LoggingConfig {
+            enabled: c.logging.enabled.unwrap_or(false),
+            level: c.logging.log_level,
+        },
+        disable_https_check,
+    })
+}

@@ -1,0 +1,458 @@
+//! Rule `area_features`: one Cargo feature per API area, so a program that needs only users and
+//! groups compiles only their operations and the model types those operations reach.
+//!
+//! Areas are the spec's `x-tagGroups` (Users, Groups, Applications, ...), named in kebab-case.
+//! An operation belongs to the area of its tag. Its tag trait, trait impl, prelude re-export and
+//! builder get `#[cfg(feature = "<area>")]`. A model type gets
+//! `#[cfg(any(feature = "<area>", ...))]` listing every area whose operations reach it (through
+//! fields, variants, impls and typify builders); a type every area reaches gets no `cfg`, and a
+//! type no operation reaches (webhook payloads, unused schemas) gets `feature = "full"`.
+//! Reachability is closed under references, so any set of features compiles.
+
+use crate::postprocess::apis::OpInfo;
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::ToTokens;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use syn::{File, Item, UseTree};
+
+/// The feature that enables every area plus the types no operation reaches.
+pub const FULL: &str = "full";
+
+/// API areas: tag -> feature name, read from the spec's `x-tagGroups`.
+#[derive(Debug, Clone, Default)]
+pub struct Areas {
+    pub by_tag: BTreeMap<String, String>,
+}
+
+impl Areas {
+    /// Reads `x-tagGroups`; every tag an operation uses must belong to exactly one group.
+    pub fn from_spec(doc: &Value, ops: &[OpInfo]) -> anyhow::Result<Self> {
+        let groups = doc
+            .get("x-tagGroups")
+            .and_then(Value::as_array)
+            .ok_or_else(|| anyhow::anyhow!("rule `area_features`: the spec has no `x-tagGroups`"))?;
+        let mut by_tag = BTreeMap::new();
+        for g in groups {
+            let name = g.get("name").and_then(Value::as_str).unwrap_or_default();
+            let feature = name.to_kebab_case();
+            if feature.is_empty() || feature == FULL || feature == "default" || feature == "schemars" {
+                anyhow::bail!("rule `area_features`: tag group `{name}` gives an unusable feature name");
+            }
+            for t in g.get("tags").and_then(Value::as_array).into_iter().flatten() {
+                let tag = t.as_str().unwrap_or_default().to_string();
+                if let Some(prev) = by_tag.insert(tag.clone(), feature.clone()) {
+                    anyhow::bail!("rule `area_features`: tag `{tag}` is in groups `{prev}` and `{feature}`");
+                }
+            }
+        }
+        for op in ops {
+            if !by_tag.contains_key(&op.tag) {
+                anyhow::bail!(
+                    "rule `area_features`: operation `{}` has tag `{}`, which no x-tagGroup lists",
+                    op.id,
+                    op.tag
+                );
+            }
+        }
+        Ok(Self { by_tag })
+    }
+
+    /// Every area feature, sorted.
+    pub fn features(&self) -> BTreeSet<String> {
+        self.by_tag.values().cloned().collect()
+    }
+}
+
+/// Counts of what the rule gated.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Gated {
+    pub operations: usize,
+    pub types: usize,
+    pub unreached_types: usize,
+}
+
+/// Applies the rule to both files (already re-parsed, so no verbatim items remain).
+pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) -> anyhow::Result<Gated> {
+    let op_feature: BTreeMap<String, &str> = ops
+        .iter()
+        .map(|o| (o.id.to_snake_case(), areas.by_tag[&o.tag].as_str()))
+        .collect();
+    let builder_feature: BTreeMap<String, &str> = ops
+        .iter()
+        .map(|o| (o.id.to_upper_camel_case(), areas.by_tag[&o.tag].as_str()))
+        .collect();
+
+    // Model graph: owner type -> every identifier its definition, impls and builder mention.
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in &models.items {
+        match item {
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter().flat_map(|(_, items)| items) {
+                    let owner = owner(inner).ok_or_else(|| unexpected("okta-models builder", inner))?;
+                    graph.entry(owner).or_default().extend(idents(inner.to_token_stream()));
+                }
+            }
+            Item::Mod(m) if m.ident == "error" => {}
+            other => {
+                let owner = owner(other).ok_or_else(|| unexpected("okta-models", other))?;
+                graph.entry(owner).or_default().extend(idents(other.to_token_stream()));
+            }
+        }
+    }
+    let known: BTreeSet<String> = graph.keys().cloned().collect();
+    for refs in graph.values_mut() {
+        refs.retain(|r| known.contains(r));
+    }
+
+    // Seeds: the model types each area's operation builders mention.
+    let mut seeds: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut trait_feature: BTreeMap<String, &str> = BTreeMap::new();
+    for item in &apis.items {
+        match item {
+            Item::Trait(t) if t.ident.to_string().starts_with("Client") => {
+                let mut features = BTreeSet::new();
+                for ti in &t.items {
+                    if let syn::TraitItem::Fn(f) = ti {
+                        let f = op_feature.get(&f.sig.ident.to_string()).ok_or_else(|| {
+                            anyhow::anyhow!("rule `area_features`: trait method `{}` is no operation", f.sig.ident)
+                        })?;
+                        features.insert(*f);
+                    }
+                }
+                let [feature] = features.into_iter().collect::<Vec<_>>()[..] else {
+                    anyhow::bail!("rule `area_features`: trait `{}` spans several areas", t.ident);
+                };
+                trait_feature.insert(t.ident.to_string(), feature);
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter().flat_map(|(_, items)| items) {
+                    let Some(name) = owner(inner) else { continue };
+                    let Some(feature) = builder_feature.get(&name) else {
+                        continue;
+                    };
+                    let refs = idents(inner.to_token_stream());
+                    seeds
+                        .entry(*feature)
+                        .or_default()
+                        .extend(refs.into_iter().filter(|r| known.contains(r)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    // Reachability per area.
+    let all_features = areas.features();
+    let mut reached_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (feature, start) in &seeds {
+        let mut queue: VecDeque<&str> = start.iter().map(String::as_str).collect();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        while let Some(n) = queue.pop_front() {
+            if !seen.insert(n) {
+                continue;
+            }
+            reached_by.entry(n).or_default().insert(feature);
+            for r in &graph[n] {
+                queue.push_back(r.as_str());
+            }
+        }
+    }
+
+    // Gate the models.
+    let mut gated = Gated::default();
+    let cfg_of = |name: &str| -> Option<syn::Attribute> {
+        match reached_by.get(name) {
+            None => Some(syn::parse_quote!(#[cfg(feature = "full")])),
+            Some(fs) if fs.len() == all_features.len() => None,
+            Some(fs) => {
+                let fs = fs.iter();
+                Some(syn::parse_quote!(#[cfg(any(#(feature = #fs),*))]))
+            }
+        }
+    };
+    for name in &known {
+        if !reached_by.contains_key(name.as_str()) {
+            gated.unreached_types += 1;
+        } else if cfg_of(name).is_some() {
+            gated.types += 1;
+        }
+    }
+    for item in &mut models.items {
+        match item {
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    if let Some(attr) = owner(inner).and_then(|o| cfg_of(&o)) {
+                        push_attr(inner, attr);
+                    }
+                }
+            }
+            Item::Mod(_) => {}
+            other => {
+                if let Some(attr) = owner(other).and_then(|o| cfg_of(&o)) {
+                    push_attr(other, attr);
+                }
+            }
+        }
+    }
+
+    // Gate the operations.
+    for item in &mut apis.items {
+        match item {
+            Item::Trait(t) => {
+                if let Some(f) = trait_feature.get(&t.ident.to_string()) {
+                    t.attrs.push(syn::parse_quote!(#[cfg(feature = #f)]));
+                }
+            }
+            Item::Impl(i) => {
+                let trait_name = i
+                    .trait_
+                    .as_ref()
+                    .and_then(|(p, _)| p.segments.last())
+                    .map(|s| s.ident.to_string());
+                if let Some(f) = trait_name.and_then(|n| trait_feature.get(&n)) {
+                    i.attrs.push(syn::parse_quote!(#[cfg(feature = #f)]));
+                }
+            }
+            Item::Mod(m) if m.ident == "prelude" => {
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    let Item::Use(u) = inner else { continue };
+                    let name = use_leaf(&u.tree);
+                    if let Some(f) = name.and_then(|n| trait_feature.get(&n)) {
+                        u.attrs.push(syn::parse_quote!(#[cfg(feature = #f)]));
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "builder" => {
+                for inner in m.content.iter_mut().flat_map(|(_, items)| items) {
+                    if let Item::Use(u) = inner {
+                        // With no area enabled, no builder names a model type.
+                        if use_leaf(&u.tree).as_deref() == Some("types") {
+                            u.attrs.push(syn::parse_quote!(#[allow(unused_imports)]));
+                        }
+                        continue;
+                    }
+                    let Some(f) = owner(inner).and_then(|o| builder_feature.get(&o).copied()) else {
+                        continue;
+                    };
+                    if matches!(inner, Item::Struct(_)) {
+                        gated.operations += 1;
+                    }
+                    push_attr(inner, syn::parse_quote!(#[cfg(feature = #f)]));
+                }
+            }
+            _ => {}
+        }
+    }
+    if gated.operations != ops.len() {
+        anyhow::bail!(
+            "rule `area_features`: gated {} operation builders, the spec has {} operations",
+            gated.operations,
+            ops.len()
+        );
+    }
+    Ok(gated)
+}
+
+/// The type an item defines or implements (`impl X`, `impl Trait for X`, `struct X`, `enum X`).
+fn owner(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Impl(i) => match &*i.self_ty {
+            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn push_attr(item: &mut Item, attr: syn::Attribute) {
+    match item {
+        Item::Struct(s) => s.attrs.push(attr),
+        Item::Enum(e) => e.attrs.push(attr),
+        Item::Impl(i) => i.attrs.push(attr),
+        _ => {}
+    }
+}
+
+fn use_leaf(tree: &UseTree) -> Option<String> {
+    match tree {
+        UseTree::Path(p) => use_leaf(&p.tree),
+        UseTree::Name(n) => Some(n.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn unexpected(place: &str, item: &Item) -> anyhow::Error {
+    let text = item.to_token_stream().to_string();
+    let head: String = text.chars().take(120).collect();
+    anyhow::anyhow!("rule `area_features`: cannot tell which type owns this {place} item: {head}")
+}
+
+/// Every identifier in a token stream (doc strings are literals and do not count).
+fn idents(tokens: TokenStream) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![tokens];
+    while let Some(ts) = stack.pop() {
+        for tt in ts {
+            match tt {
+                TokenTree::Ident(i) => {
+                    out.insert(i.to_string());
+                }
+                TokenTree::Group(g) => stack.push(g.stream()),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The `[features]` lines each crate needs, between the generated markers.
+pub fn cargo_features(crate_name: &str, areas: &Areas) -> String {
+    let features = areas.features();
+    let quoted = |prefix: &str, extra: Option<&str>| {
+        let mut v: Vec<String> = features.iter().map(|f| format!("\"{prefix}{f}\"")).collect();
+        if let Some(e) = extra {
+            v.push(format!("\"{e}\""));
+        }
+        v.join(", ")
+    };
+    let mut out = String::new();
+    out.push_str(BEGIN);
+    out.push('\n');
+    let (child, full_extra) = match crate_name {
+        "okta-models" => (None, None),
+        "okta-apis" => (Some("okta-models/"), Some("okta-models/full")),
+        _ => (Some("okta-apis/"), Some("okta-apis/full")),
+    };
+    out.push_str(&format!("full = [{}]\n", quoted("", full_extra)));
+    for f in &features {
+        match child {
+            Some(c) => out.push_str(&format!("{f} = [\"{c}{f}\"]\n")),
+            None => out.push_str(&format!("{f} = []\n")),
+        }
+    }
+    out.push_str(END);
+    out
+}
+
+pub const BEGIN: &str = "# @generated API-area features (x-tagGroups), written by `cargo xtask generate`; do not edit";
+pub const END: &str = "# @end generated API-area features";
+
+/// Replaces the generated region of a Cargo.toml; fails if the markers are missing.
+pub fn splice(manifest: &str, region: &str, path: &str) -> anyhow::Result<String> {
+    let start = manifest
+        .find(BEGIN)
+        .ok_or_else(|| anyhow::anyhow!("{path}: marker `{BEGIN}` is missing from [features]"))?;
+    let end = manifest[start..]
+        .find(END)
+        .map(|e| start + e + END.len())
+        .ok_or_else(|| anyhow::anyhow!("{path}: marker `{END}` is missing"))?;
+    Ok(format!("{}{}{}", &manifest[..start], region, &manifest[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(id: &str, tag: &str) -> OpInfo {
+        OpInfo {
+            id: id.into(),
+            method: "GET".into(),
+            path: "/x".into(),
+            tag: tag.into(),
+            scopes: vec![],
+            lifecycle: None,
+            lists: false,
+        }
+    }
+
+    #[test]
+    fn gates_operations_by_area_and_types_by_reachability() {
+        let doc = serde_json::json!({"x-tagGroups": [
+            {"name": "Users", "tags": ["User"]},
+            {"name": "Admin Roles", "tags": ["Role"]},
+        ]});
+        let ops = vec![op("getUser", "User"), op("getRole", "Role")];
+        let areas = Areas::from_spec(&doc, &ops).unwrap();
+        assert_eq!(
+            areas.features().into_iter().collect::<Vec<_>>(),
+            ["admin-roles", "users"]
+        );
+        let mut models: File = syn::parse_quote! {
+            pub struct User { pub profile: UserProfile, pub link: Link }
+            pub struct UserProfile { pub x: String }
+            pub struct Role { pub link: Link }
+            pub struct Link { pub href: String }
+            pub struct Orphan { pub x: String }
+            impl From<&UserProfile> for UserProfile { fn from(v: &UserProfile) -> Self { v.clone() } }
+            pub mod builder {
+                pub struct User { profile: Result<super::UserProfile, String> }
+                impl Default for User { fn default() -> Self { Self { profile: Err(String::new()) } } }
+            }
+            pub mod error { pub struct ConversionError; }
+        };
+        let mut apis: File = syn::parse_quote! {
+            pub trait ClientUserExt { fn get_user(&self) -> builder::GetUser; }
+            impl ClientUserExt for Client { fn get_user(&self) -> builder::GetUser { builder::GetUser::new(self) } }
+            pub trait ClientRoleExt { fn get_role(&self) -> builder::GetRole; }
+            impl ClientRoleExt for Client { fn get_role(&self) -> builder::GetRole { builder::GetRole::new(self) } }
+            pub mod prelude { pub use super::ClientUserExt; pub use super::ClientRoleExt; }
+            pub mod builder {
+                pub struct GetUser<'a> { client: &'a super::Client }
+                impl<'a> GetUser<'a> { pub async fn send(self) -> Result<types::User, ()> { Err(()) } }
+                pub struct GetRole<'a> { client: &'a super::Client }
+                impl<'a> GetRole<'a> { pub async fn send(self) -> Result<types::Role, ()> { Err(()) } }
+            }
+        };
+        let gated = apply(&mut models, &mut apis, &ops, &areas).unwrap();
+        assert_eq!(
+            gated,
+            Gated {
+                operations: 2,
+                types: 3,
+                unreached_types: 1
+            }
+        );
+        let models = prettyplease::unparse(&models);
+        let apis = prettyplease::unparse(&apis);
+        assert!(models.contains("#[cfg(any(feature = \"users\"))]\npub struct User {"));
+        assert!(models.contains("#[cfg(any(feature = \"users\"))]\npub struct UserProfile"));
+        assert!(models.contains("#[cfg(any(feature = \"users\"))]\nimpl From<&UserProfile>"));
+        assert!(models.contains("#[cfg(any(feature = \"users\"))]\n    pub struct User {"));
+        assert!(models.contains("#[cfg(any(feature = \"admin-roles\"))]\npub struct Role"));
+        // Reached by every area: no cfg. Reached by none: only with `full`.
+        assert!(models.contains("}\npub struct Link {"));
+        assert!(models.contains("#[cfg(feature = \"full\")]\npub struct Orphan"));
+        assert!(apis.contains("#[cfg(feature = \"users\")]\npub trait ClientUserExt"));
+        assert!(apis.contains("#[cfg(feature = \"users\")]\nimpl ClientUserExt for Client"));
+        assert!(apis.contains("#[cfg(feature = \"admin-roles\")]\n    pub use super::ClientRoleExt;"));
+        assert!(apis.contains("#[cfg(feature = \"admin-roles\")]\n    pub struct GetRole"));
+    }
+
+    #[test]
+    fn fails_loudly_on_an_ungrouped_tag_and_on_missing_markers() {
+        let doc = serde_json::json!({"x-tagGroups": [{"name": "Users", "tags": ["User"]}]});
+        let err = Areas::from_spec(&doc, &[op("listGroups", "Group")]).unwrap_err();
+        assert!(err.to_string().contains("tag `Group`"), "{err}");
+        assert!(Areas::from_spec(&serde_json::json!({}), &[]).is_err());
+        assert!(splice("[features]\n", "x", "Cargo.toml").is_err());
+    }
+
+    #[test]
+    fn cargo_features_chain_the_crates_and_splice_replaces_only_the_region() {
+        let doc = serde_json::json!({"x-tagGroups": [{"name": "Users", "tags": ["User"]}]});
+        let areas = Areas::from_spec(&doc, &[op("getUser", "User")]).unwrap();
+        let region = cargo_features("okta-apis", &areas);
+        assert!(region.contains("full = [\"users\", \"okta-models/full\"]\n"));
+        assert!(region.contains("users = [\"okta-models/users\"]\n"));
+        assert!(cargo_features("okta-models", &areas).contains("users = []\n"));
+        let manifest = format!("[features]\ndefault = [\"full\"]\n{BEGIN}\nold = []\n{END}\n\n[dependencies]\n");
+        let out = splice(&manifest, &region, "Cargo.toml").unwrap();
+        assert!(!out.contains("old = []"));
+        assert!(out.starts_with("[features]\ndefault = [\"full\"]\n"));
+        assert!(out.ends_with(&format!("{END}\n\n[dependencies]\n")));
+    }
+}
