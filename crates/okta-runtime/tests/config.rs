@@ -34,6 +34,7 @@ fn all_five_sources_in_documented_order() {
         // Layers 1-4: defaults < home < cwd < env.
         let c = Config::builder().home_dir(&home).build().expect("valid");
         assert_eq!(c.org_url.as_str(), "https://cwd.okta.com/", "cwd file beats home file");
+        assert_eq!(c.base_url(), "https://cwd.okta.com");
         assert!(
             matches!(&c.auth, AuthConfig::Ssws { token } if token.expose() == "env-token"),
             "env beats files"

@@ -8,14 +8,20 @@
 //! use okta::prelude::*;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let runtime = okta::runtime::Runtime::with_api_token("00a...")?;
-//! let client = okta::Client::new("https://example.okta.com", runtime);
+//! // ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_* variables, validated.
+//! let config = okta::runtime::Config::from_env()?;
+//! let runtime = okta::runtime::Runtime::from_config(&config)?;
+//! let client = okta::Client::new_with_client(config.base_url(), runtime.http_client().clone(), runtime);
 //! let users = client.list_users().limit(20).send().await?;
 //! for user in users.iter() {
 //!     println!("{:?} {:?}", user.id, user.status);
 //! }
 //! # Ok(()) }
 //! ```
+//!
+//! API areas are Cargo features (Okta's API groups: `users`, `groups`, `applications`,
+//! `access-controls`, ...; all on by default). A program that needs only users and groups
+//! compiles far less with `default-features = false, features = ["users", "groups"]`.
 
 /// Errors of generated operations.
 pub use okta_apis::Error;

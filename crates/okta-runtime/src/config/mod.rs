@@ -173,6 +173,11 @@ impl Config {
         ConfigBuilder::new().build()
     }
 
+    /// The org URL without a trailing slash: the base URL generated clients take.
+    pub fn base_url(&self) -> &str {
+        self.org_url.as_str().trim_end_matches('/')
+    }
+
     /// A builder whose values win over every other source.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder::new()
