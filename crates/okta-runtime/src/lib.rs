@@ -20,6 +20,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod operation;
+pub mod pagination;
 mod runtime;
 mod secret;
 pub mod wire;

@@ -1,0 +1,39 @@
+//! Link-header pagination: where the next page is, and the manual cursor helpers.
+
+pub mod link;
+
+pub use link::Link;
+
+/// The full URL of the next page (`rel="next"`), if the response has one.
+pub fn next_link(headers: &http::HeaderMap) -> Option<String> {
+    link::parse_all(headers)
+        .into_iter()
+        .find(|l| l.has_rel("next"))
+        .map(|l| l.target)
+}
+
+/// Whether the response links to a next page.
+pub fn has_next_page(headers: &http::HeaderMap) -> bool {
+    next_link(headers).is_some()
+}
+
+/// The `after` cursor of the next page, for callers who page by hand
+/// (`client.list_users().after(cursor)`).
+///
+/// ```
+/// let mut headers = http::HeaderMap::new();
+/// headers.insert(
+///     http::header::LINK,
+///     r#"<https://dev.okta.com/api/v1/users?after=00u9&limit=200>; rel="next""#.parse().unwrap(),
+/// );
+/// assert_eq!(okta_runtime::pagination::next_cursor(&headers).as_deref(), Some("00u9"));
+/// ```
+pub fn next_cursor(headers: &http::HeaderMap) -> Option<String> {
+    let next = next_link(headers)?;
+    let url = reqwest::Url::parse(&next)
+        .or_else(|_| reqwest::Url::parse("http://relative.invalid").and_then(|b| b.join(&next)))
+        .ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == "after")
+        .map(|(_, v)| v.into_owned())
+}
