@@ -1,12 +1,11 @@
 //! [`Runtime`]: the state every clone of a client shares, and the request pipeline.
 
-use crate::auth::{AccessToken, Authenticator, OAuthClient, token_requests_of};
+use crate::auth::{AccessToken, Authenticator, OAuthClient};
 use crate::config::{AuthConfig, Config};
 use crate::error::Error;
 use crate::operation::OperationMeta;
 use crate::wire;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The runtime state shared by every clone of a client.
 #[derive(Clone, Debug)]
@@ -100,28 +99,6 @@ impl Runtime {
         })
     }
 
-    /// Renew access tokens this long before they expire (default five minutes; never more
-    /// than half a token's lifetime). Only meaningful for private-key authentication.
-    pub fn with_token_renewal(self, before_expiry: Duration) -> Self {
-        let Inner { auth, http } = match Arc::try_unwrap(self.inner) {
-            Ok(inner) => inner,
-            Err(shared) => Inner {
-                auth: shared.auth.clone(),
-                http: shared.http.clone(),
-            },
-        };
-        let auth = match auth {
-            Authenticator::OAuth(c) => match Arc::try_unwrap(c) {
-                Ok(c) => Authenticator::OAuth(Arc::new(c.with_renew_before(before_expiry))),
-                Err(shared) => Authenticator::OAuth(shared),
-            },
-            other => other,
-        };
-        Self {
-            inner: Arc::new(Inner { auth, http }),
-        }
-    }
-
     /// The HTTP client the runtime built (or was given).
     pub fn http_client(&self) -> &reqwest::Client {
         &self.inner.http
@@ -129,7 +106,7 @@ impl Runtime {
 
     /// How many token requests this runtime has sent (0 unless it uses private-key auth).
     pub fn token_requests(&self) -> u64 {
-        token_requests_of(&self.inner.auth)
+        self.inner.auth.token_requests()
     }
 
     /// Sends one request of operation `op` and returns the response as the generated code
@@ -155,40 +132,41 @@ impl Runtime {
 
     /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
     /// and follows a resource server's `use_dpop_nonce` a bounded number of times.
-    async fn send(&self, client: &reqwest::Client, request: reqwest::Request) -> Result<reqwest::Response, Failure> {
-        let mut pending = Some(request);
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+    ) -> Result<reqwest::Response, Failure> {
         let mut stale: Option<Arc<AccessToken>> = None;
         let mut renewed = false;
         let mut nonce_rounds = 0;
         loop {
-            let Some(mut current) = pending.take() else {
-                return Err(Failure::Runtime(Error::Auth(crate::auth::AuthError::InvalidCredential)));
-            };
-            pending = current.try_clone();
+            // A streaming body cannot be cloned; such a request is sent once.
+            let retry = request.try_clone();
             let token = self
                 .inner
                 .auth
-                .authorize(&mut current, stale.as_ref())
+                .authorize(&mut request, stale.as_ref())
                 .await
                 .map_err(|e| Failure::Runtime(e.into()))?;
-            let response = client.execute(current).await.map_err(Failure::Transport)?;
-            let (Authenticator::OAuth(oauth), Some(token)) = (&self.inner.auth, token) else {
+            let response = client.execute(request).await.map_err(Failure::Transport)?;
+            let (Authenticator::OAuth(oauth), Some(token), Some(next)) = (&self.inner.auth, token, retry) else {
                 return Ok(response);
             };
-            if response.status() != reqwest::StatusCode::UNAUTHORIZED || pending.is_none() {
+            if response.status() != reqwest::StatusCode::UNAUTHORIZED {
                 return Ok(response);
             }
             if token.dpop && nonce_rounds < crate::auth::MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(&response) {
                 nonce_rounds += 1;
                 tracing::debug!(round = nonce_rounds, "resource server asked for a DPoP nonce; retrying");
-                continue;
-            }
-            if renewed {
+            } else if renewed {
                 return Ok(response);
+            } else {
+                tracing::debug!("401 with an access token; renewing it and retrying once");
+                renewed = true;
+                stale = Some(token);
             }
-            tracing::debug!("401 with an access token; renewing it and retrying once");
-            renewed = true;
-            stale = Some(token);
+            request = next;
         }
     }
 }

@@ -162,21 +162,6 @@ fn every_org_url_rule() {
         (Some("https://{yourOktaDomain}"), |p| {
             matches!(p, ConfigProblem::Placeholder(_))
         }),
-        (Some("https://dev-admin.okta.com"), |p| {
-            matches!(p, ConfigProblem::AdminDomain(_))
-        }),
-        (Some("https://dev-admin.oktapreview.com"), |p| {
-            matches!(p, ConfigProblem::AdminDomain(_))
-        }),
-        (Some("https://dev-admin.okta-emea.com"), |p| {
-            matches!(p, ConfigProblem::AdminDomain(_))
-        }),
-        (Some("https://dev-admin.okta-gov.com"), |p| {
-            matches!(p, ConfigProblem::AdminDomain(_))
-        }),
-        (Some("https://dev-admin.okta.mil"), |p| {
-            matches!(p, ConfigProblem::AdminDomain(_))
-        }),
         (Some("https://dev.okta.com.com"), |p| {
             matches!(p, ConfigProblem::DoubleCom(_))
         }),
@@ -192,6 +177,21 @@ fn every_org_url_rule() {
         let e = b.build().unwrap_err();
         assert_eq!(e.key, keys::ORG_URL);
         assert!(check(&e.problem), "{url:?}: {e}");
+    }
+    for domain in [
+        "okta.com",
+        "oktapreview.com",
+        "okta-emea.com",
+        "okta-gov.com",
+        "okta.mil",
+    ] {
+        let e = code()
+            .api_token("t")
+            .org_url(format!("https://dev-admin.{domain}"))
+            .build()
+            .unwrap_err();
+        assert_eq!(e.key, keys::ORG_URL);
+        assert!(matches!(e.problem, ConfigProblem::AdminDomain(_)), "{domain}: {e}");
     }
     // The testing flag allows http, and only http.
     assert!(

@@ -173,10 +173,10 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
         }
     };
     for name in &known {
-        if !reached_by.contains_key(name.as_str()) {
-            gated.unreached_types += 1;
-        } else if cfg_of(name).is_some() {
-            gated.types += 1;
+        match reached_by.get(name.as_str()) {
+            None => gated.unreached_types += 1,
+            Some(fs) if fs.len() < all_features.len() => gated.types += 1,
+            Some(_) => {}
         }
     }
     for item in &mut models.items {

@@ -121,12 +121,8 @@ impl KeySigner {
                     (Some(_), Some(_)) => vec![int("p")?, int("q")?],
                     _ => Vec::new(),
                 };
-                let key = if primes.is_empty() {
-                    rsa::RsaPrivateKey::from_components(int("n")?, int("e")?, int("d")?, Vec::new())
-                } else {
-                    rsa::RsaPrivateKey::from_components(int("n")?, int("e")?, int("d")?, primes)
-                }
-                .map_err(|_| KeyError::new("the RSA JWK's numbers do not form a valid key"))?;
+                let key = rsa::RsaPrivateKey::from_components(int("n")?, int("e")?, int("d")?, primes)
+                    .map_err(|_| KeyError::new("the RSA JWK's numbers do not form a valid key"))?;
                 Material::Rsa(Box::new(key))
             }
             (Some("EC"), Some("P-256")) => p256::SecretKey::from_jwk_str(json)
@@ -147,28 +143,15 @@ impl KeySigner {
     }
 
     fn from_material(material: Material, kid: Option<String>) -> Result<Self, KeyError> {
-        let broken = |_| KeyError::new("the key could not be re-encoded for signing");
-        let (key, algorithm) = match material {
-            Material::Rsa(k) => (
-                EncodingKey::from_rsa_der(k.to_pkcs1_der().map_err(broken)?.as_bytes()),
-                Algorithm::RS256,
-            ),
-            Material::P256(k) => (
-                EncodingKey::from_ec_der(
-                    k.to_pkcs8_der()
-                        .map_err(|_| KeyError::new("the key could not be re-encoded for signing"))?
-                        .as_bytes(),
-                ),
-                Algorithm::ES256,
-            ),
-            Material::P384(k) => (
-                EncodingKey::from_ec_der(
-                    k.to_pkcs8_der()
-                        .map_err(|_| KeyError::new("the key could not be re-encoded for signing"))?
-                        .as_bytes(),
-                ),
-                Algorithm::ES384,
-            ),
+        let (der, algorithm) = match material {
+            Material::Rsa(k) => (k.to_pkcs1_der().ok().map(|d| d.as_bytes().to_vec()), Algorithm::RS256),
+            Material::P256(k) => (k.to_pkcs8_der().ok().map(|d| d.as_bytes().to_vec()), Algorithm::ES256),
+            Material::P384(k) => (k.to_pkcs8_der().ok().map(|d| d.as_bytes().to_vec()), Algorithm::ES384),
+        };
+        let der = der.ok_or_else(|| KeyError::new("the key could not be re-encoded for signing"))?;
+        let key = match algorithm {
+            Algorithm::RS256 => EncodingKey::from_rsa_der(&der),
+            _ => EncodingKey::from_ec_der(&der),
         };
         Ok(Self { key, algorithm, kid })
     }
@@ -186,7 +169,7 @@ impl AssertionSigner for KeySigner {
     fn sign<'a>(&'a self, signing_input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, SignerError>> {
         Box::pin(async move {
             let b64 = jsonwebtoken::crypto::sign(signing_input, &self.key, self.algorithm)
-                .map_err(|e| SignerError::new(format!("signing failed: {}", e.kind_name())))?;
+                .map_err(|e| SignerError::new(format!("signing failed: {}", kind_name(&e))))?;
             URL_SAFE_NO_PAD
                 .decode(b64)
                 .map_err(|_| SignerError::new("the signature is not base64url"))
@@ -194,18 +177,13 @@ impl AssertionSigner for KeySigner {
     }
 }
 
-trait KindName {
-    fn kind_name(&self) -> &'static str;
-}
-
-impl KindName for jsonwebtoken::errors::Error {
-    fn kind_name(&self) -> &'static str {
-        use jsonwebtoken::errors::ErrorKind as K;
-        match self.kind() {
-            K::InvalidRsaKey(_) => "invalid RSA key",
-            K::InvalidEcdsaKey => "invalid EC key",
-            K::InvalidAlgorithm => "invalid algorithm",
-            _ => "key error",
-        }
+/// A jsonwebtoken error's kind, without any detail that could echo key material.
+fn kind_name(e: &jsonwebtoken::errors::Error) -> &'static str {
+    use jsonwebtoken::errors::ErrorKind as K;
+    match e.kind() {
+        K::InvalidRsaKey(_) => "invalid RSA key",
+        K::InvalidEcdsaKey => "invalid EC key",
+        K::InvalidAlgorithm => "invalid algorithm",
+        _ => "key error",
     }
 }

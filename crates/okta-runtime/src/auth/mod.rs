@@ -15,14 +15,6 @@ pub use error::AuthError;
 pub use key::{KeyError, KeySigner};
 pub(crate) use token::{AccessToken, MAX_NONCE_ROUNDS, OAuthClient};
 
-/// How many token requests an authenticator has sent.
-pub(crate) fn token_requests_of(auth: &Authenticator) -> u64 {
-    match auth {
-        Authenticator::OAuth(c) => c.token_requests(),
-        _ => 0,
-    }
-}
-
 use futures::future::BoxFuture;
 use std::sync::Arc;
 
@@ -54,6 +46,17 @@ pub trait AssertionSigner: Send + Sync + 'static {
     fn sign<'a>(&'a self, signing_input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, SignerError>>;
 }
 
+/// Shows the algorithm and key id only; the key never leaves the signer.
+impl std::fmt::Debug for dyn AssertionSigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AssertionSigner")
+            .field("algorithm", &self.algorithm())
+            .field("kid", &self.key_id())
+            .field("key", &"***")
+            .finish()
+    }
+}
+
 /// What the runtime puts on each request.
 #[derive(Clone)]
 pub(crate) enum Authenticator {
@@ -82,6 +85,14 @@ impl Authenticator {
             .map_err(|_| AuthError::InvalidCredential)?;
         value.set_sensitive(true);
         Ok(Self::Static(value))
+    }
+
+    /// How many token requests this authenticator has sent (0 unless it uses OAuth).
+    pub(crate) fn token_requests(&self) -> u64 {
+        match self {
+            Self::OAuth(c) => c.token_requests(),
+            _ => 0,
+        }
     }
 
     /// Puts credentials on the request. With OAuth, `stale` is a token the server refused:

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+/// Renew this long before `expires_in` runs out (capped at half the token's lifetime).
+const RENEW_BEFORE: Duration = Duration::from_secs(300);
 /// How many times in a row a `use_dpop_nonce` answer is followed before giving up.
 pub(crate) const MAX_NONCE_ROUNDS: u32 = 2;
 
@@ -58,7 +60,6 @@ pub(crate) struct OAuthClient {
     client_id: String,
     scope: String,
     signer: Arc<dyn AssertionSigner>,
-    renew_before: Duration,
     dpop: Mutex<Option<Arc<DpopKey>>>,
     token_nonce: Mutex<Option<String>>,
     resource_nonce: Mutex<Option<String>>,
@@ -97,7 +98,6 @@ impl OAuthClient {
             client_id,
             scope: scopes.join(" "),
             signer,
-            renew_before: Duration::from_secs(300),
             dpop: Mutex::new(dpop.then(|| Arc::new(DpopKey::generate()))),
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
@@ -105,12 +105,6 @@ impl OAuthClient {
             renewal: tokio::sync::Mutex::new(()),
             token_requests: AtomicU64::new(0),
         })
-    }
-
-    /// Renew this long before `expires_in` runs out (capped at half the token's lifetime).
-    pub(crate) fn with_renew_before(mut self, d: Duration) -> Self {
-        self.renew_before = d;
-        self
     }
 
     /// How many token requests this client has sent.
@@ -187,7 +181,7 @@ impl OAuthClient {
                     status: status.as_u16(),
                 })?;
                 let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
-                let ahead = self.renew_before.min(lifetime / 2);
+                let ahead = RENEW_BEFORE.min(lifetime / 2);
                 let dpop_bound = parsed
                     .token_type
                     .as_deref()

@@ -99,9 +99,7 @@ impl std::fmt::Debug for AuthConfig {
                 .debug_struct("PrivateKey")
                 .field("client_id", client_id)
                 .field("scopes", scopes)
-                .field("algorithm", &signer.algorithm())
-                .field("kid", &signer.key_id())
-                .field("private_key", &"***")
+                .field("signer", signer)
                 .finish(),
         }
     }
@@ -193,15 +191,6 @@ pub struct ConfigBuilder {
     home_dir: Option<PathBuf>,
     working_dir: Option<PathBuf>,
     signer: Option<Arc<dyn AssertionSigner>>,
-}
-
-impl std::fmt::Debug for dyn AssertionSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AssertionSigner")
-            .field("algorithm", &self.algorithm())
-            .field("kid", &self.key_id())
-            .finish()
-    }
 }
 
 impl std::fmt::Debug for ConfigBuilder {

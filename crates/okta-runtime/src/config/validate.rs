@@ -9,16 +9,20 @@ use figment::{Figment, Source};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The source a figment value's metadata names (env values have no file or code location).
+fn source_from(meta: &figment::Metadata, key: Option<Key>) -> ConfigSource {
+    match (&meta.source, key) {
+        (Some(Source::File(path)), _) => ConfigSource::File(path.clone()),
+        (Some(Source::Code(_)), _) | (_, None) => ConfigSource::Code,
+        (_, Some(k)) => ConfigSource::Env(k.env),
+    }
+}
+
 /// Where the merged value of `key` came from.
 pub(crate) fn source_of(figment: &Figment, key: Key) -> ConfigSource {
-    match figment.find_metadata(key.path) {
-        None => ConfigSource::Default,
-        Some(meta) => match &meta.source {
-            Some(Source::File(path)) => ConfigSource::File(path.clone()),
-            Some(Source::Code(_)) => ConfigSource::Code,
-            _ => ConfigSource::Env(key.env),
-        },
-    }
+    figment
+        .find_metadata(key.path)
+        .map_or(ConfigSource::Default, |meta| source_from(meta, Some(key)))
 }
 
 fn err(figment: &Figment, key: Key, problem: ConfigProblem) -> ConfigError {
@@ -31,18 +35,9 @@ fn err(figment: &Figment, key: Key, problem: ConfigProblem) -> ConfigError {
 
 /// Turns a figment extraction error into a [`ConfigError`] that never shows a secret.
 pub(crate) fn extract_error(figment: &Figment, e: figment::Error) -> ConfigError {
-    let path = e.path.join(".");
-    let key = keys::find(&path);
+    let key = keys::find(&e.path.join("."));
     let source_ = match (&e.metadata, key) {
-        (Some(meta), Some(k)) => match &meta.source {
-            Some(Source::File(p)) => ConfigSource::File(p.clone()),
-            Some(Source::Code(_)) => ConfigSource::Code,
-            _ => ConfigSource::Env(k.env),
-        },
-        (Some(meta), None) => match &meta.source {
-            Some(Source::File(p)) => ConfigSource::File(p.clone()),
-            _ => ConfigSource::Code,
-        },
+        (Some(meta), key) => source_from(meta, key),
         (None, Some(k)) => source_of(figment, k),
         (None, None) => ConfigSource::Default,
     };
