@@ -91,6 +91,9 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         "operation_table",
         postprocess::apis::operation_table(&mut apis, &ops, &outcome.facts),
     ));
+    let rewired = postprocess::builders::builder_pipeline(&mut apis, &ops)?;
+    post.push(("builder_pipeline", rewired.builders));
+    post.push(("page_streams", rewired.lists));
     let mut models = reparse(&models)?;
     let mut apis = reparse(&apis)?;
     let gated = postprocess::features::apply(&mut models, &mut apis, &ops, &areas)?;

@@ -1,43 +1,140 @@
-//! The runtime's error type, and how it travels through progenitor's hook.
+//! The one error type every operation returns, and how it travels through progenitor's hook.
+//!
+//! [`Error`] is non-generic: match on its variants (or on [`Error::kind`]) to tell a bad
+//! configuration from a token-endpoint refusal, a transport failure, a spent time budget, an
+//! API error answer from Okta or a body that did not decode.
 //!
 //! Progenitor's `exec` hook must answer with a `reqwest::Result<reqwest::Response>`, which
-//! cannot carry our errors. A runtime failure (bad configuration, token endpoint refusal) is
-//! therefore answered with a synthetic response of status [`FAILURE_STATUS`] (599, which no
-//! Okta operation declares, so generated code returns it as `Error::UnexpectedResponse`) whose
-//! extensions hold the error; [`Error::from_response`] takes it back out.
+//! cannot carry our errors. A failure inside the pipeline is therefore answered with a
+//! synthetic response of status [`FAILURE_STATUS`] (599, which no Okta operation declares, so
+//! generated code hands it back untouched) whose extensions hold the error;
+//! [`Error::from_response`] takes it back out.
 
 use crate::auth::AuthError;
 use crate::config::ConfigError;
-use std::sync::Arc;
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// The status of the synthetic response that carries a runtime failure.
 pub const FAILURE_STATUS: u16 = 599;
 
-/// A failure inside the runtime (before or instead of an API answer).
+/// Everything that can go wrong in a call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The configuration is invalid.
+    /// The configuration is invalid (names the key and where it came from).
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// Authentication failed (token endpoint, signer, DPoP).
+    /// Authentication failed before the request was sent (token endpoint, signer, DPoP).
     #[error("authentication failed: {0}")]
     Auth(#[from] AuthError),
-    /// The HTTP client could not be built or the request could not be sent.
-    #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    /// The request could not be sent or its answer could not be read (connect, TLS, reset).
+    #[error("{operation}: transport error: {source}")]
+    Transport {
+        /// The operationId.
+        operation: &'static str,
+        /// Whether the failure was in connecting (nothing reached the server).
+        connect: bool,
+        /// The underlying error.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// The HTTP client could not be built from the configuration.
+    #[error("the HTTP client could not be built: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// The call's time budget (`requestTimeout` or the per-request timeout) ran out.
+    #[error("{operation}: request timeout of {budget:?} exceeded after {attempts} attempt(s)")]
+    Timeout {
+        /// The operationId.
+        operation: &'static str,
+        /// The budget for the whole call, retries and waits included.
+        budget: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+    },
+    /// Okta answered with an error status (after any retries).
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// A success answer whose body did not match the operation's type.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// The request could not be built (an argument failed to convert, a required one is missing).
+    #[error("{operation}: invalid request: {message}")]
+    InvalidRequest {
+        /// The operationId.
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
 }
 
-#[derive(Clone)]
-struct Carried(Arc<Error>);
+/// The kind of an [`Error`], for matching without destructuring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Config`].
+    Config,
+    /// [`Error::Auth`].
+    Auth,
+    /// [`Error::Transport`] and [`Error::HttpClient`].
+    Transport,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::Api`].
+    Api,
+    /// [`Error::Decode`].
+    Decode,
+    /// [`Error::InvalidRequest`].
+    InvalidRequest,
+}
 
 impl Error {
-    /// The runtime failure a synthetic response carries, if it is one.
-    pub fn from_response(response: &reqwest::Response) -> Option<Arc<Error>> {
+    /// The kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Config(_) => ErrorKind::Config,
+            Self::Auth(_) => ErrorKind::Auth,
+            Self::Transport { .. } | Self::HttpClient(_) => ErrorKind::Transport,
+            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::Api(_) => ErrorKind::Api,
+            Self::Decode(_) => ErrorKind::Decode,
+            Self::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+        }
+    }
+
+    /// The API error, if Okta answered with an error status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer this error came from, if there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(e) => Some(e.status),
+            Self::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// Okta's `errorCode` (e.g. `E0000007` for "not found"), if Okta sent one.
+    pub fn error_code(&self) -> Option<&str> {
+        self.api().and_then(|e| e.error_code.as_deref())
+    }
+
+    /// The failure a synthetic response carries, if it is one (see the module docs).
+    pub fn from_response(response: &reqwest::Response) -> Option<Error> {
         if response.status().as_u16() != FAILURE_STATUS {
             return None;
         }
-        response.extensions().get::<Carried>().map(|c| c.0.clone())
+        let carried = response.extensions().get::<Carried>()?;
+        carried.0.lock().ok()?.take()
     }
 
     /// Wraps the failure in a synthetic response for progenitor's hook.
@@ -46,7 +143,314 @@ impl Error {
         if let Ok(status) = http::StatusCode::from_u16(FAILURE_STATUS) {
             *response.status_mut() = status;
         }
-        response.extensions_mut().insert(Carried(Arc::new(self)));
+        response
+            .extensions_mut()
+            .insert(Carried(Arc::new(Mutex::new(Some(self)))));
         reqwest::Response::from(response)
+    }
+}
+
+/// Extensions must be `Clone`; the error is taken out once.
+#[derive(Clone)]
+struct Carried(Arc<Mutex<Option<Error>>>);
+
+/// Okta's rate-limit headers on an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RateLimit {
+    /// `X-Rate-Limit-Limit`.
+    pub limit: Option<u64>,
+    /// `X-Rate-Limit-Remaining`.
+    pub remaining: Option<u64>,
+    /// `X-Rate-Limit-Reset` (epoch seconds; the smallest if repeated).
+    pub reset: Option<u64>,
+}
+
+impl RateLimit {
+    /// Reads the rate-limit headers (`None` when there are none).
+    pub fn from_headers(headers: &HeaderMap) -> Option<Self> {
+        let min = |name: &str| {
+            headers
+                .get_all(name)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .filter_map(|v| v.trim().parse::<u64>().ok())
+                .min()
+        };
+        let rl = Self {
+            limit: min("x-rate-limit-limit"),
+            remaining: min("x-rate-limit-remaining"),
+            reset: min("x-rate-limit-reset"),
+        };
+        (rl != Self::default()).then_some(rl)
+    }
+}
+
+/// An error answer from Okta, after any retries: the status, Okta's error fields, the
+/// request id and rate-limit headers, and the whole answer for anything else.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The operationId.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// `errorCode` (or OAuth's `error`).
+    pub error_code: Option<String>,
+    /// `errorSummary` (or OAuth's `error_description`).
+    pub error_summary: Option<String>,
+    /// `errorLink`.
+    pub error_link: Option<String>,
+    /// `errorId`.
+    pub error_id: Option<String>,
+    /// The `errorSummary` of each of `errorCauses`.
+    pub error_causes: Vec<String>,
+    /// `X-Okta-Request-Id`.
+    pub request_id: Option<String>,
+    /// The rate-limit headers, if any.
+    pub rate_limit: Option<RateLimit>,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// For a 403 under OAuth: the scopes the operation accepts (any one of them), from the spec.
+    pub required_scopes: Vec<&'static str>,
+    /// For a 403 under OAuth: the scopes the client asked for.
+    pub requested_scopes: Vec<String>,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+    /// The answer's body, as sent.
+    pub body: Bytes,
+}
+
+impl ApiError {
+    /// Reads an error answer. The body is parsed leniently: whatever fields are there are kept.
+    pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+        let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+        let field = |names: &[&str]| {
+            names.iter().find_map(|n| {
+                json.as_ref()
+                    .and_then(|j| j.get(*n))
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string)
+            })
+        };
+        let error_causes = json
+            .as_ref()
+            .and_then(|j| j.get("errorCauses"))
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("errorSummary").and_then(serde_json::Value::as_str))
+            .map(str::to_string)
+            .collect();
+        Self {
+            operation,
+            status,
+            error_code: field(&["errorCode", "error"]),
+            error_summary: field(&["errorSummary", "error_description"]),
+            error_link: field(&["errorLink"]),
+            error_id: field(&["errorId"]),
+            error_causes,
+            request_id: headers
+                .get("x-okta-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string),
+            rate_limit: RateLimit::from_headers(&headers),
+            attempts: 1,
+            required_scopes: Vec::new(),
+            requested_scopes: Vec::new(),
+            headers,
+            body,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: HTTP {}", self.operation, self.status)?;
+        if let Some(code) = &self.error_code {
+            write!(f, " {code}")?;
+        }
+        if let Some(summary) = &self.error_summary {
+            write!(f, ": {summary}")?;
+        }
+        if !self.error_causes.is_empty() {
+            write!(f, " (causes: {})", self.error_causes.join("; "))?;
+        }
+        if !self.required_scopes.is_empty() {
+            write!(
+                f,
+                "; the operation needs one of the scopes [{}], the client asked for [{}]",
+                self.required_scopes.join(", "),
+                self.requested_scopes.join(", ")
+            )?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success answer whose body did not decode into the operation's type.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// The operationId.
+    pub operation: &'static str,
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// The JSON path that failed (`[3].profile.login`; `.` for the root).
+    pub path: String,
+    /// What serde said.
+    pub message: String,
+    /// The start of the body, with the values of secret-looking keys masked.
+    pub excerpt: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the HTTP {} body did not decode at `{}`: {} (body starts: {})",
+            self.operation, self.status, self.path, self.message, self.excerpt
+        )
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// How many characters of a body a [`DecodeError`] keeps.
+pub const EXCERPT_CHARS: usize = 200;
+
+/// Keys whose values never go into an excerpt.
+const SECRET_KEYS: &[&str] = &[
+    "secret",
+    "password",
+    "token",
+    "private",
+    "assertion",
+    "credential",
+    "key",
+    "hash",
+    "value",
+];
+
+impl DecodeError {
+    /// Decodes `body` as `T` to find where it fails, and builds the error from that.
+    pub fn locate<T: serde::de::DeserializeOwned>(operation: &'static str, status: StatusCode, body: &[u8]) -> Self {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.inner().to_string()),
+            Ok(_) => (".".to_string(), "the body decodes on a second try".to_string()),
+        };
+        Self::new(operation, status, path, message, body)
+    }
+
+    /// A decode error with a known path and message.
+    pub fn new(operation: &'static str, status: StatusCode, path: String, message: String, body: &[u8]) -> Self {
+        Self {
+            operation,
+            status,
+            path,
+            message,
+            excerpt: excerpt(body),
+        }
+    }
+}
+
+/// The first [`EXCERPT_CHARS`] characters of a body; in JSON, secret-looking values are masked.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut json) => {
+            mask(&mut json);
+            json.to_string()
+        }
+        Err(_) => String::from_utf8_lossy(body).into_owned(),
+    };
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+fn mask(json: &mut serde_json::Value) {
+    match json {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                let lower = k.to_ascii_lowercase();
+                if SECRET_KEYS.iter().any(|s| lower.contains(s)) && !v.is_object() && !v.is_array() {
+                    *v = serde_json::Value::String("***".into());
+                } else {
+                    mask(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(mask),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_error_reads_okta_and_oauth_bodies() {
+        let body = br#"{"errorCode":"E0000011","errorSummary":"Invalid token provided","errorLink":"E0000011","errorId":"oae1","errorCauses":[{"errorSummary":"login: required"}]}"#;
+        let mut headers = HeaderMap::new();
+        headers.insert("x-okta-request-id", "req-1".parse().unwrap());
+        headers.append("x-rate-limit-reset", "1700000100".parse().unwrap());
+        headers.append("x-rate-limit-reset", "1700000050".parse().unwrap());
+        let e = ApiError::new("listUsers", StatusCode::UNAUTHORIZED, headers, Bytes::from_static(body));
+        assert_eq!(e.error_code.as_deref(), Some("E0000011"));
+        assert_eq!(e.error_causes, vec!["login: required"]);
+        assert_eq!(e.rate_limit.unwrap().reset, Some(1_700_000_050));
+        assert_eq!(
+            e.to_string(),
+            "listUsers: HTTP 401 Unauthorized E0000011: Invalid token provided (causes: login: required) [request id req-1]"
+        );
+        let oauth = br#"{"error":"insufficient_scope","error_description":"The access token provided does not contain the required scopes."}"#;
+        let e = ApiError::new(
+            "listUsers",
+            StatusCode::FORBIDDEN,
+            HeaderMap::new(),
+            Bytes::from_static(oauth),
+        );
+        assert_eq!(e.error_code.as_deref(), Some("insufficient_scope"));
+        let e = ApiError::new(
+            "listUsers",
+            StatusCode::BAD_GATEWAY,
+            HeaderMap::new(),
+            Bytes::from_static(b"<html>"),
+        );
+        assert_eq!(e.error_code, None);
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_mask_secrets() {
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct App {
+            id: String,
+            settings: Settings,
+        }
+        #[derive(serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Settings {
+            count: u32,
+        }
+        let body = br#"{"id":"0oa1","client_secret":"s3cr3t","settings":{"count":"many"}}"#;
+        let e = DecodeError::locate::<App>("getApplication", StatusCode::OK, body);
+        assert_eq!(e.path, "settings.count");
+        assert!(!e.excerpt.contains("s3cr3t"), "{}", e.excerpt);
+        assert!(e.to_string().contains("at `settings.count`"));
+        let long = vec![b'x'; 1000];
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
     }
 }

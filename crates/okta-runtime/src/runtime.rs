@@ -1,22 +1,35 @@
-//! [`Runtime`]: the state every clone of a client shares, and the request pipeline.
+//! [`Runtime`]: the settings and state a client carries into the pipeline.
 
-use crate::auth::{AccessToken, Authenticator, OAuthClient};
+use crate::auth::{Authenticator, OAuthClient};
+use crate::cache::{MemoryCache, ResponseCache};
 use crate::config::{AuthConfig, Config};
 use crate::error::Error;
-use crate::operation::OperationMeta;
-use crate::wire;
+use crate::headers;
+use crate::retry::{DefaultRetryPolicy, RetryPolicy};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;
+use std::time::Duration;
 
-/// The runtime state shared by every clone of a client.
+/// What every generated operation runs through: authentication, custom headers, the response
+/// cache, retries within a time budget, and error decoding (see [`Runtime::execute`]).
+///
+/// Cloning is cheap. The HTTP client, the credentials and the token cache are shared by every
+/// clone; the settings (headers, retry policy, cache, timeout) belong to the clone, so changing
+/// them on one client never changes another.
 #[derive(Clone, Debug)]
 pub struct Runtime {
-    inner: Arc<Inner>,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) headers: Arc<HeaderMap>,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) retry: Arc<dyn RetryPolicy>,
+    pub(crate) cache: Option<Arc<dyn ResponseCache>>,
+    pub(crate) request_timeout: Option<Duration>,
 }
 
 #[derive(Debug)]
-struct Inner {
-    auth: Authenticator,
-    http: reqwest::Client,
+pub(crate) struct Shared {
+    pub(crate) auth: Authenticator,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Default for Runtime {
@@ -31,53 +44,45 @@ pub fn ensure_tls_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// The default `User-Agent` product token.
-pub(crate) fn user_agent(extra: Option<&str>) -> String {
-    let base = format!(
-        "okta-sdk-rust/{} {}/{}",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    );
-    match extra {
-        Some(e) => format!("{base} {e}"),
-        None => base,
-    }
-}
-
 impl Runtime {
-    /// A runtime that sends requests as they are (no authentication).
+    fn assemble(auth: Authenticator, http: reqwest::Client, user_agent: Option<&str>) -> Self {
+        Self {
+            shared: Arc::new(Shared { auth, http }),
+            headers: Arc::new(HeaderMap::new()),
+            user_agent: headers::user_agent(user_agent),
+            retry: Arc::new(DefaultRetryPolicy::default()),
+            cache: None,
+            request_timeout: None,
+        }
+    }
+
+    /// A runtime that sends requests without credentials (tests, or headers set by hand).
     pub fn new() -> Self {
         ensure_tls_provider();
-        Self {
-            inner: Arc::new(Inner {
-                auth: Authenticator::None,
-                http: reqwest::Client::new(),
-            }),
-        }
+        Self::assemble(Authenticator::None, reqwest::Client::new(), None)
     }
 
     /// A runtime that authenticates with an Okta API token (`Authorization: SSWS <token>`).
     pub fn with_api_token(token: &str) -> Result<Self, Error> {
         ensure_tls_provider();
-        Ok(Self {
-            inner: Arc::new(Inner {
-                auth: Authenticator::fixed("SSWS", token)?,
-                http: reqwest::Client::new(),
-            }),
-        })
+        Ok(Self::assemble(
+            Authenticator::fixed("SSWS", token)?,
+            reqwest::Client::new(),
+            None,
+        ))
     }
 
     /// A runtime for a validated configuration, with an HTTP client built from it
-    /// (connection timeout, proxy and credentials, user agent, rustls).
+    /// (connection timeout, proxy and credentials, rustls).
     pub fn from_config(config: &Config) -> Result<Self, Error> {
         ensure_tls_provider();
         Self::from_config_with_client(config, http_client(config)?)
     }
 
-    /// A runtime for a validated configuration that uses the caller's HTTP client for the
-    /// token endpoint (custom TLS roots, proxies).
+    /// A runtime for a validated configuration that sends through the caller's HTTP client
+    /// (custom TLS roots, proxies, middleware-free pools).
     pub fn from_config_with_client(config: &Config, http: reqwest::Client) -> Result<Self, Error> {
+        ensure_tls_provider();
         let auth = match &config.auth {
             AuthConfig::Ssws { token } => Authenticator::fixed("SSWS", token.expose())?,
             AuthConfig::Bearer { token } => Authenticator::fixed("Bearer", token.expose())?,
@@ -94,99 +99,90 @@ impl Runtime {
                 config.dpop,
             )?)),
         };
-        Ok(Self {
-            inner: Arc::new(Inner { auth, http }),
-        })
+        let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
+        runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
+        runtime.request_timeout = config.request_timeout;
+        if config.cache.enabled {
+            runtime.cache = Some(Arc::new(MemoryCache::new(config.cache.ttl, config.cache.tti)));
+        }
+        Ok(runtime)
+    }
+
+    /// Uses `policy` for every call of this client (a call's own options still win).
+    pub fn with_retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Caches GET answers in `cache` (see [`crate::cache`]).
+    pub fn with_cache(mut self, cache: Arc<dyn ResponseCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Turns the response cache off.
+    pub fn without_cache(mut self) -> Self {
+        self.cache = None;
+        self
+    }
+
+    /// A time budget for each whole call, retries and waits included (`None`: no budget).
+    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout = timeout;
+        self
     }
 
     /// The HTTP client the runtime built (or was given).
     pub fn http_client(&self) -> &reqwest::Client {
-        &self.inner.http
+        &self.shared.http
     }
 
     /// How many token requests this runtime has sent (0 unless it uses private-key auth).
     pub fn token_requests(&self) -> u64 {
-        self.inner.auth.token_requests()
+        self.shared.auth.token_requests()
     }
 
-    /// Sends one request of operation `op` and returns the response as the generated code
-    /// expects it. Runtime failures come back as a synthetic response (see [`crate::error`]).
-    pub async fn execute(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-        op: Option<&'static OperationMeta>,
-    ) -> reqwest::Result<reqwest::Response> {
-        if let Some(op) = op {
-            wire::prepare_request(&mut request, op);
-        }
-        match self.send(client, request).await {
-            Ok(response) => match op {
-                Some(op) => wire::adapt_response(response, op).await,
-                None => Ok(response),
-            },
-            Err(Failure::Transport(e)) => Err(e),
-            Err(Failure::Runtime(e)) => Ok(e.into_response()),
-        }
+    /// Sets a custom header sent with every call of this client. The default headers
+    /// (`User-Agent`, `Accept`, `Content-Type`) win over a custom header of the same name.
+    pub fn set_header(&mut self, name: HeaderName, value: HeaderValue) {
+        Arc::make_mut(&mut self.headers).insert(name, value);
     }
 
-    /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
-    /// and follows a resource server's `use_dpop_nonce` a bounded number of times.
-    async fn send(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-    ) -> Result<reqwest::Response, Failure> {
-        let mut stale: Option<Arc<AccessToken>> = None;
-        let mut renewed = false;
-        let mut nonce_rounds = 0;
-        loop {
-            // A streaming body cannot be cloned; such a request is sent once.
-            let retry = request.try_clone();
-            let token = self
-                .inner
-                .auth
-                .authorize(&mut request, stale.as_ref())
-                .await
-                .map_err(|e| Failure::Runtime(e.into()))?;
-            let response = client.execute(request).await.map_err(Failure::Transport)?;
-            let (Authenticator::OAuth(oauth), Some(token), Some(next)) = (&self.inner.auth, token, retry) else {
-                return Ok(response);
-            };
-            if response.status() != reqwest::StatusCode::UNAUTHORIZED {
-                return Ok(response);
-            }
-            if token.dpop && nonce_rounds < crate::auth::MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(&response) {
-                nonce_rounds += 1;
-                tracing::debug!(round = nonce_rounds, "resource server asked for a DPoP nonce; retrying");
-            } else if renewed {
-                return Ok(response);
-            } else {
-                tracing::debug!("401 with an access token; renewing it and retrying once");
-                renewed = true;
-                stale = Some(token);
-            }
-            request = next;
-        }
+    /// A custom header's value.
+    pub fn header(&self, name: &str) -> Option<&HeaderValue> {
+        self.headers.get(name)
     }
-}
 
-enum Failure {
-    Transport(reqwest::Error),
-    Runtime(Error),
+    /// Removes a custom header; returns its value.
+    pub fn remove_header(&mut self, name: &str) -> Option<HeaderValue> {
+        Arc::make_mut(&mut self.headers).remove(name)
+    }
+
+    /// Removes every custom header.
+    pub fn clear_headers(&mut self) {
+        self.headers = Arc::new(HeaderMap::new());
+    }
+
+    /// The custom headers.
+    pub fn custom_headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The default headers: `User-Agent`, `Accept` and `Content-Type`.
+    pub fn default_headers(&self) -> HeaderMap {
+        headers::defaults(&self.user_agent)
+    }
 }
 
 /// The HTTP client the configuration asks for.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(config.connection_timeout)
-        .user_agent(user_agent(config.user_agent.as_deref()));
+    let mut builder = reqwest::Client::builder().connect_timeout(config.connection_timeout);
     if let Some(proxy) = &config.proxy {
-        let mut p = reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(Error::Transport)?;
+        let mut p = reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(Error::HttpClient)?;
         if let Some((user, password)) = &proxy.credentials {
             p = p.basic_auth(user, password.expose());
         }
         builder = builder.proxy(p);
     }
-    builder.build().map_err(Error::Transport)
+    builder.build().map_err(Error::HttpClient)
 }

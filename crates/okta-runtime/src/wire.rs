@@ -49,25 +49,14 @@ fn multipart_body(boundary: &str, field: &str, content: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Adapts the response for `op` before the generated code decodes it.
-pub async fn adapt_response(response: reqwest::Response, op: &OperationMeta) -> reqwest::Result<reqwest::Response> {
-    if !op.empty_success.contains(&response.status().as_u16()) {
-        return Ok(response);
-    }
-    let status = response.status();
-    let headers = response.headers().clone();
-    let version = response.version();
-    let body = response.bytes().await?;
-    let body = if body.iter().all(u8::is_ascii_whitespace) {
+/// The body the generated code decodes for an answer of `op`: a success status that the spec
+/// gives no body, while another success status has one, reads as `null`.
+pub fn adapt_body(status: reqwest::StatusCode, body: bytes::Bytes, op: &OperationMeta) -> bytes::Bytes {
+    if op.empty_success.contains(&status.as_u16()) && body.iter().all(u8::is_ascii_whitespace) {
         bytes::Bytes::from_static(b"null")
     } else {
         body
-    };
-    let mut adapted = http::Response::new(body);
-    *adapted.status_mut() = status;
-    *adapted.version_mut() = version;
-    *adapted.headers_mut() = headers;
-    Ok(reqwest::Response::from(adapted))
+    }
 }
 
 #[cfg(test)]
@@ -115,22 +104,15 @@ mod tests {
         assert_eq!(req.headers()[CONTENT_TYPE], "application/merge-patch+json");
     }
 
-    #[tokio::test]
-    async fn empty_success_bodies_become_null() {
+    #[test]
+    fn empty_success_bodies_become_null() {
         let op = OperationMeta {
             empty_success: &[202],
             ..UPLOAD
         };
-        let r = reqwest::Response::from(http::Response::builder().status(202).body(bytes::Bytes::new()).unwrap());
-        let r = adapt_response(r, &op).await.unwrap();
-        assert_eq!(r.status(), 202);
-        assert_eq!(r.bytes().await.unwrap(), "null");
-        let r = reqwest::Response::from(
-            http::Response::builder()
-                .status(200)
-                .body(bytes::Bytes::from("{}"))
-                .unwrap(),
-        );
-        assert_eq!(adapt_response(r, &op).await.unwrap().bytes().await.unwrap(), "{}");
+        let accepted = reqwest::StatusCode::ACCEPTED;
+        assert_eq!(adapt_body(accepted, bytes::Bytes::new(), &op), "null");
+        assert_eq!(adapt_body(reqwest::StatusCode::OK, bytes::Bytes::new(), &op), "");
+        assert_eq!(adapt_body(accepted, bytes::Bytes::from("{}"), &op), "{}");
     }
 }

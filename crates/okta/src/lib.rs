@@ -11,10 +11,17 @@
 //! // ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_* variables, validated.
 //! let config = okta::runtime::Config::from_env()?;
 //! let runtime = okta::runtime::Runtime::from_config(&config)?;
-//! let client = okta::Client::new_with_client(config.base_url(), runtime.http_client().clone(), runtime);
+//! let client = okta::Client::with_runtime(config.base_url(), runtime);
 //! let users = client.list_users().limit(20).send().await?;
 //! for user in users.iter() {
 //!     println!("{:?} {:?}", user.id, user.status);
+//! }
+//!
+//! // Every user of the org, page after page (one page in memory at a time).
+//! use futures::TryStreamExt;
+//! let mut all = client.list_users().limit(200).stream();
+//! while let Some(user) = all.try_next().await? {
+//!     println!("{:?}", user.id);
 //! }
 //! # Ok(()) }
 //! ```
@@ -23,8 +30,6 @@
 //! `access-controls`, ...; all on by default). A program that needs only users and groups
 //! compiles far less with `default-features = false, features = ["users", "groups"]`.
 
-/// Errors of generated operations.
-pub use okta_apis::Error;
 /// Operation builders (one per operation).
 pub use okta_apis::builder;
 /// The extension traits that put every operation on [`Client`].
@@ -34,3 +39,9 @@ pub use okta_apis::{Client, OPERATIONS, operation};
 pub use okta_models as models;
 /// The runtime every operation runs through.
 pub use okta_runtime as runtime;
+/// The one error type of every operation, and its parts.
+pub use okta_runtime::{ApiError, DecodeError, Error, ErrorKind};
+/// Pagination, options and policies.
+pub use okta_runtime::{
+    DefaultRetryPolicy, ExponentialBackoff, ItemStream, Page, PageStream, RequestOptions, ResponseValue, RetryPolicy,
+};

@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use okta::prelude::*;
-use okta::runtime::{AuthError, Config, Error as RuntimeError, Runtime};
+use okta::runtime::{AuthError, Config, Runtime};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -383,15 +383,13 @@ async fn token_endpoint_errors_are_typed_and_never_show_the_assertion() {
         Runtime::from_config(&private_key_config(&server, &ec_key_pem())).expect("runtime"),
     );
     let err = c.list_users().send().await.expect_err("token endpoint refused");
-    let okta::Error::UnexpectedResponse(response) = &err else {
-        panic!("runtime failures arrive as UnexpectedResponse: {err}");
-    };
-    let failure = RuntimeError::from_response(response).expect("carries the runtime error");
-    let RuntimeError::Auth(AuthError::TokenEndpoint {
+    assert_eq!(err.kind(), okta::ErrorKind::Auth);
+    let failure = err;
+    let okta::Error::Auth(AuthError::TokenEndpoint {
         status,
         error,
         description,
-    }) = failure.as_ref()
+    }) = &failure
     else {
         panic!("not a token endpoint error: {failure}");
     };

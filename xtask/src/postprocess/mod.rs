@@ -1,6 +1,7 @@
 //! Post-processing of progenitor's output (syn trees): split, named rules, formatting.
 
 pub mod apis;
+pub mod builders;
 pub mod enums;
 pub mod features;
 pub mod unions;

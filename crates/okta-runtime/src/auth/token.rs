@@ -107,6 +107,11 @@ impl OAuthClient {
         })
     }
 
+    /// The scopes this client asks for.
+    pub(crate) fn scopes(&self) -> Vec<String> {
+        self.scope.split_whitespace().map(str::to_string).collect()
+    }
+
     /// How many token requests this client has sent.
     pub(crate) fn token_requests(&self) -> u64 {
         self.token_requests.load(Ordering::Relaxed)
@@ -257,15 +262,13 @@ impl OAuthClient {
 
     /// Records a nonce the resource server demanded (`WWW-Authenticate: DPoP error="use_dpop_nonce"`).
     /// Returns whether the request should be retried with it.
-    pub(crate) fn resource_nonce_demanded(&self, response: &reqwest::Response) -> bool {
-        let demanded = response
-            .headers()
+    pub(crate) fn resource_nonce_demanded(&self, headers: &reqwest::header::HeaderMap) -> bool {
+        let demanded = headers
             .get_all(reqwest::header::WWW_AUTHENTICATE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .any(|v| v.contains("use_dpop_nonce"));
-        let nonce = response
-            .headers()
+        let nonce = headers
             .get("dpop-nonce")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);

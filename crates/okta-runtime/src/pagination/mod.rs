@@ -1,8 +1,17 @@
-//! Link-header pagination: where the next page is, and the manual cursor helpers.
+//! Link-header pagination: where the next page is, page and item streams, and the manual
+//! cursor helpers.
+//!
+//! Every generated list operation has `.pages()` (a [`PageStream`]: items plus each page's
+//! status and headers), `.stream()` (an [`ItemStream`]) and `.max_pages(n)`. A stream follows
+//! the full `rel="next"` URL of each page (keeping the caller's query parameters the link
+//! lacks), holds one page at a time, and ends when a page has no next link, after `max_pages`
+//! pages, or right after yielding an error: it never ends silently on one.
 
 pub mod link;
+mod stream;
 
 pub use link::Link;
+pub use stream::{ItemStream, Page, PageStream, items, pages};
 
 /// The full URL of the next page (`rel="next"`), if the response has one.
 pub fn next_link(headers: &http::HeaderMap) -> Option<String> {

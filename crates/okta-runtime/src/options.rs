@@ -1,0 +1,87 @@
+//! Per-request options: a time budget, a retry policy, cache bypass, extra headers, a page bound.
+
+use crate::retry::RetryPolicy;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Options for one call, set on any generated builder with `.options(...)`.
+///
+/// ```
+/// use okta_runtime::RequestOptions;
+/// use std::time::Duration;
+///
+/// let options = RequestOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .bypass_cache()
+///     .header(
+///         reqwest::header::HeaderName::from_static("x-trace"),
+///         reqwest::header::HeaderValue::from_static("abc"),
+///     );
+/// assert_eq!(options.headers()["x-trace"], "abc");
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<Arc<dyn RetryPolicy>>,
+    pub(crate) bypass_cache: bool,
+    pub(crate) headers: HeaderMap,
+    pub(crate) max_pages: Option<usize>,
+    pub(crate) next_page: Option<String>,
+}
+
+impl RequestOptions {
+    /// No options: the client's settings apply.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A time budget for the whole call, retries and waits included (overrides `requestTimeout`).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy for this call (overrides the client's).
+    pub fn retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Neither read nor fill the response cache for this call.
+    pub fn bypass_cache(mut self) -> Self {
+        self.bypass_cache = true;
+        self
+    }
+
+    /// An extra header for this call. It wins over the client's custom headers; the default
+    /// headers (`User-Agent`, `Accept`, `Content-Type`) and `Authorization` win over it.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// At most this many pages (list operations' `.pages()` and `.stream()`).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.max_pages = Some(pages);
+        self
+    }
+
+    /// The extra headers set for this call.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The page bound, if one was set.
+    pub fn page_limit(&self) -> Option<usize> {
+        self.max_pages
+    }
+
+    /// Points the call at a page's `rel="next"` URL instead of the operation's first page.
+    /// Used by the generated page streams.
+    #[doc(hidden)]
+    pub fn with_next_page(mut self, next: Option<String>) -> Self {
+        self.next_page = next;
+        self
+    }
+}

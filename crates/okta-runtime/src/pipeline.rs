@@ -1,0 +1,356 @@
+//! The request pipeline: next-page link, wire fix-ups, headers, cache, retries within the
+//! time budget, authentication, send, buffered answer, error decoding.
+
+use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
+use crate::cache::{CachedResponse, stale_paths};
+use crate::call::{self, CallContext};
+use crate::error::{ApiError, Error};
+use crate::operation::OperationMeta;
+use crate::options::RequestOptions;
+use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
+use crate::{Runtime, headers, wire};
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The facts the pipeline uses for a request that is not a spec operation.
+pub static RAW: OperationMeta = OperationMeta {
+    id: "raw",
+    method_name: "raw",
+    method: "*",
+    path: "*",
+    scopes: &[],
+    lifecycle: None,
+    lists: false,
+    request_media_type: None,
+    multipart_field: None,
+    empty_success: &[],
+};
+
+const RETRY_FOR: HeaderName = HeaderName::from_static("x-okta-retry-for");
+const RETRY_COUNT: HeaderName = HeaderName::from_static("x-okta-retry-count");
+const REQUEST_ID: &str = "x-okta-request-id";
+
+/// An answer read to the end.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl Answer {
+    async fn read(response: reqwest::Response) -> reqwest::Result<Self> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Self { status, headers, body })
+    }
+
+    fn into_response(self) -> reqwest::Response {
+        let mut r = http::Response::new(self.body);
+        *r.status_mut() = self.status;
+        *r.headers_mut() = self.headers;
+        reqwest::Response::from(r)
+    }
+
+    fn request_id(&self) -> Option<&HeaderValue> {
+        self.headers.get(REQUEST_ID)
+    }
+}
+
+enum Failure {
+    Transport(reqwest::Error),
+    Runtime(Error),
+}
+
+impl Runtime {
+    /// Runs one request through the pipeline and answers as progenitor's hook must: a success
+    /// answer as it came (read to the end), anything else as a synthetic response carrying the
+    /// [`Error`] (see [`crate::error`]). Per-call options and facts come from the call context
+    /// ([`crate::call::run`]); without one, `op` (or the raw-request facts) and defaults apply.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: reqwest::Request,
+        op: Option<&'static OperationMeta>,
+    ) -> reqwest::Result<reqwest::Response> {
+        let ctx = call::current();
+        let fallback = RequestOptions::default();
+        let (op, options) = match &ctx {
+            Some(c) => (c.op, &c.options),
+            None => (op.unwrap_or(&RAW), &fallback),
+        };
+        match self.pipeline(client, request, op, options, ctx.as_deref()).await {
+            Ok(answer) => Ok(answer.into_response()),
+            Err(e) => Ok(e.into_response()),
+        }
+    }
+
+    async fn pipeline(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        op: &'static OperationMeta,
+        options: &RequestOptions,
+        ctx: Option<&CallContext>,
+    ) -> Result<Answer, Error> {
+        if let Some(next) = &options.next_page {
+            follow_next_page(&mut request, next, op)?;
+        }
+        wire::prepare_request(&mut request, op);
+        headers::apply(&mut request, &options.headers, &self.headers, &self.user_agent);
+        let report = |f: &dyn Fn(&mut call::CallReport)| {
+            if let Some(c) = ctx {
+                c.update(f);
+            }
+        };
+
+        let method = request.method().clone();
+        let url = request.url().clone();
+        let cache = self
+            .cache
+            .as_ref()
+            .filter(|_| !options.bypass_cache && !std::ptr::eq(op, &RAW));
+        let cacheable = cache.is_some() && method == Method::GET && !op.lists;
+        if let (true, Some(cache)) = (cacheable, cache)
+            && let Some(hit) = cache.get(url.as_str())
+        {
+            tracing::debug!(url = url.path(), "response cache hit");
+            report(&|r| {
+                r.cache_hit = true;
+                r.status = Some(hit.status);
+            });
+            return Ok(Answer {
+                status: hit.status,
+                headers: hit.headers.clone(),
+                body: hit.body.clone(),
+            });
+        }
+
+        let (mut answer, attempts) = self.with_retries(client, request, op, options, ctx).await?;
+        report(&|r| {
+            r.status = Some(answer.status);
+            r.request_id = answer.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
+        });
+        if !answer.status.is_success() {
+            return Err(self.api_error(op, answer, attempts));
+        }
+        if let Some(cache) = cache {
+            if method != Method::GET && method != Method::HEAD {
+                cache.evict(&stale_paths(&url));
+            } else if cacheable && answer.status == StatusCode::OK {
+                cache.put(
+                    url.to_string(),
+                    Arc::new(CachedResponse {
+                        status: answer.status,
+                        headers: answer.headers.clone(),
+                        body: answer.body.clone(),
+                    }),
+                );
+            }
+        }
+        answer.body = wire::adapt_body(answer.status, answer.body, op);
+        Ok(answer)
+    }
+
+    fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
+        let mut e = ApiError::new(op.id, answer.status, answer.headers, answer.body);
+        e.attempts = attempts;
+        if let (StatusCode::FORBIDDEN, Authenticator::OAuth(oauth)) = (e.status, &self.shared.auth) {
+            e.required_scopes = op.scopes.to_vec();
+            e.requested_scopes = oauth.scopes();
+        }
+        Error::Api(Box::new(e))
+    }
+
+    /// Sends, asking the retry policy after each attempt, within the time budget.
+    async fn with_retries(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        op: &'static OperationMeta,
+        options: &RequestOptions,
+        ctx: Option<&CallContext>,
+    ) -> Result<(Answer, u32), Error> {
+        let policy = options.retry.as_ref().unwrap_or(&self.retry);
+        let budget = options.timeout.or(self.request_timeout);
+        let started = Instant::now();
+        let method = request.method().clone();
+        let mut retry_for: Option<HeaderValue> = None;
+        let mut number = 0u32;
+        loop {
+            number += 1;
+            if let Some(c) = ctx {
+                c.update(|r| r.attempts = number);
+            }
+            let copy = request.try_clone();
+            let sent = self.send_authenticated(client, request);
+            let outcome = match budget {
+                Some(budget) => match tokio::time::timeout(budget.saturating_sub(started.elapsed()), sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        tracing::debug!(attempt = number, ?budget, "time budget spent");
+                        return Err(Error::Timeout {
+                            operation: op.id,
+                            budget,
+                            attempts: number,
+                        });
+                    }
+                },
+                None => sent.await,
+            };
+            let attempt_outcome = match &outcome {
+                Ok(a) => AttemptOutcome::Response {
+                    status: a.status,
+                    headers: &a.headers,
+                },
+                Err(Failure::Transport(e)) => AttemptOutcome::Transport {
+                    connect: e.is_connect(),
+                },
+                Err(Failure::Runtime(_)) => return finish(outcome, op, number),
+            };
+            let wait = match policy.decide(&Attempt::new(op.id, &method, number, attempt_outcome)) {
+                RetryDecision::Stop => return finish(outcome, op, number),
+                RetryDecision::RetryAfter(wait) => wait,
+            };
+            let Some(mut next) = copy else {
+                tracing::debug!("the request body cannot be replayed; not retrying");
+                return finish(outcome, op, number);
+            };
+            if let Some(budget) = budget
+                && started.elapsed() + wait >= budget
+            {
+                tracing::debug!(?wait, ?budget, "a retry would not fit in the time budget; giving up");
+                return finish(outcome, op, number);
+            }
+            if retry_for.is_none() {
+                retry_for = outcome.as_ref().ok().and_then(Answer::request_id).cloned();
+            }
+            let status = outcome.as_ref().ok().map(|a| a.status.as_u16());
+            tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
+            tokio::time::sleep(wait).await;
+            if let Some(id) = &retry_for {
+                next.headers_mut().insert(RETRY_FOR, id.clone());
+            }
+            next.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
+            request = next;
+        }
+    }
+
+    /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
+    /// and follows a resource server's `use_dpop_nonce` a bounded number of times.
+    async fn send_authenticated(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+    ) -> Result<Answer, Failure> {
+        let mut stale: Option<Arc<AccessToken>> = None;
+        let mut renewed = false;
+        let mut nonce_rounds = 0;
+        loop {
+            // A streaming body cannot be cloned; such a request is sent once.
+            let again = request.try_clone();
+            let token = self
+                .shared
+                .auth
+                .authorize(&mut request, stale.as_ref())
+                .await
+                .map_err(|e| Failure::Runtime(e.into()))?;
+            let response = client.execute(request).await.map_err(Failure::Transport)?;
+            let status = response.status();
+            if let (StatusCode::UNAUTHORIZED, Authenticator::OAuth(oauth), Some(token), Some(next)) =
+                (status, &self.shared.auth, token, again)
+            {
+                if token.dpop && nonce_rounds < MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(response.headers()) {
+                    nonce_rounds += 1;
+                    tracing::debug!(round = nonce_rounds, "resource server asked for a DPoP nonce; retrying");
+                    request = next;
+                    continue;
+                }
+                if !renewed {
+                    tracing::debug!("401 with an access token; renewing it and retrying once");
+                    renewed = true;
+                    stale = Some(token);
+                    request = next;
+                    continue;
+                }
+            }
+            return Answer::read(response).await.map_err(Failure::Transport);
+        }
+    }
+}
+
+fn finish(outcome: Result<Answer, Failure>, op: &'static OperationMeta, attempts: u32) -> Result<(Answer, u32), Error> {
+    match outcome {
+        Ok(answer) => Ok((answer, attempts)),
+        Err(Failure::Runtime(e)) => Err(e),
+        Err(Failure::Transport(source)) => Err(Error::Transport {
+            operation: op.id,
+            connect: source.is_connect(),
+            source,
+        }),
+    }
+}
+
+/// Points `request` at a page's `rel="next"` link: resolved against the request's URL, on
+/// the same origin only (credentials never go elsewhere), keeping any of the caller's query
+/// parameters the link lacks.
+fn follow_next_page(request: &mut reqwest::Request, next: &str, op: &'static OperationMeta) -> Result<(), Error> {
+    let current = request.url().clone();
+    let mut url = current.join(next).map_err(|e| Error::InvalidRequest {
+        operation: op.id,
+        message: format!("the next-page link `{next}` is not a URL: {e}"),
+    })?;
+    if url.origin() != current.origin() {
+        return Err(Error::InvalidRequest {
+            operation: op.id,
+            message: format!(
+                "the next-page link `{next}` leaves {}; not sending credentials there",
+                current.origin().ascii_serialization()
+            ),
+        });
+    }
+    let present: std::collections::HashSet<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    let missing: Vec<(String, String)> = current
+        .query_pairs()
+        .filter(|(k, _)| !present.contains(k.as_ref()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !missing.is_empty() {
+        url.query_pairs_mut().extend_pairs(missing);
+    }
+    *request.url_mut() = url;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(url: &str) -> reqwest::Request {
+        reqwest::Request::new(Method::GET, url.parse().unwrap())
+    }
+
+    #[test]
+    fn next_page_keeps_the_callers_query_and_origin() {
+        let mut r = request("https://x.okta.com/api/v1/users?limit=2&search=profile.a%20eq%20%22b%22");
+        follow_next_page(&mut r, "https://x.okta.com/api/v1/users?after=00u2&limit=2", &RAW).unwrap();
+        let pairs: Vec<(String, String)> = r.url().query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("after".into(), "00u2".into()),
+                ("limit".into(), "2".into()),
+                ("search".into(), "profile.a eq \"b\"".into())
+            ]
+        );
+        let mut r = request("https://x.okta.com/api/v1/users");
+        follow_next_page(&mut r, "/api/v1/users?after=3", &RAW).unwrap();
+        assert_eq!(r.url().as_str(), "https://x.okta.com/api/v1/users?after=3");
+        let mut r = request("https://x.okta.com/api/v1/users");
+        let e = follow_next_page(&mut r, "https://evil.example/api/v1/users?after=3", &RAW).unwrap_err();
+        assert!(e.to_string().contains("not sending credentials"), "{e}");
+    }
+}

@@ -1,0 +1,126 @@
+//! Raw requests: any endpoint the spec lacks, through the same pipeline.
+
+use crate::error::{DecodeError, Error};
+use crate::options::RequestOptions;
+use crate::pipeline::RAW;
+use crate::{Runtime, call};
+use progenitor_client::ResponseValue;
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A request built by hand: method, path, query and JSON body. Send it with
+/// [`RawRequest::send`] for a typed answer or [`RawRequest::send_json`] for raw JSON.
+#[derive(Debug)]
+pub struct RawRequest<'a> {
+    runtime: &'a Runtime,
+    http: &'a reqwest::Client,
+    base_url: &'a str,
+    method: Method,
+    path: String,
+    query: Vec<(String, String)>,
+    body: Option<Result<serde_json::Value, String>>,
+    options: RequestOptions,
+}
+
+impl Runtime {
+    /// A raw request to `path` (e.g. `/api/v1/users/me`) under `base_url`, sent with `http`.
+    /// The generated client's `raw()` fills in its own base URL and HTTP client.
+    pub fn raw<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        base_url: &'a str,
+        method: Method,
+        path: impl Into<String>,
+    ) -> RawRequest<'a> {
+        RawRequest {
+            runtime: self,
+            http,
+            base_url,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+            options: RequestOptions::default(),
+        }
+    }
+}
+
+impl RawRequest<'_> {
+    /// Adds a query parameter.
+    pub fn query(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        self.query.push((name.into(), value.to_string()));
+        self
+    }
+
+    /// Sets a JSON body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        self.body = Some(serde_json::to_value(body).map_err(|e| e.to_string()));
+        self
+    }
+
+    /// Per-request options.
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Sends and decodes the answer as `T`.
+    pub async fn send<T: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+        let invalid = |message: String| Error::InvalidRequest {
+            operation: RAW.id,
+            message,
+        };
+        if !self.path.starts_with('/') {
+            return Err(invalid(format!(
+                "raw path `{}` must start with `/` (requests stay on the org)",
+                self.path
+            )));
+        }
+        let url = format!("{}{}", self.base_url.trim_end_matches('/'), self.path);
+        let mut builder = self.http.request(self.method.clone(), url).query(&self.query);
+        if let Some(body) = self.body {
+            builder = builder.json(&body.map_err(|e| invalid(format!("the JSON body did not serialize: {e}")))?);
+        }
+        let request = builder
+            .build()
+            .map_err(|e| invalid(format!("the request could not be built: {e}")))?;
+        let (response, _) = call::run(
+            &RAW,
+            self.method.as_str(),
+            &self.path,
+            self.options,
+            self.runtime.execute(self.http, request, None),
+        )
+        .await;
+        let response = response.map_err(|source| Error::Transport {
+            operation: RAW.id,
+            connect: source.is_connect(),
+            source,
+        })?;
+        if let Some(e) = Error::from_response(&response) {
+            return Err(e);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|source| Error::Transport {
+            operation: RAW.id,
+            connect: false,
+            source,
+        })?;
+        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &body
+        };
+        match serde_json::from_slice(body) {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(_) => Err(Error::Decode(Box::new(DecodeError::locate::<T>(RAW.id, status, body)))),
+        }
+    }
+
+    /// Sends and answers with the JSON as it came (`null` for an empty body).
+    pub async fn send_json(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+        self.send().await
+    }
+}

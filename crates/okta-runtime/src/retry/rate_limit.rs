@@ -1,0 +1,76 @@
+//! The wait a server asks for: `Retry-After`, or Okta's `X-Rate-Limit-Reset` against `Date`.
+
+use reqwest::header::{DATE, HeaderMap, RETRY_AFTER};
+use std::time::{Duration, SystemTime};
+
+/// The wait the answer asks for, if it says: `Retry-After` (seconds or an HTTP date) when
+/// present, else the smallest `X-Rate-Limit-Reset` (epoch seconds) minus the answer's `Date`
+/// (or `now` without one), plus one second. `None` when the answer says neither.
+pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let date = headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .unwrap_or(now);
+    if let Some(value) = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {
+        let value = value.trim();
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        if let Ok(at) = httpdate::parse_http_date(value) {
+            return Some(at.duration_since(date).unwrap_or_default());
+        }
+    }
+    let reset = headers
+        .get_all("x-rate-limit-reset")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|v| v.trim().parse::<u64>().ok())
+        .min()?;
+    let reset = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
+    Some(reset.duration_since(date).unwrap_or_default() + Duration::from_secs(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(*k, v.parse().unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn reset_is_measured_against_date_plus_one_second() {
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let h = headers(&[
+            ("date", &httpdate::fmt_http_date(date)),
+            ("x-rate-limit-reset", "1700000005"),
+            ("x-rate-limit-reset", "1700000003"),
+        ]);
+        // Our clock is far off; the server's Date is what counts.
+        let far = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        assert_eq!(server_wait(&h, far), Some(Duration::from_secs(4)));
+        let past = headers(&[
+            ("date", &httpdate::fmt_http_date(date)),
+            ("x-rate-limit-reset", "1699999990"),
+        ]);
+        assert_eq!(server_wait(&past, far), Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn retry_after_wins_and_nothing_means_none() {
+        let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let h = headers(&[("retry-after", "7"), ("x-rate-limit-reset", "1700000100")]);
+        assert_eq!(server_wait(&h, date), Some(Duration::from_secs(7)));
+        let at = httpdate::fmt_http_date(date + Duration::from_secs(9));
+        let h = headers(&[("date", &httpdate::fmt_http_date(date)), ("retry-after", &at)]);
+        assert_eq!(server_wait(&h, date), Some(Duration::from_secs(9)));
+        assert_eq!(server_wait(&HeaderMap::new(), date), None);
+        assert_eq!(server_wait(&headers(&[("x-rate-limit-reset", "soon")]), date), None);
+    }
+}
