@@ -4,7 +4,7 @@
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
 use crate::cache::{CachedResponse, stale_paths};
 use crate::call::{self, CallContext};
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, RateLimit};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
@@ -13,7 +13,7 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant, SystemTime};
 
 /// The facts the pipeline uses for a request that is not a spec operation.
 pub static RAW: OperationMeta = OperationMeta {
@@ -60,6 +60,14 @@ impl Answer {
     }
 }
 
+/// What one call runs with, besides its request.
+struct Call<'a> {
+    client: &'a reqwest::Client,
+    op: &'static OperationMeta,
+    options: &'a RequestOptions,
+    ctx: Option<&'a CallContext>,
+}
+
 enum Failure {
     Transport(reqwest::Error),
     Runtime(Error),
@@ -82,20 +90,20 @@ impl Runtime {
             Some(c) => (c.op, &c.options),
             None => (op.unwrap_or(&RAW), &fallback),
         };
-        match self.pipeline(client, request, op, options, ctx.as_deref()).await {
+        let call = Call {
+            client,
+            op,
+            options,
+            ctx: ctx.as_deref(),
+        };
+        match self.pipeline(&call, request).await {
             Ok(answer) => Ok(answer.into_response()),
             Err(e) => Ok(e.into_response()),
         }
     }
 
-    async fn pipeline(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-        op: &'static OperationMeta,
-        options: &RequestOptions,
-        ctx: Option<&CallContext>,
-    ) -> Result<Answer, Error> {
+    async fn pipeline(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<Answer, Error> {
+        let (op, options, ctx) = (call.op, call.options, call.ctx);
         if let Some(next) = &options.next_page {
             follow_next_page(&mut request, next, op)?;
         }
@@ -129,7 +137,7 @@ impl Runtime {
             });
         }
 
-        let (mut answer, attempts) = self.with_retries(client, request, op, options, ctx).await?;
+        let (mut answer, attempts) = self.with_retries(call, request).await?;
         report(&|r| {
             r.status = Some(answer.status);
             r.request_id = answer.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
@@ -166,14 +174,8 @@ impl Runtime {
     }
 
     /// Sends, asking the retry policy after each attempt, within the time budget.
-    async fn with_retries(
-        &self,
-        client: &reqwest::Client,
-        mut request: reqwest::Request,
-        op: &'static OperationMeta,
-        options: &RequestOptions,
-        ctx: Option<&CallContext>,
-    ) -> Result<(Answer, u32), Error> {
+    async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Answer, u32), Error> {
+        let (op, options, ctx) = (call.op, call.options, call.ctx);
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let budget = options.timeout.or(self.request_timeout);
         let started = Instant::now();
@@ -182,11 +184,25 @@ impl Runtime {
         let mut number = 0u32;
         loop {
             number += 1;
+            if let Some(pause) = self.pause() {
+                if budget.is_some_and(|b| started.elapsed() + pause >= b) {
+                    return Err(Error::Timeout {
+                        operation: op.id,
+                        budget: budget.unwrap_or_default(),
+                        attempts: number - 1,
+                    });
+                }
+                tracing::info!(
+                    wait_ms = pause.as_millis() as u64,
+                    "rate limit spent; pausing until its reset"
+                );
+                tokio::time::sleep(pause).await;
+            }
             if let Some(c) = ctx {
                 c.update(|r| r.attempts = number);
             }
             let copy = request.try_clone();
-            let sent = self.send_authenticated(client, request);
+            let sent = self.send_authenticated(call.client, request);
             let outcome = match budget {
                 Some(budget) => match tokio::time::timeout(budget.saturating_sub(started.elapsed()), sent).await {
                     Ok(outcome) => outcome,
@@ -201,6 +217,9 @@ impl Runtime {
                 },
                 None => sent.await,
             };
+            if let Ok(answer) = &outcome {
+                self.note_rate_limit(&answer.headers);
+            }
             let attempt_outcome = match &outcome {
                 Ok(a) => AttemptOutcome::Response {
                     status: a.status,
@@ -236,6 +255,29 @@ impl Runtime {
             }
             next.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
             request = next;
+        }
+    }
+
+    /// How long to wait before sending, when pacing and the rate limit is spent.
+    fn pause(&self) -> Option<Duration> {
+        if !self.pacing {
+            return None;
+        }
+        let until = (*self.shared.paused_until.lock().ok()?)?;
+        until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
+    }
+
+    /// When pacing, remembers that the rate limit is spent until its reset.
+    fn note_rate_limit(&self, headers: &HeaderMap) {
+        if !self.pacing || RateLimit::from_headers(headers).and_then(|r| r.remaining) != Some(0) {
+            return;
+        }
+        let Some(wait) = crate::retry::server_wait(headers, SystemTime::now()) else {
+            return;
+        };
+        let until = Instant::now() + wait.min(Duration::from_secs(60));
+        if let Ok(mut slot) = self.shared.paused_until.lock() {
+            *slot = Some(slot.map_or(until, |u| u.max(until)));
         }
     }
 

@@ -24,12 +24,15 @@ pub struct Runtime {
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
+    pub(crate) pacing: bool,
 }
 
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) auth: Authenticator,
     pub(crate) http: reqwest::Client,
+    /// When pacing: no request leaves before this instant (the org's rate limit is spent).
+    pub(crate) paused_until: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Default for Runtime {
@@ -47,12 +50,17 @@ pub fn ensure_tls_provider() {
 impl Runtime {
     fn assemble(auth: Authenticator, http: reqwest::Client, user_agent: Option<&str>) -> Self {
         Self {
-            shared: Arc::new(Shared { auth, http }),
+            shared: Arc::new(Shared {
+                auth,
+                http,
+                paused_until: std::sync::Mutex::new(None),
+            }),
             headers: Arc::new(HeaderMap::new()),
             user_agent: headers::user_agent(user_agent),
             retry: Arc::new(DefaultRetryPolicy::default()),
             cache: None,
             request_timeout: None,
+            pacing: false,
         }
     }
 
@@ -129,6 +137,13 @@ impl Runtime {
     /// A time budget for each whole call, retries and waits included (`None`: no budget).
     pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// Pacing (off by default): once an answer says `X-Rate-Limit-Remaining: 0`, later calls
+    /// of every clone wait for its `X-Rate-Limit-Reset` instead of running into a 429.
+    pub fn with_rate_limit_pacing(mut self, on: bool) -> Self {
+        self.pacing = on;
         self
     }
 

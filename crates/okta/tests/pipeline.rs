@@ -642,3 +642,32 @@ async fn a_user_supplied_reqwest_client_sends_the_calls() {
         .expect("sent through the caller's client");
     assert_eq!(mock.calls(), 1);
 }
+
+#[tokio::test]
+async fn pacing_waits_for_the_reset_once_the_limit_is_spent() {
+    let server = MockServer::start_async().await;
+    let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    let spent = server.mock(|when, then| {
+        when.method("GET").path("/api/v1/users/00u1");
+        then.status(200)
+            .header("date", httpdate::fmt_http_date(date))
+            .header("x-rate-limit-remaining", "0")
+            .header("x-rate-limit-reset", "1600000000")
+            .json_body(user("00u1"));
+    });
+    let c = client(&server, runtime().with_rate_limit_pacing(true));
+    let first = Instant::now();
+    c.get_user().id("00u1").send().await.expect("user");
+    assert!(first.elapsed() < Duration::from_millis(900));
+    let second = Instant::now();
+    c.get_user().id("00u1").send().await.expect("user");
+    assert!(second.elapsed() >= Duration::from_millis(900), "{:?}", second.elapsed());
+    assert_eq!(spent.calls(), 2);
+
+    // Without pacing (the default), no wait.
+    let c = client(&server, runtime());
+    c.get_user().id("00u1").send().await.expect("user");
+    let third = Instant::now();
+    c.get_user().id("00u1").send().await.expect("user");
+    assert!(third.elapsed() < Duration::from_millis(900));
+}
