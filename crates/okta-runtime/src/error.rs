@@ -223,7 +223,11 @@ pub struct ApiError {
 
 impl ApiError {
     /// Reads an error answer. The body is parsed leniently: whatever fields are there are kept.
-    pub fn new(operation: &'static str, status: StatusCode, headers: HeaderMap, body: Bytes) -> Self {
+    pub fn new(operation: &'static str, status: StatusCode, mut headers: HeaderMap, body: Bytes) -> Self {
+        // Session cookies never show in `Debug`.
+        if let reqwest::header::Entry::Occupied(mut cookies) = headers.entry(reqwest::header::SET_COOKIE) {
+            cookies.iter_mut().for_each(|v| v.set_sensitive(true));
+        }
         let json: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
         let field = |names: &[&str]| {
             names.iter().find_map(|n| {

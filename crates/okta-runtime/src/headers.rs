@@ -32,6 +32,11 @@ pub(crate) fn user_agent(extra: Option<&str>) -> HeaderValue {
         .unwrap_or_else(|_| HeaderValue::from_static("okta-sdk-rust"))
 }
 
+/// The names of a header map (for `Debug`, where values may be secrets).
+pub(crate) fn names(headers: &HeaderMap) -> Vec<&str> {
+    headers.keys().map(HeaderName::as_str).collect()
+}
+
 /// The default headers with the given `User-Agent`.
 pub(crate) fn defaults(user_agent: &HeaderValue) -> HeaderMap {
     let mut h = HeaderMap::new();

@@ -20,7 +20,7 @@ use std::time::Duration;
 ///     );
 /// assert_eq!(options.headers()["x-trace"], "abc");
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct RequestOptions {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<Arc<dyn RetryPolicy>>,
@@ -28,6 +28,20 @@ pub struct RequestOptions {
     pub(crate) headers: HeaderMap,
     pub(crate) max_pages: Option<usize>,
     pub(crate) next_page: Option<String>,
+}
+
+/// Header values may be credentials of the caller's own: only names are shown.
+impl std::fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestOptions")
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("bypass_cache", &self.bypass_cache)
+            .field("headers", &crate::headers::names(&self.headers))
+            .field("max_pages", &self.max_pages)
+            .field("next_page", &self.next_page)
+            .finish()
+    }
 }
 
 impl RequestOptions {
@@ -83,5 +97,26 @@ impl RequestOptions {
     pub fn with_next_page(mut self, next: Option<String>) -> Self {
         self.next_page = next;
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_header_names_not_values() {
+        let options = RequestOptions::new().header(
+            HeaderName::from_static("x-api-key"),
+            HeaderValue::from_static("caller-secret-value"),
+        );
+        let mut runtime = crate::Runtime::new();
+        runtime.set_header(
+            HeaderName::from_static("x-other-key"),
+            HeaderValue::from_static("another-secret-value"),
+        );
+        let text = format!("{options:?} {runtime:?}");
+        assert!(text.contains("x-api-key") && text.contains("x-other-key"), "{text}");
+        assert!(!text.contains("secret-value"), "{text}");
     }
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 /// Cloning is cheap. The HTTP client, the credentials and the token cache are shared by every
 /// clone; the settings (headers, retry policy, cache, timeout) belong to the clone, so changing
 /// them on one client never changes another.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Runtime {
     pub(crate) shared: Arc<Shared>,
     pub(crate) headers: Arc<HeaderMap>,
@@ -25,6 +25,21 @@ pub struct Runtime {
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) pacing: bool,
+}
+
+/// Custom header values may be credentials of the caller's own: only names are shown.
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime")
+            .field("auth", &self.shared.auth)
+            .field("custom_headers", &headers::names(&self.headers))
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("cache", &self.cache)
+            .field("request_timeout", &self.request_timeout)
+            .field("pacing", &self.pacing)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]

@@ -671,3 +671,42 @@ async fn pacing_waits_for_the_reset_once_the_limit_is_spent() {
     c.get_user().id("00u1").send().await.expect("user");
     assert!(third.elapsed() < Duration::from_millis(900));
 }
+
+#[tokio::test]
+async fn connection_failures_are_retried_for_get_only() {
+    // A port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let policy =
+        Arc::new(DefaultRetryPolicy::new(2).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_millis(150)))));
+    let c = okta::Client::with_runtime(&base, runtime().with_retry_policy(policy));
+
+    let started = Instant::now();
+    let err = c.get_user().id("00u1").send().await.expect_err("nothing listens");
+    assert!(
+        matches!(
+            err,
+            okta::Error::Transport {
+                connect: true,
+                operation: "getUser",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "two backoffs: {:?}",
+        started.elapsed()
+    );
+
+    let started = Instant::now();
+    let err = c.suspend_user().id("00u1").send().await.expect_err("nothing listens");
+    assert_eq!(err.kind(), ErrorKind::Transport);
+    assert!(
+        started.elapsed() < Duration::from_millis(150),
+        "POST is not retried: {:?}",
+        started.elapsed()
+    );
+}
