@@ -16,6 +16,9 @@ mod generated;
 
 pub use generated::*;
 
+mod client_builder;
+pub use client_builder::ClientBuilder;
+
 use okta_runtime::RawRequest;
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};

@@ -9,9 +9,7 @@
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! // ~/.okta/okta.yaml, ./okta.yaml and OKTA_CLIENT_* variables, validated.
-//! let config = okta::runtime::Config::from_env()?;
-//! let runtime = okta::runtime::Runtime::from_config(&config)?;
-//! let client = okta::Client::with_runtime(config.base_url(), runtime);
+//! let client = okta::Client::from_env()?;
 //! let users = client.list_users().limit(20).send().await?;
 //! for user in users.iter() {
 //!     println!("{:?} {:?}", user.id, user.status);
@@ -34,7 +32,7 @@
 pub use okta_apis::builder;
 /// The extension traits that put every operation on [`Client`].
 pub use okta_apis::prelude;
-pub use okta_apis::{Client, OPERATIONS, operation};
+pub use okta_apis::{Client, ClientBuilder, OPERATIONS, operation};
 /// The data types of the API.
 pub use okta_models as models;
 /// The runtime every operation runs through.

@@ -620,6 +620,9 @@ async fn a_user_supplied_reqwest_client_sends_the_calls() {
             .header("authorization", format!("SSWS {TOKEN}"));
         then.status(200).json_body(user("00u1"));
     });
+    // This workspace builds reqwest without a TLS provider; one must be installed before a
+    // reqwest::Client is built (`Client::builder()` does it itself).
+    okta::runtime::ensure_tls_provider();
     let mut defaults = reqwest::header::HeaderMap::new();
     defaults.insert("x-corporate-proxy-tag", HeaderValue::from_static("abc"));
     let http = reqwest::Client::builder()

@@ -1,0 +1,167 @@
+//! `Client::from_env()` and `Client::builder()`: a client from configuration in one call.
+
+use crate::Client;
+use okta_runtime::{AssertionSigner, Config, ConfigBuilder, Error, ResponseCache, RetryPolicy, Runtime};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+impl Client {
+    /// A client from every configuration source Okta's SDKs read: `~/.okta/okta.yaml`,
+    /// `./okta.yaml` and the `OKTA_CLIENT_*` variables. Bad input is an [`Error::Config`] that
+    /// names the key and where its value came from.
+    ///
+    /// ```no_run
+    /// # fn run() -> Result<(), okta_runtime::Error> {
+    /// let client = okta_apis::Client::from_env()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder().build()
+    }
+
+    /// A client configured in code. Values set here win over the files and the environment,
+    /// which are still read unless [`ClientBuilder::code_only`] is called.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let client = okta_apis::Client::builder()
+    ///     .code_only()
+    ///     .org_url("https://dev-123456.okta.com")
+    ///     .api_token("00aBcD-example")
+    ///     .request_timeout(Duration::from_secs(30))
+    ///     .user_agent("my-app/1.0")
+    ///     .build()
+    ///     .expect("valid configuration");
+    /// assert!(client.default_headers()["user-agent"].to_str().unwrap().ends_with("my-app/1.0"));
+    ///
+    /// let err = okta_apis::Client::builder()
+    ///     .code_only()
+    ///     .org_url("http://dev-123456.okta.com")
+    ///     .api_token("00aBcD-example")
+    ///     .build()
+    ///     .unwrap_err();
+    /// let okta_runtime::Error::Config(config) = err else { panic!("a config error") };
+    /// assert_eq!(config.key.path, "okta.client.orgUrl");
+    /// ```
+    pub fn builder() -> ClientBuilder {
+        // Before any `reqwest::Client` the caller builds for `http_client`: reqwest is built
+        // without a TLS provider of its own (see the workspace Cargo.toml).
+        okta_runtime::ensure_tls_provider();
+        ClientBuilder::default()
+    }
+}
+
+/// Builds a [`Client`]: the configuration keys, plus what only code can give (a retry
+/// policy, a cache implementation, your own `reqwest::Client`).
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    config: ConfigBuilder,
+    retry: Option<Arc<dyn RetryPolicy>>,
+    cache: Option<Arc<dyn ResponseCache>>,
+    http: Option<reqwest::Client>,
+    pacing: bool,
+}
+
+/// Setters that hand their value to [`ConfigBuilder`] unchanged.
+macro_rules! config_setters {
+    ($( $(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*); )*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, $($arg: $ty),*) -> Self {
+                self.config = self.config.$name($($arg),*);
+                self
+            }
+        )*
+    };
+}
+
+impl ClientBuilder {
+    config_setters! {
+        /// Ignore `okta.yaml` files and the environment: only defaults and values set here.
+        code_only();
+        /// Read `.okta/okta.yaml` under this directory instead of the home directory.
+        home_dir(dir: impl Into<PathBuf>);
+        /// Read `okta.yaml` in this directory instead of the working directory.
+        working_dir(dir: impl Into<PathBuf>);
+        /// The org URL, e.g. `https://dev-123456.okta.com`.
+        org_url(url: impl Into<String>);
+        /// Authenticate with an API token (`SSWS`).
+        api_token(token: impl Into<String>);
+        /// Authenticate with an access token you already have (`Bearer`).
+        bearer_token(token: impl Into<String>);
+        /// Authenticate as a service app with a private key (PEM, JWK, or a path to either).
+        private_key(client_id: impl Into<String>, key: impl Into<String>);
+        /// Authenticate as a service app whose assertions a custom signer (KMS, HSM) signs.
+        signer(client_id: impl Into<String>, signer: Arc<dyn AssertionSigner>);
+        /// The key id (`kid`) of the private key.
+        kid(kid: impl Into<String>);
+        /// DPoP from the start (it also switches on when Okta demands it).
+        dpop(on: bool);
+        /// Extra text after the SDK's `User-Agent`.
+        user_agent(extra: impl Into<String>);
+        /// Connection timeout.
+        connection_timeout(timeout: Duration);
+        /// Budget for a whole call, retries and waits included.
+        request_timeout(timeout: Duration);
+        /// Retries of rate-limited or failed requests (0 disables).
+        max_retries(retries: u32);
+        /// The in-memory response cache, with its TTL and TTI.
+        cache(enabled: bool, ttl: Duration, tti: Duration);
+        /// An HTTP proxy, with optional credentials.
+        proxy(host: impl Into<String>, port: u16, credentials: Option<(String, String)>);
+        /// Allow `http://` org URLs (local test servers only).
+        disable_https_check(disable: bool);
+    }
+
+    /// The scopes to request with a private key.
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.config = self.config.scopes(scopes);
+        self
+    }
+
+    /// The retry policy for every call (default: Okta's, with `max_retries`).
+    pub fn retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// A response cache implementation (turns caching on).
+    pub fn response_cache(mut self, cache: Arc<dyn ResponseCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// Send through this `reqwest::Client` (custom TLS roots, proxies) instead of one built
+    /// from the configuration. `Client::builder()` installs rustls' ring provider first, so a
+    /// `reqwest::Client` built after it works even when reqwest has no provider of its own
+    /// (elsewhere, call `okta::runtime::ensure_tls_provider()` before building one).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Wait for the rate-limit reset once `X-Rate-Limit-Remaining` reaches 0.
+    pub fn rate_limit_pacing(mut self, on: bool) -> Self {
+        self.pacing = on;
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let config: Config = self.config.build()?;
+        let mut runtime = match self.http {
+            Some(http) => Runtime::from_config_with_client(&config, http)?,
+            None => Runtime::from_config(&config)?,
+        };
+        if let Some(policy) = self.retry {
+            runtime = runtime.with_retry_policy(policy);
+        }
+        if let Some(cache) = self.cache {
+            runtime = runtime.with_cache(cache);
+        }
+        runtime = runtime.with_rate_limit_pacing(self.pacing);
+        Ok(Client::with_runtime(config.base_url(), runtime))
+    }
+}

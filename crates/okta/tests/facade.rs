@@ -1,0 +1,112 @@
+//! The facade's front doors: `Client::from_env()` (all sources) and `Client::builder()`.
+
+// figment's `Jail` closures must return figment's own (large) error type.
+#![allow(clippy::result_large_err)]
+
+use httpmock::MockServer;
+use okta::prelude::*;
+use okta::runtime::{ConfigProblem, ConfigSource, ExponentialBackoff};
+use okta::{DefaultRetryPolicy, Error};
+use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::test]
+async fn the_builder_makes_a_working_client_with_code_only_settings() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("GET")
+            .path("/api/v1/users/00u1")
+            .header("authorization", "SSWS 00builder-token")
+            .header("x-from-http-client", "yes")
+            .header_matches("user-agent", " my-app/3$");
+        then.status(200).json_body(json!({"id": "00u1"}));
+    });
+    let mut defaults = reqwest::header::HeaderMap::new();
+    defaults.insert("x-from-http-client", reqwest::header::HeaderValue::from_static("yes"));
+    let policy = DefaultRetryPolicy::new(1).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_millis(5))));
+    let client = okta::Client::builder()
+        .code_only()
+        .org_url(server.base_url())
+        .disable_https_check(true)
+        .api_token("00builder-token")
+        .user_agent("my-app/3")
+        .request_timeout(Duration::from_secs(10))
+        .cache(true, Duration::from_secs(60), Duration::from_secs(60))
+        .retry_policy(Arc::new(policy))
+        .http_client(
+            reqwest::Client::builder()
+                .default_headers(defaults)
+                .build()
+                .expect("http"),
+        )
+        .build()
+        .expect("valid");
+    let user = client.get_user().id("00u1").send().await.expect("user");
+    assert_eq!(user.id.as_deref(), Some("00u1"));
+    client.get_user().id("00u1").send().await.expect("cached");
+    assert_eq!(mock.calls(), 1, "the cache setting reached the runtime");
+    assert!(!format!("{client:?}").contains("00builder-token"));
+}
+
+#[test]
+fn bad_input_is_a_typed_config_error_naming_key_and_source() {
+    let err = okta::Client::builder()
+        .code_only()
+        .org_url("https://dev-1.okta.com")
+        .api_token("00abc{apiToken}")
+        .build()
+        .expect_err("placeholder token");
+    let Error::Config(config) = &err else {
+        panic!("not a config error: {err}");
+    };
+    assert_eq!(config.key.path, "okta.client.token");
+    assert_eq!(config.source_, ConfigSource::Code);
+    assert!(!err.to_string().contains("00abc"), "{err}");
+
+    let err = okta::Client::builder()
+        .code_only()
+        .org_url("https://dev-1.okta.com")
+        .private_key("0oa1", "not a key")
+        .scopes(["okta.users.read"])
+        .build()
+        .expect_err("bad key");
+    assert!(
+        matches!(&err, Error::Config(c) if c.key.path == "okta.client.privateKey"),
+        "{err}"
+    );
+    let Error::Config(c) = &err else { unreachable!() };
+    assert!(!matches!(c.problem, ConfigProblem::Missing(_)), "{err}");
+}
+
+#[tokio::test]
+async fn from_env_reads_the_yaml_files_and_the_environment() {
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("GET")
+            .path("/api/v1/groups")
+            .header("authorization", "SSWS 00from-the-environment");
+        then.status(200).json_body(json!([]));
+    });
+    let url = server.base_url();
+    let mut built = None;
+    figment::Jail::expect_with(|jail| {
+        jail.clear_env();
+        let home = jail.directory().join("home");
+        std::fs::create_dir_all(home.join(".okta")).map_err(|e| e.to_string())?;
+        std::fs::write(
+            home.join(".okta/okta.yaml"),
+            format!("okta:\n  client:\n    orgUrl: {url}\n    token: 00from-the-home-file\n"),
+        )
+        .map_err(|e| e.to_string())?;
+        jail.set_env("HOME", home.display());
+        jail.set_env("OKTA_CLIENT_TOKEN", "00from-the-environment");
+        jail.set_env("OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", "true");
+        built = Some(okta::Client::from_env().map_err(|e| e.to_string())?);
+        Ok(())
+    });
+    let client = built.expect("built in the jail");
+    let groups = client.list_groups().send().await.expect("groups");
+    assert!(groups.is_empty());
+    assert_eq!(mock.calls(), 1, "the environment's token won over the home file's");
+}
