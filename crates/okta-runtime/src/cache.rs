@@ -4,7 +4,8 @@
 //!   raw requests and token responses never are.
 //! - Entries expire after a time to live (TTL) and after a time to idle (TTI, since the last read).
 //! - A successful non-GET request evicts its resource, and every collection above it, under
-//!   any query string (`POST /api/v1/users/{id}/lifecycle/suspend` evicts `/api/v1/users/{id}`).
+//!   any query string (`POST /api/v1/users/{id}/lifecycle/suspend` evicts `/api/v1/users/{id}`),
+//!   also when the call bypasses the cache or is a raw request.
 //! - [`ResponseCache`] is the seam for another store; [`MemoryCache`] (moka) is the default.
 
 use bytes::Bytes;

@@ -117,12 +117,13 @@ impl Runtime {
 
         let method = request.method().clone();
         let url = request.url().clone();
-        let cache = self
-            .cache
-            .as_ref()
-            .filter(|_| !options.bypass_cache && !std::ptr::eq(op, &RAW));
-        let cacheable = cache.is_some() && method == Method::GET && !op.lists;
-        if let (true, Some(cache)) = (cacheable, cache)
+        // Reads and fills skip lists, raw requests and bypassing calls; evictions never do.
+        let cacheable = self.cache.is_some()
+            && method == Method::GET
+            && !op.lists
+            && !options.bypass_cache
+            && !std::ptr::eq(op, &RAW);
+        if let (true, Some(cache)) = (cacheable, &self.cache)
             && let Some(hit) = cache.get(url.as_str())
         {
             tracing::debug!(url = url.path(), "response cache hit");
@@ -145,7 +146,7 @@ impl Runtime {
         if !answer.status.is_success() {
             return Err(self.api_error(op, answer, attempts));
         }
-        if let Some(cache) = cache {
+        if let Some(cache) = &self.cache {
             if method != Method::GET && method != Method::HEAD {
                 cache.evict(&stale_paths(&url));
             } else if cacheable && answer.status == StatusCode::OK {

@@ -365,6 +365,23 @@ async fn a_post_evicts_the_resource() {
     assert_eq!(post.calls(), 1);
     c.get_user().id("00u7").send().await.expect("user");
     assert_eq!(get.calls(), 2, "the POST made the cached user stale");
+
+    // A call that bypasses the cache, and a raw request, still evict what they change.
+    c.get_user().id("00u7").send().await.expect("cached again");
+    c.suspend_user()
+        .id("00u7")
+        .options(RequestOptions::new().bypass_cache())
+        .send()
+        .await
+        .expect("suspended");
+    c.get_user().id("00u7").send().await.expect("user");
+    assert_eq!(get.calls(), 3, "a bypassing POST evicts too");
+    c.raw(reqwest::Method::POST, "/api/v1/users/00u7/lifecycle/suspend")
+        .send_json()
+        .await
+        .expect("raw POST");
+    c.get_user().id("00u7").send().await.expect("user");
+    assert_eq!(get.calls(), 4, "a raw POST evicts too");
 }
 
 #[tokio::test]
