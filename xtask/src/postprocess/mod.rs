@@ -44,12 +44,37 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("open_string_enums", n));
     let n = schemars_derives(&mut file.items);
     counts.push(("schemars_derives", n));
+    let n = builder_extra_optional(file);
+    counts.push(("builder_extra_optional", n));
     for (name, n) in &counts {
         if *n == 0 {
             anyhow::bail!("post-processing rule `{name}` matched nothing");
         }
     }
     Ok(counts)
+}
+
+/// Rule `builder_extra_optional`: the `extra` map that keeps unknown keys (rule
+/// `additional_properties_kept`) is required by typify's struct builders, so
+/// `UserProfile::builder().login(..).email(..)` fails with "no value supplied for extra".
+/// It starts empty instead.
+fn builder_extra_optional(file: &mut File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Fix(usize);
+    impl VisitMut for Fix {
+        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
+            let is_extra = matches!(&field.member, syn::Member::Named(i) if i == "extra");
+            let text = quote::quote!(#field).to_string();
+            if is_extra && text.contains("no value supplied for extra") {
+                field.expr = syn::parse_quote!(Ok(Default::default()));
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_field_value_mut(self, field);
+        }
+    }
+    let mut fix = Fix(0);
+    fix.visit_file_mut(file);
+    fix.0
 }
 
 /// Rule `schemars_derives`: typify-derived types get `JsonSchema` behind the `schemars` feature.
@@ -68,4 +93,24 @@ fn schemars_derives(items: &mut [Item]) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn builder_extra_starts_empty() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                impl Default for P {
+                    fn default() -> Self {
+                        Self { a: Ok(Default::default()), extra: Err("no value supplied for extra".to_string()) }
+                    }
+                }
+            }
+        };
+        assert_eq!(super::builder_extra_optional(&mut file), 1);
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("extra : Ok (Default :: default ())"), "{text}");
+        assert_eq!(super::builder_extra_optional(&mut file), 0);
+    }
 }

@@ -18,7 +18,7 @@ mod backoff;
 mod rate_limit;
 
 pub use backoff::{Backoff, ExponentialBackoff};
-pub use rate_limit::server_wait;
+pub use rate_limit::{retry_after, server_wait};
 
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
@@ -143,7 +143,7 @@ impl RetryPolicy for DefaultRetryPolicy {
             AttemptOutcome::Response { status, headers } => match status.as_u16() {
                 429 => server_wait(headers, SystemTime::now()).unwrap_or_else(|| self.backoff.delay(attempt.number)),
                 503 | 504 if idempotent => {
-                    server_wait(headers, SystemTime::now()).unwrap_or_else(|| self.backoff.delay(attempt.number))
+                    retry_after(headers, SystemTime::now()).unwrap_or_else(|| self.backoff.delay(attempt.number))
                 }
                 _ => return RetryDecision::Stop,
             },
@@ -201,6 +201,28 @@ mod tests {
         let transport = |m: &Method| p.decide(&Attempt::new("op", m, 1, AttemptOutcome::Transport { connect: true }));
         assert!(matches!(transport(&Method::DELETE), RetryDecision::RetryAfter(_)));
         assert_eq!(transport(&Method::POST), RetryDecision::Stop);
+    }
+
+    #[test]
+    fn a_503_ignores_the_rate_limit_window_but_honours_retry_after() {
+        let p = DefaultRetryPolicy::new(2).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_millis(5))));
+        // Okta sends X-Rate-Limit-* on every answer; a 503's reset is the window's end.
+        let far = SystemTime::now() + Duration::from_secs(50);
+        let secs = far.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        let mut h = HeaderMap::new();
+        h.insert("x-rate-limit-reset", secs.to_string().parse().unwrap());
+        assert_eq!(
+            decide(&p, Method::GET, 1, 503, &h),
+            RetryDecision::RetryAfter(Duration::from_millis(5))
+        );
+        assert!(
+            matches!(decide(&p, Method::GET, 1, 429, &h), RetryDecision::RetryAfter(d) if d > Duration::from_secs(40))
+        );
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(
+            decide(&p, Method::GET, 1, 503, &h),
+            RetryDecision::RetryAfter(Duration::from_secs(2))
+        );
     }
 
     #[test]

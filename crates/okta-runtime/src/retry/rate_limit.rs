@@ -7,20 +7,10 @@ use std::time::{Duration, SystemTime};
 /// present, else the smallest `X-Rate-Limit-Reset` (epoch seconds) minus the answer's `Date`
 /// (or `now` without one), plus one second. `None` when the answer says neither.
 pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    let date = headers
-        .get(DATE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| httpdate::parse_http_date(v).ok())
-        .unwrap_or(now);
-    if let Some(value) = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()) {
-        let value = value.trim();
-        if let Ok(secs) = value.parse::<u64>() {
-            return Some(Duration::from_secs(secs));
-        }
-        if let Ok(at) = httpdate::parse_http_date(value) {
-            return Some(at.duration_since(date).unwrap_or_default());
-        }
+    if let Some(wait) = retry_after(headers, now) {
+        return Some(wait);
     }
+    let date = server_date(headers, now);
     let reset = headers
         .get_all("x-rate-limit-reset")
         .iter()
@@ -30,6 +20,26 @@ pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         .min()?;
     let reset = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
     Some(reset.duration_since(date).unwrap_or_default() + Duration::from_secs(1))
+}
+
+fn server_date(headers: &HeaderMap, now: SystemTime) -> SystemTime {
+    headers
+        .get(DATE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .unwrap_or(now)
+}
+
+/// The wait `Retry-After` asks for (seconds, or an HTTP date against the answer's `Date`).
+/// This is the only server wait a 503 or 504 honours: Okta puts `X-Rate-Limit-*` on every
+/// answer, and their reset is the end of the rate-limit window, not a time to come back.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(server_date(headers, now)).unwrap_or_default())
 }
 
 #[cfg(test)]
