@@ -1,6 +1,7 @@
-//! Developer tasks for okta-rs: `import`, `generate [--check]`.
+//! Developer tasks for okta-rs: `import`, `generate [--check]`, `examples`.
 
 mod diff;
+mod examples;
 mod generate;
 mod import;
 mod normalize;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn usage() -> &'static str {
-    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n"
+    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n  cargo xtask examples                    run every example against the local fake org and check its output\n"
 }
 
 /// The workspace root (the parent of this crate's manifest directory).
@@ -45,6 +46,7 @@ fn real_main() -> ExitCode {
             let check = args.iter().skip(1).any(|a| a == "--check");
             generate::run(&workspace_root(), check)
         }
+        Some("examples") => examples::run(&workspace_root()),
         _ => Err(anyhow::anyhow!("{}", usage())),
     };
     match result {

@@ -46,6 +46,8 @@ pub use options::RequestOptions;
 pub use pagination::{ItemStream, Page, PageStream};
 pub use progenitor_client::ResponseValue;
 pub use raw::RawRequest;
+/// HTTP types of the public API (methods for raw requests, header names and values, statuses).
+pub use reqwest::{Method, StatusCode, header};
 pub use retry::{Backoff, DefaultRetryPolicy, ExponentialBackoff, RetryDecision, RetryPolicy};
 pub use runtime::{Runtime, ensure_tls_provider};
 pub use secret::Secret;

@@ -1,0 +1,42 @@
+//! List the org's applications; each decodes to its sign-on mode's type.
+//!
+//! expect: BOOKMARK Docs
+//! expect: applications listed: 2
+
+mod common;
+
+use futures::TryStreamExt;
+use okta::models::Application;
+use okta::prelude::*;
+use serde_json::json;
+
+#[tokio::main]
+async fn main() -> common::Result {
+    let common::Session { client, local } = common::connect().await?;
+    if local.is_some() {
+        // Something to list in the empty local org.
+        for label in ["Docs", "Wiki"] {
+            let app: Application = serde_json::from_value(json!({
+                "name": "bookmark", "label": label, "signOnMode": "BOOKMARK",
+                "settings": {"app": {"url": format!("https://{}.example.com", label.to_lowercase())}},
+            }))?;
+            client.create_application().body(app).send().await?;
+        }
+    }
+    let mut apps = client.list_applications().limit(20).stream();
+    let mut count = 0;
+    while let Some(app) = apps.try_next().await? {
+        count += 1;
+        let (mode, label) = match &app {
+            Application::Bookmark(a) => ("BOOKMARK", a.label.0.as_str()),
+            Application::BrowserPlugin(a) => ("BROWSER_PLUGIN", a.label.0.as_str()),
+            Application::OpenIdConnect(a) => ("OPENID_CONNECT", a.label.0.as_str()),
+            Application::Saml(a) => ("SAML_2_0", a.label.0.as_str()),
+            Application::Unknown(raw) => ("other", raw["label"].as_str().unwrap_or("?")),
+            _ => ("other", "?"),
+        };
+        println!("  {mode} {label}");
+    }
+    println!("applications listed: {count}");
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Quickstart: list users, create one, and page through every user of the org.
+//!
+//! `cargo run -p okta --example quickstart` runs against a local fake org (with 450 users)
+//! unless `OKTA_CLIENT_ORGURL` points at yours.
+//!
+//! expect: first 5 users:
+//! expect: created user
+//! expect: paged through 451 users in 3 pages
+//! expect: quickstart done
+
+mod common;
+
+use futures::TryStreamExt;
+use okta::prelude::*;
+
+#[tokio::main]
+async fn main() -> common::Result {
+    let common::Session { client, local: _org } = common::connect_with_users(450).await?;
+
+    // One page of five users.
+    let first = client.list_users().limit(5).send().await?;
+    println!("first 5 users:");
+    for user in first.iter() {
+        let login = user.profile.as_ref().and_then(|p| p.login.as_deref()).unwrap_or("?");
+        println!(
+            "  {} {login} ({})",
+            user.id.as_deref().unwrap_or("?"),
+            user.status.as_ref().map_or("?", |s| s.as_str())
+        );
+    }
+
+    // A new user, active, with a password.
+    let created = common::create_user(&client, "quickstart").await?;
+    let id = created.id.clone().unwrap_or_default();
+    let login = created
+        .profile
+        .as_ref()
+        .and_then(|p| p.login.clone())
+        .unwrap_or_default();
+    println!(
+        "created user {login} ({id}), status {}",
+        created.status.as_ref().map_or("?", |s| s.as_str())
+    );
+
+    // Every user, 200 per page, one page in memory at a time.
+    let mut pages = client.list_users().limit(200).pages();
+    let (mut users, mut count) = (0, 0);
+    while let Some(page) = pages.try_next().await? {
+        count += 1;
+        users += page.items.len();
+    }
+    println!("paged through {users} users in {count} pages");
+
+    common::remove_user(&client, &id).await?;
+    println!("quickstart done: listed 5 users, created and removed {login}, paged through {users} users");
+    Ok(())
+}
