@@ -243,20 +243,29 @@ pub(crate) async fn update(
     let body = json_body(&body)?;
     let mut store = ctx.write()?;
     let id = lookup(&store, &id)?;
+    let mut profile = store.users[&id]["profile"].as_object().cloned().unwrap_or_default();
     if let Some(changes) = body.get("profile").and_then(Value::as_object) {
-        let mut profile = store.users[&id]["profile"].as_object().cloned().unwrap_or_default();
         for (k, v) in changes {
             profile.insert(k.clone(), v.clone());
         }
-        let login = check_profile(&profile)?;
-        reindex_login(&mut store, &id, &login)?;
-        if let Some(user) = store.users.get_mut(&id) {
-            user["profile"] = Value::Object(profile);
-            user["lastUpdated"] = json!(now());
-        }
     }
-    apply_password(&mut store, &id, &body);
-    Ok(Json(store.users[&id].clone()))
+    save(&mut store, &id, profile, &body).map(Json)
+}
+
+/// Stores a user's new profile (checked, login re-indexed) and password; gives the user.
+fn save(store: &mut Store, id: &str, profile: Map<String, Value>, body: &Value) -> Result<Value, OktaError> {
+    let login = check_profile(&profile)?;
+    reindex_login(store, id, &login)?;
+    if let Some(user) = store.users.get_mut(id) {
+        user["profile"] = Value::Object(profile);
+        user["lastUpdated"] = json!(now());
+    }
+    apply_password(store, id, body);
+    store
+        .users
+        .get(id)
+        .cloned()
+        .ok_or_else(|| OktaError::not_found(id, "User"))
 }
 
 /// `PUT /api/v1/users/{id}`: a full update (the profile is replaced; missing keys are removed).
@@ -271,16 +280,9 @@ pub(crate) async fn replace(
         .and_then(Value::as_object)
         .ok_or_else(|| OktaError::validation("profile", "The field cannot be left blank"))?
         .clone();
-    let login = check_profile(&profile)?;
     let mut store = ctx.write()?;
     let id = lookup(&store, &id)?;
-    reindex_login(&mut store, &id, &login)?;
-    if let Some(user) = store.users.get_mut(&id) {
-        user["profile"] = Value::Object(profile);
-        user["lastUpdated"] = json!(now());
-    }
-    apply_password(&mut store, &id, &body);
-    Ok(Json(store.users[&id].clone()))
+    save(&mut store, &id, profile, &body).map(Json)
 }
 
 fn lifecycle_error(summary: &str) -> OktaError {
@@ -326,31 +328,19 @@ pub(crate) async fn lifecycle(
             }
             Ok(Json(json!({})).into_response())
         }
-        "suspend" if status == "ACTIVE" => {
-            set_status(user, "SUSPENDED");
+        transition => {
+            let (from, to, refusal) = match transition {
+                "suspend" => ("ACTIVE", "SUSPENDED", "Cannot suspend a user that is not active"),
+                "unsuspend" => ("SUSPENDED", "ACTIVE", "Cannot unsuspend a user that is not suspended"),
+                "unlock" => ("LOCKED_OUT", "ACTIVE", "Cannot unlock a user that is not locked out"),
+                _ => return Err(OktaError::no_endpoint()),
+            };
+            if status != from {
+                return Err(OktaError::validation("status", refusal));
+            }
+            set_status(user, to);
             Ok(Json(json!({})).into_response())
         }
-        "suspend" => Err(OktaError::validation(
-            "status",
-            "Cannot suspend a user that is not active",
-        )),
-        "unsuspend" if status == "SUSPENDED" => {
-            set_status(user, "ACTIVE");
-            Ok(Json(json!({})).into_response())
-        }
-        "unsuspend" => Err(OktaError::validation(
-            "status",
-            "Cannot unsuspend a user that is not suspended",
-        )),
-        "unlock" if status == "LOCKED_OUT" => {
-            set_status(user, "ACTIVE");
-            Ok(Json(json!({})).into_response())
-        }
-        "unlock" => Err(OktaError::validation(
-            "status",
-            "Cannot unlock a user that is not locked out",
-        )),
-        _ => Err(OktaError::no_endpoint()),
     }
 }
 

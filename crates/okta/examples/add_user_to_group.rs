@@ -7,7 +7,7 @@
 mod common;
 
 use futures::TryStreamExt;
-use okta::models::{AddGroupBody, OktaUserGroupProfile, User};
+use okta::models::User;
 use okta::prelude::*;
 
 #[tokio::main]
@@ -15,17 +15,13 @@ async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let user = common::create_user(&client, "member").await?;
     let user_id = user.id.clone().unwrap_or_default();
-    let name = common::unique_name("Readers");
-    let group = client
-        .add_group()
-        .body(AddGroupBody {
-            profile: Some(OktaUserGroupProfile {
-                name: Some(name.clone()),
-                description: None,
-            }),
-        })
-        .send()
-        .await?;
+    let group = common::create_group(&client, "Readers").await?;
+    let name = group
+        .profile
+        .as_ref()
+        .and_then(|p| p.subtype_0.as_ref())
+        .and_then(|p| p.name.clone())
+        .unwrap_or_default();
     let group_id = group.id.clone().unwrap_or_default();
 
     client

@@ -13,11 +13,7 @@ async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let created = common::create_user(&client, "alan").await?;
     let id = created.id.clone().unwrap_or_default();
-    let login = created
-        .profile
-        .as_ref()
-        .and_then(|p| p.login.clone())
-        .unwrap_or_default();
+    let login = common::login(&created);
 
     let by_id = client.get_user().id(&id).send().await?;
     println!(

@@ -6,7 +6,6 @@
 
 mod common;
 
-use okta::models::{AddGroupBody, OktaUserGroupProfile};
 use okta::prelude::*;
 
 #[tokio::main]
@@ -14,16 +13,7 @@ async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let user = common::create_user(&client, "designer").await?;
     let user_id = user.id.clone().unwrap_or_default();
-    let group = client
-        .add_group()
-        .body(AddGroupBody {
-            profile: Some(OktaUserGroupProfile {
-                name: Some(common::unique_name("Designers")),
-                description: None,
-            }),
-        })
-        .send()
-        .await?;
+    let group = common::create_group(&client, "Designers").await?;
     let group_id = group.id.clone().unwrap_or_default();
     client
         .assign_user_to_group()

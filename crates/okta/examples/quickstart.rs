@@ -32,11 +32,7 @@ async fn main() -> common::Result {
     // A new user, active, with a password.
     let created = common::create_user(&client, "quickstart").await?;
     let id = created.id.clone().unwrap_or_default();
-    let login = created
-        .profile
-        .as_ref()
-        .and_then(|p| p.login.clone())
-        .unwrap_or_default();
+    let login = common::login(&created);
     println!(
         "created user {login} ({id}), status {}",
         created.status.as_ref().map_or("?", |s| s.as_str())

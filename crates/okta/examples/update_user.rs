@@ -15,11 +15,7 @@ async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let created = common::create_user(&client, "Ada").await?;
     let id = created.id.clone().unwrap_or_default();
-    let login = created
-        .profile
-        .as_ref()
-        .and_then(|p| p.login.clone())
-        .unwrap_or_default();
+    let login = common::login(&created);
 
     // Partial: send only what changes.
     let nick: UserProfile = UserProfile::builder().nick_name("Ace".to_string()).try_into()?;

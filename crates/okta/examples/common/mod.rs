@@ -96,3 +96,20 @@ pub async fn remove_user(client: &okta::Client, id: &str) -> Result {
     client.delete_user().id(id).send().await?;
     Ok(())
 }
+
+/// A user's login (empty when the answer had none).
+pub fn login(user: &okta::models::User) -> String {
+    user.profile.as_ref().and_then(|p| p.login.clone()).unwrap_or_default()
+}
+
+/// Creates an Okta group with a unique name (used by examples about something else).
+pub async fn create_group(client: &okta::Client, name: &str) -> Result<okta::models::Group> {
+    use okta::prelude::*;
+    let body = okta::models::AddGroupBody {
+        profile: Some(okta::models::OktaUserGroupProfile {
+            name: Some(unique_name(name)),
+            description: None,
+        }),
+    };
+    Ok(client.add_group().body(body).send().await?.into_inner())
+}
