@@ -94,6 +94,10 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
     let rewired = postprocess::builders::builder_pipeline(&mut apis, &ops)?;
     post.push(("builder_pipeline", rewired.builders));
     post.push(("page_streams", rewired.lists));
+    post.push((
+        "conformance_table",
+        postprocess::conformance::conformance_table(&mut apis, &ops)?,
+    ));
     let mut models = reparse(&models)?;
     let mut apis = reparse(&apis)?;
     let gated = postprocess::features::apply(&mut models, &mut apis, &ops, &areas)?;

@@ -12,13 +12,30 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn usage() -> &'static str {
-    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n  cargo xtask examples                    run every example against the local fake org and check its output\n"
+    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n  cargo xtask examples                    run every example against the local fake org and check its output\n  cargo xtask conformance --corpus <f>    check the models against recorded traffic (one JSON interaction per line)\n"
 }
 
 /// The workspace root (the parent of this crate's manifest directory).
 pub fn workspace_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     here.parent().unwrap_or(here).to_path_buf()
+}
+
+/// `cargo xtask conformance --corpus <file>`: runs the `okta-conformance` binary, which links
+/// the generated crates (the generator itself must not depend on what it generates).
+fn conformance(root: &Path, corpus: &str) -> anyhow::Result<ExitCode> {
+    let corpus = std::fs::canonicalize(corpus).map_err(|e| anyhow::anyhow!("corpus {corpus}: {e}"))?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["run", "-q", "-p", "okta-conformance", "--", "corpus"])
+        .arg(&corpus)
+        .status()?;
+    Ok(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 fn main() -> ExitCode {
@@ -47,6 +64,10 @@ fn real_main() -> ExitCode {
             generate::run(&workspace_root(), check)
         }
         Some("examples") => examples::run(&workspace_root()),
+        Some("conformance") => match (args.get(1).map(String::as_str), args.get(2)) {
+            (Some("--corpus"), Some(corpus)) => conformance(&workspace_root(), corpus),
+            _ => Err(anyhow::anyhow!("conformance needs --corpus <file.jsonl>\n{}", usage())),
+        },
         _ => Err(anyhow::anyhow!("{}", usage())),
     };
     match result {

@@ -19,6 +19,9 @@ pub use generated::*;
 mod client_builder;
 pub use client_builder::ClientBuilder;
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
 use okta_runtime::RawRequest;
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};

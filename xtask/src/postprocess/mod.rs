@@ -2,6 +2,7 @@
 
 pub mod apis;
 pub mod builders;
+pub mod conformance;
 pub mod enums;
 pub mod features;
 pub mod unions;
