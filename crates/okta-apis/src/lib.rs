@@ -38,7 +38,7 @@ pub fn operation(name: &str) -> Option<&'static okta_runtime::OperationMeta> {
 impl ClientHooks<okta_runtime::Runtime> for Client {
     async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         self.inner
-            .execute(&self.client, request, operation(info.operation_id))
+            .execute(&self.client, request, || operation(info.operation_id))
             .await
     }
 }

@@ -27,6 +27,14 @@ fn required_string<'a>(profile: &'a Map<String, Value>, field: &str) -> Result<&
         .ok_or_else(|| OktaError::validation(field, "The field cannot be left blank"))
 }
 
+/// The body's `profile` object, which Okta requires.
+fn required_profile(body: &Value) -> Result<Map<String, Value>, OktaError> {
+    body.get("profile")
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or_else(|| OktaError::validation("profile", "The field cannot be left blank"))
+}
+
 /// Checks the fields Okta requires of a profile.
 fn check_profile(profile: &Map<String, Value>) -> Result<String, OktaError> {
     let login = required_string(profile, "login")?;
@@ -114,11 +122,7 @@ pub(crate) async fn create(
 ) -> Result<Response, OktaError> {
     let q = query(raw);
     let body = json_body(&body)?;
-    let profile = body
-        .get("profile")
-        .and_then(Value::as_object)
-        .ok_or_else(|| OktaError::validation("profile", "The field cannot be left blank"))?
-        .clone();
+    let profile = required_profile(&body)?;
     let login = check_profile(&profile)?;
     let password = body
         .pointer("/credentials/password/value")
@@ -275,11 +279,7 @@ pub(crate) async fn replace(
     body: Bytes,
 ) -> Result<Json<Value>, OktaError> {
     let body = json_body(&body)?;
-    let profile = body
-        .get("profile")
-        .and_then(Value::as_object)
-        .ok_or_else(|| OktaError::validation("profile", "The field cannot be left blank"))?
-        .clone();
+    let profile = required_profile(&body)?;
     let mut store = ctx.write()?;
     let id = lookup(&store, &id)?;
     save(&mut store, &id, profile, &body).map(Json)

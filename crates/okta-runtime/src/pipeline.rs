@@ -77,18 +77,19 @@ impl Runtime {
     /// Runs one request through the pipeline and answers as progenitor's hook must: a success
     /// answer as it came (read to the end), anything else as a synthetic response carrying the
     /// [`Error`] (see [`crate::error`]). Per-call options and facts come from the call context
-    /// ([`crate::call::run`]); without one, `op` (or the raw-request facts) and defaults apply.
+    /// ([`crate::call::run`]); without one, the facts `op` looks up (or the raw-request facts)
+    /// and defaults apply. `op` is called only then: every generated `send()` has a context.
     pub async fn execute(
         &self,
         client: &reqwest::Client,
         request: reqwest::Request,
-        op: Option<&'static OperationMeta>,
+        op: impl FnOnce() -> Option<&'static OperationMeta>,
     ) -> reqwest::Result<reqwest::Response> {
         let ctx = call::current();
         let fallback = RequestOptions::default();
         let (op, options) = match &ctx {
             Some(c) => (c.op, &c.options),
-            None => (op.unwrap_or(&RAW), &fallback),
+            None => (op().unwrap_or(&RAW), &fallback),
         };
         let call = Call {
             client,

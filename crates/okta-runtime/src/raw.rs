@@ -90,7 +90,7 @@ impl RawRequest<'_> {
             self.method.as_str(),
             &self.path,
             self.options,
-            self.runtime.execute(self.http, request, None),
+            self.runtime.execute(self.http, request, || None),
         )
         .await;
         let response = response.map_err(|source| Error::Transport {
