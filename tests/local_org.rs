@@ -132,6 +132,7 @@ async fn group_membership_both_ways() {
             b.profile(okta::models::OktaUserGroupProfile {
                 name: Some("Engineers".into()),
                 description: Some("Build things".into()),
+                ..Default::default()
             })
         })
         .send()
@@ -225,7 +226,7 @@ async fn bookmark_and_swa_apps_are_created_listed_and_read_back() {
     let Application::BrowserPlugin(app) = created.into_inner() else {
         panic!("decoded as a browser-plugin app")
     };
-    let settings = app.settings.app.expect("SWA settings");
+    let settings = app.settings.and_then(|s| s.app).expect("SWA settings");
     assert_eq!(
         settings.login_url_regex.as_deref(),
         Some("^https://intranet\\.example\\.com/login$")

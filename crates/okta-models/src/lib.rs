@@ -8,7 +8,12 @@
 //! - discriminated unions ([`Application`], [`Policy`], [`UserFactor`], ...) decode to the
 //!   subtype their discriminator names, or to `Unknown(serde_json::Value)`;
 //! - objects that allow extra keys ([`UserProfile`], ...) keep them in an `extra` map;
-//! - unknown fields are ignored; nothing uses `deny_unknown_fields`.
+//! - every object keeps keys the spec does not list in an `extra` map, and sends them back;
+//! - only discriminators are required: a field the spec calls required but Okta leaves out is `None`;
+//! - `null` where a list or map is expected decodes as empty; `null` map entries (which remove a
+//!   custom attribute in a schema update) are kept as `None`;
+//! - date-times are [`Timestamp`]s, which accept the offset-less form some endpoints send;
+//! - `_links` is a [`HalLinks`] map: any relation, one link or a list.
 //!
 //! ```
 //! use okta_models::{Application, ApplicationSignOnMode};
@@ -28,5 +33,7 @@
 mod generated;
 #[doc(hidden)]
 pub mod support;
+mod timestamp;
 
 pub use generated::*;
+pub use timestamp::{Timestamp, TimestampError};

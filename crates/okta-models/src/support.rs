@@ -1,5 +1,6 @@
 //! Hand-written helpers the generated code calls into (kept out of `generated.rs`).
 
+use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -49,4 +50,14 @@ pub fn union_schema(variants: Vec<schemars::Schema>) -> schemars::Schema {
     let mut any_of: Vec<serde_json::Value> = variants.into_iter().map(serde_json::Value::from).collect();
     any_of.push(serde_json::json!({"type": "object"}));
     schemars::json_schema!({ "anyOf": any_of })
+}
+
+/// Decodes `null` as the type's default (an empty list or map): Okta sends `"gateways": null`
+/// where the spec promises an array (rule `null_collections`).
+pub fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + serde::Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }

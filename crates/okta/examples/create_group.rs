@@ -16,7 +16,9 @@ async fn main() -> common::Result {
         profile: Some(OktaUserGroupProfile {
             name: Some(name.clone()),
             description: Some("People who build things".into()),
+            ..Default::default()
         }),
+        ..Default::default()
     };
     let group = client.add_group().body(body).send().await?;
     let id = group.id.clone().unwrap_or_default();

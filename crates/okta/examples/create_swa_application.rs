@@ -9,7 +9,7 @@ mod common;
 
 use okta::models::{
     Application, ApplicationLabel, ApplicationSignOnMode, BrowserPluginApplication, BrowserPluginApplicationName,
-    SwaApplicationSettings, SwaApplicationSettingsApplication,
+    BrowserPluginApplicationSettings, SwaApplicationSettingsApplication,
 };
 use okta::prelude::*;
 
@@ -17,17 +17,17 @@ use okta::prelude::*;
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let login_page: SwaApplicationSettingsApplication = SwaApplicationSettingsApplication::builder()
-        .button_field("#btn-login")
-        .username_field("#txtbox-username")
-        .password_field("#txtbox-password")
-        .url("https://intranet.example.com/login")
-        .login_url_regex(r"^https://intranet\.example\.com/login$".to_string())
+        .button_field(Some("#btn-login".into()))
+        .username_field(Some("#txtbox-username".into()))
+        .password_field(Some("#txtbox-password".into()))
+        .url(Some("https://intranet.example.com/login".into()))
+        .login_url_regex(Some(r"^https://intranet\.example\.com/login$".into()))
         .try_into()?;
     let swa: BrowserPluginApplication = BrowserPluginApplication::builder()
         .name(BrowserPluginApplicationName::TemplateSwa)
         .label(ApplicationLabel("Example Intranet".into()))
         .sign_on_mode(ApplicationSignOnMode::BrowserPlugin)
-        .settings(SwaApplicationSettings {
+        .settings(BrowserPluginApplicationSettings {
             app: Some(login_page),
             ..Default::default()
         })
@@ -38,9 +38,12 @@ async fn main() -> common::Result {
         return Err("Okta did not answer with a browser-plugin app".into());
     };
     let id = app.id.clone().unwrap_or_default();
-    println!("created SWA app {:?} ({id})", app.label.0);
+    println!(
+        "created SWA app {:?} ({id})",
+        app.label.as_deref().map_or("", String::as_str)
+    );
     println!("sign-on mode {}", app.sign_on_mode);
-    if let Some(settings) = &app.settings.app {
+    if let Some(settings) = app.settings.as_ref().and_then(|s| s.app.as_ref()) {
         println!("loginUrlRegex {}", settings.login_url_regex.as_deref().unwrap_or("?"));
     }
     client.deactivate_application().app_id(&id).send().await?;

@@ -19,6 +19,7 @@ async fn main() -> common::Result {
         provider: Some(UserFactorSmsProvider::Okta),
         profile: Some(UserFactorSmsProfile {
             phone_number: Some("+1-555-415-1337".into()),
+            ..Default::default()
         }),
         ..Default::default()
     };

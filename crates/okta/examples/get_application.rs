@@ -20,8 +20,9 @@ async fn main() -> common::Result {
         .sign_on_mode(ApplicationSignOnMode::Bookmark)
         .settings(BookmarkApplicationSettings {
             app: Some(BookmarkApplicationSettingsApplication {
-                url: "https://handbook.example.com".into(),
+                url: Some("https://handbook.example.com".into()),
                 request_integration: Some(false),
+                ..Default::default()
             }),
             ..Default::default()
         })
@@ -34,8 +35,11 @@ async fn main() -> common::Result {
 
     match client.get_application().app_id(&id).send().await?.into_inner() {
         Application::Bookmark(app) => {
-            println!("got bookmark app {:?} ({id})", app.label.0);
-            println!("url {}", app.settings.app.map(|a| a.url).unwrap_or_default());
+            println!(
+                "got bookmark app {:?} ({id})",
+                app.label.as_deref().map_or("", String::as_str)
+            );
+            println!("url {}", app.settings.and_then(|s| s.app?.url).unwrap_or_default());
         }
         other => println!("got another kind of app: {other:?}"),
     }

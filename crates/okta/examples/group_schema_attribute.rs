@@ -6,14 +6,14 @@
 
 mod common;
 
+use okta::ResponseValue;
 use okta::models::{
     GroupSchema, GroupSchemaAttribute, GroupSchemaCustom, GroupSchemaDefinitions, UserSchemaAttributeType,
 };
 use okta::prelude::*;
-use okta::{Method, ResponseValue};
-use serde_json::json;
 
-fn with_attribute(name: &str, attribute: GroupSchemaAttribute) -> GroupSchema {
+/// A schema update that sets one custom attribute (`Some`) or removes it (`None`, sent as `null`).
+fn with_attribute(name: &str, attribute: Option<GroupSchemaAttribute>) -> GroupSchema {
     GroupSchema {
         definitions: Some(GroupSchemaDefinitions {
             custom: Some(GroupSchemaCustom {
@@ -35,6 +35,7 @@ fn attribute(schema: &ResponseValue<GroupSchema>, name: &str) -> Option<GroupSch
         .properties
         .get(name)
         .cloned()
+        .flatten()
 }
 
 #[tokio::main]
@@ -45,13 +46,13 @@ async fn main() -> common::Result {
         .update_group_schema()
         .body(with_attribute(
             name,
-            GroupSchemaAttribute {
+            Some(GroupSchemaAttribute {
                 title: Some("Cost center".into()),
                 description: Some("Where the group's spending is booked".into()),
                 type_: Some(UserSchemaAttributeType::String),
                 max_length: Some(40),
                 ..Default::default()
-            },
+            }),
         ))
         .send()
         .await?;
@@ -62,12 +63,12 @@ async fn main() -> common::Result {
         .update_group_schema()
         .body(with_attribute(
             name,
-            GroupSchemaAttribute {
+            Some(GroupSchemaAttribute {
                 title: Some("Cost centre".into()),
                 type_: Some(UserSchemaAttributeType::String),
                 max_length: Some(20),
                 ..Default::default()
-            },
+            }),
         ))
         .send()
         .await?;
@@ -78,12 +79,11 @@ async fn main() -> common::Result {
         a.max_length.unwrap_or_default()
     );
 
-    // Removing takes `null` for the attribute, which the typed model cannot say: a raw request.
-    let removal = json!({"definitions": {"custom": {"id": "#custom", "type": "object", "properties": {name: null}}}});
+    // Removing sends `null` for the attribute: `None` in the map.
     let after = client
-        .raw(Method::POST, "/api/v1/meta/schemas/group/default")
-        .json(&removal)
-        .send::<GroupSchema>()
+        .update_group_schema()
+        .body(with_attribute(name, None))
+        .send()
         .await?;
     if attribute(&after, name).is_none() {
         println!("removed {name}");

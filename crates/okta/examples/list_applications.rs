@@ -28,10 +28,10 @@ async fn main() -> common::Result {
     while let Some(app) = apps.try_next().await? {
         count += 1;
         let (mode, label) = match &app {
-            Application::Bookmark(a) => ("BOOKMARK", a.label.0.as_str()),
-            Application::BrowserPlugin(a) => ("BROWSER_PLUGIN", a.label.0.as_str()),
-            Application::OpenIdConnect(a) => ("OPENID_CONNECT", a.label.0.as_str()),
-            Application::Saml(a) => ("SAML_2_0", a.label.0.as_str()),
+            Application::Bookmark(a) => ("BOOKMARK", a.label.as_deref().map_or("?", String::as_str)),
+            Application::BrowserPlugin(a) => ("BROWSER_PLUGIN", a.label.as_deref().map_or("?", String::as_str)),
+            Application::OpenIdConnect(a) => ("OPENID_CONNECT", a.label.as_deref().map_or("?", String::as_str)),
+            Application::Saml(a) => ("SAML_2_0", a.label.as_deref().map_or("?", String::as_str)),
             Application::Unknown(raw) => ("other", raw["label"].as_str().unwrap_or("?")),
             _ => ("other", "?"),
         };

@@ -75,6 +75,36 @@ pub fn rules() -> Vec<Rule> {
                      soon as Okta adds a field",
             apply: closed_objects,
         },
+        Rule {
+            name: "hal_links",
+            reason: "Okta's `_links` carry more relations than the spec's per-resource link objects list (`keys`, \
+                     `policies`, `enroll`, `captcha`, `helpDoc`, ...), and a relation the spec gives as one link can \
+                     come as an array (factor `verify`); every `_links` becomes `HalLinks`, a map from relation to \
+                     one link or a list of links, so nothing Okta sends is refused or dropped",
+            apply: hal_links,
+        },
+        Rule {
+            name: "open_objects",
+            reason: "real answers carry fields the spec does not list (`credentials.emails` on users, \
+                     `resourceDisplayName` on policies, `message` on errors); every object with properties keeps \
+                     unknown keys in a flattened `extra` map, so re-encoding what Okta sent loses nothing",
+            apply: open_objects,
+        },
+        Rule {
+            name: "required_not_trusted",
+            reason: "the spec's `required` lists are not what Okta sends or needs: recorded answers omit required \
+                     fields (OIDC app `credentials`, SAML `allowMultipleAcsEndpoints`, SWA `buttonField`, \
+                     provisioning `profile`) and Okta accepts requests without them (brand `name`), and a required \
+                     field that is absent fails the whole decode. Only discriminator properties stay required; the \
+                     server validates requests and names a missing field in its error",
+            apply: required_not_trusted,
+        },
+        Rule {
+            name: "okta_support_answers",
+            reason: "the spec gives the Okta-support grant, extend and revoke operations only a bodiless 301; Okta \
+                     answers 200 with the support settings object, which the caller should get typed",
+            apply: okta_support_answers,
+        },
     ]
 }
 
@@ -454,6 +484,130 @@ fn closed_objects(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// The component every `_links` property points at after rule `hal_links`.
+const HAL_LINKS: &str = "HalLinks";
+
+fn hal_links(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    let mut n = 0;
+    let target = json!({ "$ref": format!("#/components/schemas/{HAL_LINKS}") });
+    for_each_schema(doc, &mut |_, s| {
+        if let Some(Value::Object(props)) = s.get_mut("properties")
+            && let Some(links) = props.get_mut("_links")
+            && *links != target
+        {
+            *links = target.clone();
+            n += 1;
+        }
+    });
+    if n > 0 {
+        let schemas = doc
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| anyhow::anyhow!("the document has no components.schemas"))?;
+        if !schemas.contains_key("HrefObject") {
+            anyhow::bail!("`HrefObject` (one link) is no longer a component");
+        }
+        for name in [HAL_LINKS, "HalLink"] {
+            if schemas.contains_key(name) {
+                anyhow::bail!("the spec now has a component named `{name}`; rule `hal_links` needs another name");
+            }
+        }
+        schemas.insert(
+            HAL_LINKS.into(),
+            json!({"type": "object", "additionalProperties": {"$ref": "#/components/schemas/HalLink"}}),
+        );
+        schemas.insert(
+            "HalLink".into(),
+            json!({"oneOf": [
+                {"type": "array", "items": {"$ref": "#/components/schemas/HrefObject"}},
+                {"$ref": "#/components/schemas/HrefObject"}
+            ]}),
+        );
+    }
+    Ok(n)
+}
+
+fn open_objects(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for_each_schema(doc, &mut |path, s| {
+        // Inline `oneOf`/`anyOf` members become enum struct variants, where an `extra` field would
+        // have to be spelled out in every literal; they stay as they are.
+        let union_member = matches!(path.rsplit('/').nth(1), Some("oneOf" | "anyOf"));
+        if s.contains_key("properties") && !s.contains_key("additionalProperties") && !union_member {
+            s.insert("additionalProperties".into(), json!({}));
+            n += 1;
+        }
+    });
+    Ok(n)
+}
+
+fn required_not_trusted(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    // Component name -> the discriminator properties it takes part in (as base or as subtype).
+    let mut tags: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for_each_schema(doc, &mut |path, s| {
+        let Some(d) = s.get("discriminator") else { return };
+        let Some(property) = d.get("propertyName").and_then(Value::as_str) else {
+            return;
+        };
+        let mut members: Vec<String> = component_of(path).into_iter().collect();
+        if let Some(Value::Object(mapping)) = d.get("mapping") {
+            members.extend(
+                mapping
+                    .values()
+                    .filter_map(|v| v.as_str()?.strip_prefix("#/components/schemas/"))
+                    .map(String::from),
+            );
+        }
+        for m in members {
+            tags.entry(m).or_default().insert(property.to_string());
+        }
+    });
+    let mut n = 0;
+    for_each_schema(doc, &mut |path, s| {
+        let keep = component_of(path).and_then(|c| tags.get(&c));
+        if let Some(Value::Array(required)) = s.get_mut("required") {
+            let before = required.len();
+            required.retain(|r| r.as_str().is_some_and(|r| keep.is_some_and(|k| k.contains(r))));
+            n += before - required.len();
+            if required.is_empty() {
+                s.remove("required");
+            }
+        }
+    });
+    Ok(n)
+}
+
+/// The component a schema pointer lies in (`/components/schemas/User/properties/x` -> `User`).
+fn component_of(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("/components/schemas/")?;
+    let name = rest.split('/').next()?;
+    Some(name.replace("~1", "/").replace("~0", "~"))
+}
+
+fn okta_support_answers(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    const OPS: &[&str] = &["grantOktaSupport", "extendOktaSupport", "revokeOktaSupport"];
+    let mut n = 0;
+    for op in operations(doc) {
+        let id = op_id(op.op)?;
+        if !OPS.contains(&id.as_str()) {
+            continue;
+        }
+        let Some(Value::Object(responses)) = op.op.get_mut("responses") else {
+            continue;
+        };
+        if responses.keys().any(|k| k.starts_with('2')) {
+            continue;
+        }
+        responses.insert(
+            "200".into(),
+            json!({"description": "", "content": {"application/json": {"schema":
+                {"$ref": "#/components/schemas/OrgOktaSupportSettingsObj"}}}}),
+        );
+        n += 1;
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -673,5 +827,84 @@ mod tests {
             doc.pointer("/components/schemas/P/properties/c/additionalProperties")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn links_become_one_open_map() {
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "HrefObject": {"type": "object", "properties": {"href": {"type": "string"}}},
+            "UserLinks": {"type": "object", "properties": {"self": {"$ref": "#/components/schemas/HrefObject"}}},
+            "User": {"type": "object", "properties": {"_links": {"$ref": "#/components/schemas/UserLinks"}}}
+        }}});
+        assert_eq!(run("hal_links", &mut doc).0, 1);
+        assert_eq!(
+            doc.pointer("/components/schemas/User/properties/_links").unwrap(),
+            &json!({"$ref": "#/components/schemas/HalLinks"})
+        );
+        let link = doc.pointer("/components/schemas/HalLink/oneOf").unwrap();
+        assert_eq!(link[0]["type"], "array", "a list is tried first");
+        assert_eq!(run("hal_links", &mut doc).0, 0, "nothing left to do");
+    }
+
+    #[test]
+    fn objects_with_properties_are_opened_but_inline_union_members_are_not() {
+        let mut doc = doc_with_schema(
+            "P",
+            json!({"type": "object", "properties": {"a": {"type": "string"}}, "oneOf": [
+                {"type": "object", "properties": {"b": {"type": "string"}}}]}),
+        );
+        assert_eq!(run("open_objects", &mut doc).0, 1);
+        assert_eq!(
+            doc.pointer("/components/schemas/P/additionalProperties").unwrap(),
+            &json!({})
+        );
+        assert!(
+            doc.pointer("/components/schemas/P/oneOf/0/additionalProperties")
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn only_discriminators_stay_required() {
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "Base": {"type": "object", "required": ["kind", "label"], "properties": {
+                "kind": {"type": "string"}, "label": {"type": "string"}},
+                "discriminator": {"propertyName": "kind", "mapping": {"A": "#/components/schemas/A"}}},
+            "A": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["kind", "url"],
+                "properties": {"url": {"type": "string"}}}]},
+            "Other": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+        }}});
+        assert_eq!(run("required_not_trusted", &mut doc).0, 3);
+        assert_eq!(
+            doc.pointer("/components/schemas/Base/required").unwrap(),
+            &json!(["kind"])
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/A/allOf/1/required").unwrap(),
+            &json!(["kind"])
+        );
+        assert!(
+            doc.pointer("/components/schemas/Other/required").is_none(),
+            "`kind` is a discriminator only in the union"
+        );
+    }
+
+    #[test]
+    fn okta_support_operations_answer_the_settings() {
+        let mut doc = json!({"openapi": "3.0.3", "paths": {
+            "/api/v1/org/privacy/oktaSupport/grant": {"post": {"operationId": "grantOktaSupport",
+                "responses": {"301": {"description": ""}}}},
+            "/api/v1/org/privacy/oktaSupport": {"get": {"operationId": "getOrgOktaSupportSettings",
+                "responses": {"200": {"description": ""}}}}
+        }, "components": {"schemas": {}}});
+        assert_eq!(run("okta_support_answers", &mut doc).0, 1);
+        let answer = doc
+            .pointer("/paths/~1api~1v1~1org~1privacy~1oktaSupport~1grant/post/responses/200/content/application~1json/schema")
+            .unwrap();
+        assert_eq!(
+            answer,
+            &json!({"$ref": "#/components/schemas/OrgOktaSupportSettingsObj"})
+        );
+        assert_eq!(run("okta_support_answers", &mut doc).0, 0, "already answered");
     }
 }

@@ -260,12 +260,23 @@ fn owner(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
-        Item::Impl(i) => match &*i.self_ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        },
+        Item::Impl(i) => type_owner(&i.self_ty),
         _ => None,
     }
+}
+
+/// The model type a type names: `X`, `super::X`, or the `X` of `Option<X>` (rule
+/// `builders_fill_options` implements conversions into `Option<super::X>`).
+fn type_owner(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return type_owner(inner);
+    }
+    Some(last.ident.to_string())
 }
 
 fn push_attr(item: &mut Item, attr: syn::Attribute) {
@@ -454,5 +465,13 @@ mod tests {
         assert!(!out.contains("old = []"));
         assert!(out.starts_with("[features]\ndefault = [\"full\"]\n"));
         assert!(out.ends_with(&format!("{END}\n\n[dependencies]\n")));
+    }
+
+    #[test]
+    fn a_conversion_into_an_option_belongs_to_the_inner_type() {
+        let item: syn::Item = syn::parse_quote! {
+            impl ::std::convert::TryFrom<UserProfile> for ::std::option::Option<super::UserProfile> {}
+        };
+        assert_eq!(super::owner(&item).as_deref(), Some("UserProfile"));
     }
 }

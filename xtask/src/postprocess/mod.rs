@@ -47,6 +47,18 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("schemars_derives", n));
     let n = builder_extra_optional(file);
     counts.push(("builder_extra_optional", n));
+    let n = identical_items_once(&mut file.items);
+    counts.push(("identical_items_once", n));
+    let n = default_with_extra(&mut file.items);
+    counts.push(("default_with_extra", n));
+    let n = builders_fill_options(&mut file.items);
+    counts.push(("builders_fill_options", n));
+    let n = timestamps_lenient(file);
+    counts.push(("timestamps_lenient", n));
+    let n = nullable_map_values(file);
+    counts.push(("nullable_map_values", n));
+    let n = null_collections(&mut file.items);
+    counts.push(("null_collections", n));
     for (name, n) in &counts {
         if *n == 0 {
             anyhow::bail!("post-processing rule `{name}` matched nothing");
@@ -76,6 +88,225 @@ fn builder_extra_optional(file: &mut File) -> usize {
     let mut fix = Fix(0);
     fix.visit_file_mut(file);
     fix.0
+}
+
+/// Rule `identical_items_once`: typify emits some `allOf` compositions whose parts are open
+/// objects (rule `open_objects`) twice, token for token (the struct, its impls and its builder).
+/// Identical items mean the same thing; the second copy is dropped. Items that share a name but
+/// differ are left alone, so the compiler still reports a real clash.
+fn identical_items_once(items: &mut Vec<Item>) -> usize {
+    fn dedupe(items: &mut Vec<Item>) -> usize {
+        let mut seen = std::collections::HashSet::new();
+        let before = items.len();
+        items.retain(|item| {
+            let keyed = matches!(item, Item::Struct(_) | Item::Enum(_) | Item::Impl(_));
+            !keyed || seen.insert(quote::quote!(#item).to_string())
+        });
+        before - items.len()
+    }
+    let mut n = dedupe(items);
+    for item in items.iter_mut() {
+        if let Item::Mod(m) = item
+            && let Some((_, inner)) = m.content.as_mut()
+        {
+            n += dedupe(inner);
+        }
+    }
+    n
+}
+
+/// Rule `default_with_extra`: typify derives `Default` only when every field is optional, and does
+/// not count the flattened `extra` map (rule `open_objects`), so open objects lose `Default`
+/// (`..Default::default()` in struct literals). A struct whose fields are all `Option`s, have a
+/// serde default, or are the flattened map gets it back.
+fn default_with_extra(items: &mut [Item]) -> usize {
+    let mut n = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(st) = item else { continue };
+        let Some(derive) = st.attrs.iter_mut().find(|a| a.path().is_ident("derive")) else {
+            continue;
+        };
+        let derived = quote::quote!(#derive).to_string();
+        if derived.contains("Default") {
+            continue;
+        }
+        let syn::Fields::Named(fields) = &st.fields else {
+            continue;
+        };
+        if fields.named.is_empty() {
+            continue;
+        }
+        let defaultable = fields.named.iter().all(|f| {
+            let ty = &f.ty;
+            let ty = quote::quote!(#ty).to_string();
+            let attrs = f
+                .attrs
+                .iter()
+                .map(|a| quote::quote!(#a).to_string())
+                .collect::<String>();
+            ty.starts_with(":: std :: option :: Option")
+                || attrs.contains("default")
+                || (attrs.contains("flatten") && ty.contains("serde_json :: Map"))
+        });
+        if !defaultable {
+            continue;
+        }
+        let syn::Meta::List(list) = &mut derive.meta else {
+            continue;
+        };
+        let tokens = &list.tokens;
+        list.tokens = quote::quote!(#tokens, Default);
+        n += 1;
+    }
+    n
+}
+
+/// Rule `builders_fill_options`: after rule `required_not_trusted` most nested objects are
+/// optional, and typify's setters take `TryInto<Option<T>>`, so a nested builder no longer fits
+/// (`CreateUserRequest::builder().profile(UserProfile::builder().login(..))`). Every builder also
+/// converts into `Option<T>` (`Some` of the built value), which keeps that call working.
+fn builders_fill_options(items: &mut [Item]) -> usize {
+    let mut n = 0;
+    for item in items.iter_mut() {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "builder" {
+            continue;
+        }
+        let Some((_, inner)) = m.content.as_mut() else { continue };
+        let mut added: Vec<Item> = Vec::new();
+        for it in inner.iter() {
+            let Item::Impl(imp) = it else { continue };
+            let Some((path, _)) = &imp.trait_ else { continue };
+            let Some(last) = path.segments.last() else { continue };
+            if last.ident != "TryFrom" {
+                continue;
+            }
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                continue;
+            };
+            let Some(syn::GenericArgument::Type(from)) = args.args.first() else {
+                continue;
+            };
+            let target = &imp.self_ty;
+            let target_text = quote::quote!(#target).to_string();
+            if !target_text.starts_with("super ::") {
+                continue;
+            }
+            let attrs = imp.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+            added.push(syn::parse_quote! {
+                #(#attrs)*
+                impl ::std::convert::TryFrom<#from> for ::std::option::Option<#target> {
+                    type Error = super::error::ConversionError;
+                    fn try_from(value: #from) -> ::std::result::Result<Self, super::error::ConversionError> {
+                        <#target>::try_from(value).map(Some)
+                    }
+                }
+            });
+        }
+        n += added.len();
+        inner.extend(added);
+    }
+    n
+}
+
+/// Rule `timestamps_lenient`: `format: date-time` fields become `crate::Timestamp` instead of
+/// `chrono::DateTime<Utc>`, which refuses the offset-less `2021-06-14 14:45:46` that some
+/// endpoints (ThreatInsight configuration) send, and with it the whole answer.
+fn timestamps_lenient(file: &mut File) -> usize {
+    use syn::visit_mut::VisitMut;
+    struct Fix(usize);
+    impl VisitMut for Fix {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if quote::quote!(#ty).to_string() == ":: chrono :: DateTime < :: chrono :: offset :: Utc >" {
+                *ty = syn::parse_quote!(crate::Timestamp);
+                self.0 += 1;
+                return;
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let mut fix = Fix(0);
+    fix.visit_file_mut(file);
+    fix.0
+}
+
+/// Rule `nullable_map_values`: in a map of objects (custom attributes of a user or group schema,
+/// app properties), Okta uses `null` as a value to remove that entry (`"definitions": {"custom":
+/// {"properties": {"nickname": null}}}`), so map values of object types are `Option`s.
+fn nullable_map_values(file: &mut File) -> usize {
+    use syn::visit_mut::VisitMut;
+    let structs: std::collections::HashSet<String> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Struct(s) if matches!(s.fields, syn::Fields::Named(_)) => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    struct Fix<'a>(usize, &'a std::collections::HashSet<String>);
+    impl VisitMut for Fix<'_> {
+        fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+            if let syn::Type::Path(p) = ty
+                && let Some(last) = p.path.segments.last_mut()
+                && last.ident == "HashMap"
+                && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+                && let Some(syn::GenericArgument::Type(value)) = args.args.iter_mut().nth(1)
+            {
+                let name = quote::quote!(#value)
+                    .to_string()
+                    .trim_start_matches("super :: ")
+                    .to_string();
+                if self.1.contains(&name) {
+                    *value = syn::parse_quote!(::std::option::Option<#value>);
+                    self.0 += 1;
+                    return;
+                }
+            }
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+    let mut fix = Fix(0, &structs);
+    fix.visit_file_mut(file);
+    fix.0
+}
+
+/// Rule `null_collections`: Okta sends `null` for lists the spec promises (`"gateways": null` on
+/// network zones); list and map fields that default to empty also decode `null` as empty.
+fn null_collections(items: &mut [Item]) -> usize {
+    let mut n = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(st) = item else { continue };
+        let syn::Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let ty = &field.ty;
+            let ty = quote::quote!(#ty).to_string();
+            let collection = [
+                ":: std :: vec :: Vec",
+                ":: std :: collections :: HashMap",
+                ":: serde_json :: Map",
+            ]
+            .iter()
+            .any(|p| ty.starts_with(p));
+            if !collection {
+                continue;
+            }
+            for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+                let syn::Meta::List(list) = &mut attr.meta else {
+                    continue;
+                };
+                let text = list.tokens.to_string();
+                let has_default = text.split(',').any(|part| part.trim() == "default");
+                if has_default && !text.contains("flatten") && !text.contains("deserialize_with") {
+                    let tokens = &list.tokens;
+                    list.tokens = quote::quote!(#tokens, deserialize_with = "crate::support::null_as_default");
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
 }
 
 /// Rule `schemars_derives`: typify-derived types get `JsonSchema` behind the `schemars` feature.
@@ -113,5 +344,120 @@ mod tests {
         let text = quote::quote!(#file).to_string();
         assert!(text.contains("extra : Ok (Default :: default ())"), "{text}");
         assert_eq!(super::builder_extra_optional(&mut file), 0);
+    }
+
+    fn text(file: &syn::File) -> String {
+        quote::quote!(#file).to_string()
+    }
+
+    #[test]
+    fn identical_items_are_kept_once_and_different_ones_twice() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct A { pub x: u8 }
+            pub struct A { pub x: u8 }
+            pub struct B { pub x: u8 }
+            pub mod builder { pub struct A; pub struct A; }
+        };
+        assert_eq!(super::identical_items_once(&mut file.items), 2);
+        assert_eq!(
+            text(&file).matches("pub struct A").count(),
+            2,
+            "one outside builder, one inside"
+        );
+    }
+
+    #[test]
+    fn open_structs_get_default_back() {
+        let mut items: Vec<syn::Item> = vec![
+            syn::parse_quote! {
+                #[derive(Clone, Debug)]
+                pub struct Open {
+                    pub a: ::std::option::Option<u8>,
+                    #[serde(default)]
+                    pub b: ::std::vec::Vec<u8>,
+                    #[serde(flatten)]
+                    pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                }
+            },
+            syn::parse_quote! {
+                #[derive(Clone, Debug)]
+                pub struct Tagged { pub kind: Kind, #[serde(flatten)] pub extra: ::serde_json::Map<String, Value> }
+            },
+        ];
+        assert_eq!(super::default_with_extra(&mut items), 1);
+        let first = &items[0];
+        assert!(quote::quote!(#first).to_string().contains("Debug , Default"));
+    }
+
+    #[test]
+    fn builders_also_convert_into_options() {
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! {
+            pub mod builder {
+                #[cfg(feature = "users")]
+                impl ::std::convert::TryFrom<UserProfile> for super::UserProfile {
+                    type Error = super::error::ConversionError;
+                    fn try_from(value: UserProfile) -> Result<Self, Self::Error> { todo() }
+                }
+                impl ::std::convert::From<super::UserProfile> for UserProfile {
+                    fn from(value: super::UserProfile) -> Self { todo() }
+                }
+            }
+        }];
+        assert_eq!(super::builders_fill_options(&mut items), 1);
+        let mut file: syn::File = syn::parse_quote!();
+        file.items = items;
+        let t = text(&file);
+        assert!(
+            t.contains("impl :: std :: convert :: TryFrom < UserProfile > for :: std :: option :: Option < super :: UserProfile >"),
+            "{t}"
+        );
+        assert_eq!(
+            t.matches("# [cfg (feature = \"users\")]").count(),
+            2,
+            "the cfg is carried over"
+        );
+    }
+
+    #[test]
+    fn date_times_become_timestamps() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct A { pub at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>> }
+        };
+        assert_eq!(super::timestamps_lenient(&mut file), 1);
+        assert!(text(&file).contains("Option < crate :: Timestamp >"));
+    }
+
+    #[test]
+    fn maps_of_objects_take_null_values() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct Attribute { pub title: Option<String> }
+            pub struct Custom {
+                pub properties: ::std::collections::HashMap<::std::string::String, Attribute>,
+                pub labels: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+            }
+        };
+        assert_eq!(super::nullable_map_values(&mut file), 1);
+        let t = text(&file);
+        assert!(
+            t.contains("HashMap < :: std :: string :: String , :: std :: option :: Option < Attribute > >"),
+            "{t}"
+        );
+    }
+
+    #[test]
+    fn defaulted_collections_decode_null() {
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! {
+            pub struct Zone {
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub gateways: ::std::vec::Vec<Address>,
+                pub required: ::std::vec::Vec<Address>,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        }];
+        assert_eq!(super::null_collections(&mut items), 1);
+        let first = &items[0];
+        let t = quote::quote!(#first).to_string();
+        assert_eq!(t.matches("null_as_default").count(), 1, "{t}");
     }
 }

@@ -108,8 +108,9 @@ pub async fn create_group(client: &okta::Client, name: &str) -> Result<okta::mod
     let body = okta::models::AddGroupBody {
         profile: Some(okta::models::OktaUserGroupProfile {
             name: Some(unique_name(name)),
-            description: None,
+            ..Default::default()
         }),
+        ..Default::default()
     };
     Ok(client.add_group().body(body).send().await?.into_inner())
 }
