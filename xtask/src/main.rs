@@ -1,5 +1,6 @@
 //! Developer tasks for okta-rs: `import`, `generate [--check]`, `examples`.
 
+mod contract;
 mod diff;
 mod examples;
 mod generate;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn usage() -> &'static str {
-    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n  cargo xtask examples                    run every example against the local fake org and check its output\n  cargo xtask conformance --corpus <f>    check the models against recorded traffic (one JSON interaction per line)\n"
+    "usage:\n  cargo xtask import <upstream.yaml>     write openapi/management.yaml (facts only)\n  cargo xtask generate [--check]          regenerate crates/okta-{models,apis}/src/generated.rs\n  cargo xtask examples                    run every example against the local fake org and check its output\n  cargo xtask conformance --corpus <f>    check the models against recorded traffic (one JSON interaction per line)\n  cargo xtask contract [--seed N]         call every operation against Prism (npm, installed into target/prism)\n"
 }
 
 /// The workspace root (the parent of this crate's manifest directory).
@@ -68,6 +69,17 @@ fn real_main() -> ExitCode {
             (Some("--corpus"), Some(corpus)) => conformance(&workspace_root(), corpus),
             _ => Err(anyhow::anyhow!("conformance needs --corpus <file.jsonl>\n{}", usage())),
         },
+        Some("contract") => {
+            let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
+            match flag("--seed").map(|s| s.parse::<u64>()) {
+                Some(Err(_)) => Err(anyhow::anyhow!("--seed takes a whole number\n{}", usage())),
+                seed => contract::run::run(
+                    &workspace_root(),
+                    seed.and_then(Result::ok),
+                    flag("--only").map(String::as_str),
+                ),
+            }
+        }
         _ => Err(anyhow::anyhow!("{}", usage())),
     };
     match result {

@@ -49,8 +49,8 @@ fn links_take_any_relation_one_link_or_a_list() {
         panic!("an sms factor, got {decoded:?}")
     };
     let links = sms.links.as_ref().expect("links");
-    assert!(matches!(links.get("resend"), Some(HalLink::Array(list)) if list.len() == 1));
-    let Some(HalLink::HrefObject(new)) = links.get("somethingNew") else {
+    assert!(matches!(links.get("resend"), Some(HalLink::List(list)) if list.len() == 1));
+    let Some(HalLink::One(new)) = links.get("somethingNew") else {
         panic!("one link")
     };
     assert_eq!(new.href.as_deref(), Some("https://example.okta.com/new"));

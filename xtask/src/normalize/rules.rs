@@ -79,8 +79,9 @@ pub fn rules() -> Vec<Rule> {
             name: "hal_links",
             reason: "Okta's `_links` carry more relations than the spec's per-resource link objects list (`keys`, \
                      `policies`, `enroll`, `captcha`, `helpDoc`, ...), and a relation the spec gives as one link can \
-                     come as an array (factor `verify`); every `_links` becomes `HalLinks`, a map from relation to \
-                     one link or a list of links, so nothing Okta sends is refused or dropped",
+                     come as an array (factor `verify`), and several link schemas allow any value; every `_links` \
+                     becomes `HalLinks`, a map from relation to one link, a list of links or (last) any other \
+                     JSON value, so nothing Okta sends is refused or dropped",
             apply: hal_links,
         },
         Rule {
@@ -519,8 +520,9 @@ fn hal_links(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
         schemas.insert(
             "HalLink".into(),
             json!({"oneOf": [
-                {"type": "array", "items": {"$ref": "#/components/schemas/HrefObject"}},
-                {"$ref": "#/components/schemas/HrefObject"}
+                {"title": "List", "type": "array", "items": {"$ref": "#/components/schemas/HrefObject"}},
+                {"title": "One", "allOf": [{"$ref": "#/components/schemas/HrefObject"}]},
+                {"title": "Other"}
             ]}),
         );
     }
@@ -843,6 +845,7 @@ mod tests {
         );
         let link = doc.pointer("/components/schemas/HalLink/oneOf").unwrap();
         assert_eq!(link[0]["type"], "array", "a list is tried first");
+        assert_eq!(link[2], json!({"title": "Other"}), "anything else is kept last");
         assert_eq!(run("hal_links", &mut doc).0, 0, "nothing left to do");
     }
 

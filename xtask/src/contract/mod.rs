@@ -1,0 +1,3 @@
+pub mod calls;
+pub mod run;
+pub mod values;
