@@ -174,6 +174,7 @@ mod tests {
             "crates/okta-models/src",
             "crates/okta-apis/src",
             "crates/okta/src",
+            "crates/okta-contract/src",
         ] {
             std::fs::create_dir_all(dir.join(d)).unwrap();
         }
