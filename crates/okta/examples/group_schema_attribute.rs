@@ -6,15 +6,19 @@
 
 mod common;
 
-use okta::ResponseValue;
 use okta::models::{
     GroupSchema, GroupSchemaAttribute, GroupSchemaCustom, GroupSchemaDefinitions, UserSchemaAttributeType,
 };
 use okta::prelude::*;
 
-/// A schema update that sets one custom attribute (`Some`) or removes it (`None`, sent as `null`).
-fn with_attribute(name: &str, attribute: Option<GroupSchemaAttribute>) -> GroupSchema {
-    GroupSchema {
+/// Sets one custom attribute of the group schema (`Some`) or removes it (`None`, sent as
+/// `null`), and returns that attribute as Okta now has it.
+async fn save(
+    client: &okta::Client,
+    name: &str,
+    attribute: Option<GroupSchemaAttribute>,
+) -> Result<Option<GroupSchemaAttribute>, okta::Error> {
+    let update = GroupSchema {
         definitions: Some(GroupSchemaDefinitions {
             custom: Some(GroupSchemaCustom {
                 properties: [(name.to_string(), attribute)].into(),
@@ -23,10 +27,12 @@ fn with_attribute(name: &str, attribute: Option<GroupSchemaAttribute>) -> GroupS
             ..Default::default()
         }),
         ..Default::default()
-    }
+    };
+    let schema = client.update_group_schema().body(update).send().await?;
+    Ok(attribute_of(&schema, name))
 }
 
-fn attribute(schema: &ResponseValue<GroupSchema>, name: &str) -> Option<GroupSchemaAttribute> {
+fn attribute_of(schema: &GroupSchema, name: &str) -> Option<GroupSchemaAttribute> {
     schema
         .definitions
         .as_ref()?
@@ -42,37 +48,23 @@ fn attribute(schema: &ResponseValue<GroupSchema>, name: &str) -> Option<GroupSch
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let name = "costCenter";
-    let added = client
-        .update_group_schema()
-        .body(with_attribute(
-            name,
-            Some(GroupSchemaAttribute {
-                title: Some("Cost center".into()),
-                description: Some("Where the group's spending is booked".into()),
-                type_: Some(UserSchemaAttributeType::String),
-                max_length: Some(40),
-                ..Default::default()
-            }),
-        ))
-        .send()
-        .await?;
-    let title = attribute(&added, name).and_then(|a| a.title);
+    let added = GroupSchemaAttribute {
+        title: Some("Cost center".into()),
+        description: Some("Where the group's spending is booked".into()),
+        type_: Some(UserSchemaAttributeType::String),
+        max_length: Some(40),
+        ..Default::default()
+    };
+    let title = save(&client, name, Some(added)).await?.and_then(|a| a.title);
     println!("added custom attribute {name} ({:?})", title.unwrap_or_default());
 
-    let updated = client
-        .update_group_schema()
-        .body(with_attribute(
-            name,
-            Some(GroupSchemaAttribute {
-                title: Some("Cost centre".into()),
-                type_: Some(UserSchemaAttributeType::String),
-                max_length: Some(20),
-                ..Default::default()
-            }),
-        ))
-        .send()
-        .await?;
-    let a = attribute(&updated, name).unwrap_or_default();
+    let changed = GroupSchemaAttribute {
+        title: Some("Cost centre".into()),
+        type_: Some(UserSchemaAttributeType::String),
+        max_length: Some(20),
+        ..Default::default()
+    };
+    let a = save(&client, name, Some(changed)).await?.unwrap_or_default();
     println!(
         "updated {name}: title {:?}, maxLength {}",
         a.title.unwrap_or_default(),
@@ -80,12 +72,7 @@ async fn main() -> common::Result {
     );
 
     // Removing sends `null` for the attribute: `None` in the map.
-    let after = client
-        .update_group_schema()
-        .body(with_attribute(name, None))
-        .send()
-        .await?;
-    if attribute(&after, name).is_none() {
+    if save(&client, name, None).await?.is_none() {
         println!("removed {name}");
     }
     Ok(())

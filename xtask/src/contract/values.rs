@@ -98,7 +98,7 @@ impl<'a> Values<'a> {
             // A base schema used directly: send its first subtype.
             if merged.tag_here
                 && name.is_some()
-                && let Some((tag, target)) = &merged.mapping
+                && let Some((tag, target)) = merged.all_mappings.first()
                 && Some(target.trim_start_matches(SCHEMAS)) != name
             {
                 let mut v = self.value_in(&json!({ "$ref": target }), None, depth + 1);
@@ -156,7 +156,7 @@ impl<'a> Values<'a> {
             for part in parts {
                 if let Some(p) = self.resolve(part) {
                     let inner = self.merge(p, depth + 1);
-                    m.absorb(inner, false);
+                    m.absorb(inner);
                 }
             }
         }
@@ -174,7 +174,6 @@ impl<'a> Values<'a> {
         }
         if let Some(d) = s.get("discriminator") {
             m.tag_property = d.get("propertyName").and_then(Value::as_str).map(String::from);
-            m.mapping = first_mapping(s);
             m.all_mappings = all_mappings(s);
             m.tag_here = true;
         }
@@ -187,14 +186,14 @@ struct Merged<'a> {
     properties: std::collections::BTreeMap<String, &'a Value>,
     required: Vec<String>,
     tag_property: Option<String>,
-    mapping: Option<(String, String)>,
     all_mappings: Vec<(String, String)>,
     /// The discriminator sits on this schema itself, not on an `allOf` part.
     tag_here: bool,
 }
 
 impl<'a> Merged<'a> {
-    fn absorb(&mut self, other: Merged<'a>, keep_here: bool) {
+    /// Folds in an `allOf` part; a discriminator found there is inherited, not this schema's own.
+    fn absorb(&mut self, other: Merged<'a>) {
         self.properties.extend(other.properties);
         for r in other.required {
             if !self.required.contains(&r) {
@@ -203,9 +202,8 @@ impl<'a> Merged<'a> {
         }
         if other.tag_property.is_some() {
             self.tag_property = other.tag_property;
-            self.mapping = other.mapping;
             self.all_mappings = other.all_mappings;
-            self.tag_here = keep_here && other.tag_here;
+            self.tag_here = false;
         }
     }
 }
@@ -219,11 +217,6 @@ fn all_mappings(s: &Value) -> Vec<(String, String)> {
                 .collect()
         })
         .unwrap_or_default()
-}
-
-fn first_mapping(s: &Value) -> Option<(String, String)> {
-    // (used for base schemas that carry their own discriminator)
-    all_mappings(s).into_iter().next()
 }
 
 fn set_tag(v: &mut Value, union: &Value, tag: &str) {

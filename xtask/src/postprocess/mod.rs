@@ -139,14 +139,10 @@ fn default_with_extra(items: &mut [Item]) -> usize {
         let defaultable = fields.named.iter().all(|f| {
             let ty = &f.ty;
             let ty = quote::quote!(#ty).to_string();
-            let attrs = f
-                .attrs
-                .iter()
-                .map(|a| quote::quote!(#a).to_string())
-                .collect::<String>();
+            let serde = serde_args(f);
             ty.starts_with(":: std :: option :: Option")
-                || attrs.contains("default")
-                || (attrs.contains("flatten") && ty.contains("serde_json :: Map"))
+                || serde.iter().any(|a| a == "default")
+                || (serde.iter().any(|a| a == "flatten") && ty.contains("serde_json :: Map"))
         });
         if !defaultable {
             continue;
@@ -292,21 +288,35 @@ fn null_collections(items: &mut [Item]) -> usize {
             if !collection {
                 continue;
             }
-            for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
-                let syn::Meta::List(list) = &mut attr.meta else {
-                    continue;
-                };
-                let text = list.tokens.to_string();
-                let has_default = text.split(',').any(|part| part.trim() == "default");
-                if has_default && !text.contains("flatten") && !text.contains("deserialize_with") {
-                    let tokens = &list.tokens;
-                    list.tokens = quote::quote!(#tokens, deserialize_with = "crate::support::null_as_default");
-                    n += 1;
-                }
+            let serde = serde_args(field);
+            let has = |name: &str| serde.iter().any(|a| a == name || a.starts_with(&format!("{name} =")));
+            if !has("default") || has("flatten") || has("deserialize_with") {
+                continue;
+            }
+            let attr = field.attrs.iter_mut().find(|a| a.path().is_ident("serde"));
+            if let Some(syn::Meta::List(list)) = attr.map(|a| &mut a.meta) {
+                let tokens = &list.tokens;
+                list.tokens = quote::quote!(#tokens, deserialize_with = "crate::support::null_as_default");
+                n += 1;
             }
         }
     }
     n
+}
+
+/// The comma-separated arguments of a field's `#[serde(...)]` attributes, as token text
+/// (`default`, `flatten`, `rename = "x"`, ...).
+fn serde_args(field: &syn::Field) -> Vec<String> {
+    field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::List(list) => Some(list.tokens.to_string()),
+            _ => None,
+        })
+        .flat_map(|text| text.split(',').map(|part| part.trim().to_string()).collect::<Vec<_>>())
+        .collect()
 }
 
 /// Rule `schemars_derives`: typify-derived types get `JsonSchema` behind the `schemars` feature.
