@@ -75,9 +75,10 @@ pub struct Output {
 
 pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
     let operations = normalize::count_operations(&doc);
-    // Prism serves the spec as imported, so the contract calls are built from it, not from the
-    // normalized copy (whose `required` lists rule `required_not_trusted` emptied).
-    let served = doc.clone();
+    // The contract calls are built from the copy Prism serves (the spec as imported, with the
+    // adaptations of `contract::served`), not from the normalized copy (whose `required` lists
+    // rule `required_not_trusted` emptied).
+    let (served, adapted) = crate::contract::served::served(&doc)?;
     let outcome = normalize::normalize(&mut doc)?;
     let ops = postprocess::apis::op_infos(&doc);
     let areas = postprocess::features::Areas::from_spec(&doc, &ops)?;
@@ -133,6 +134,10 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         gated.types,
         gated.unreached_types
     );
+    println!("contract (the copy Prism serves):");
+    for (name, n) in &adapted {
+        println!("  {name:<28} {n:>5} places");
+    }
     let calls = crate::contract::calls::calls(&served, &apis)?;
     Ok(Output {
         models: format(&models),

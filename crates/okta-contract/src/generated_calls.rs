@@ -343,7 +343,7 @@ fn call_add_jwk(c: &okta::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_jwk();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AddJwkBody>("body", r#"{"kty":"RSA"}"#)?);
+        let b = b.body(arg::<okta::models::AddJwkBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
@@ -5385,7 +5385,7 @@ fn call_list_subscriptions_role(c: &okta::Client) -> CallFuture<'_> {
             .role_ref(
                 arg::<
                     okta::models::ListSubscriptionsRoleRoleRef,
-                >("roleRef", r#""ACCESS_CERTIFICATIONS_ADMIN""#)?,
+                >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
@@ -5403,7 +5403,7 @@ fn call_get_subscriptions_notification_type_role(c: &okta::Client) -> CallFuture
             .role_ref(
                 arg::<
                     okta::models::GetSubscriptionsNotificationTypeRoleRoleRef,
-                >("roleRef", r#""ACCESS_CERTIFICATIONS_ADMIN""#)?,
+                >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
@@ -5421,7 +5421,7 @@ fn call_subscribe_by_notification_type_role(c: &okta::Client) -> CallFuture<'_> 
             .role_ref(
                 arg::<
                     okta::models::SubscribeByNotificationTypeRoleRoleRef,
-                >("roleRef", r#""ACCESS_CERTIFICATIONS_ADMIN""#)?,
+                >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
@@ -5439,7 +5439,7 @@ fn call_unsubscribe_by_notification_type_role(c: &okta::Client) -> CallFuture<'_
             .role_ref(
                 arg::<
                     okta::models::UnsubscribeByNotificationTypeRoleRoleRef,
-                >("roleRef", r#""ACCESS_CERTIFICATIONS_ADMIN""#)?,
+                >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
@@ -7001,14 +7001,24 @@ fn call_create_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
 fn call_get_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_okta_managed_user_account();
-        let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
+        let b = b
+            .id(
+                arg::<
+                    ::std::string::String,
+                >("id", r#""903613EB-D5ae-33a5-A28F-BE8021686Dbd""#)?,
+            );
         done(b.send().await, &[])
     })
 }
 fn call_update_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_okta_managed_user_account();
-        let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
+        let b = b
+            .id(
+                arg::<
+                    ::std::string::String,
+                >("id", r#""903613EB-D5ae-33a5-A28F-BE8021686Dbd""#)?,
+            );
         let b = b
             .body(
                 arg::<okta::models::OktaManagedUserAccountForUpdate>("body", r#"{}"#)?,
@@ -7019,7 +7029,12 @@ fn call_update_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
 fn call_delete_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_okta_managed_user_account();
-        let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
+        let b = b
+            .id(
+                arg::<
+                    ::std::string::String,
+                >("id", r#""903613EB-D5ae-33a5-A28F-BE8021686Dbd""#)?,
+            );
         done(b.send().await, &[])
     })
 }

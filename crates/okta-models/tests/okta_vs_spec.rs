@@ -59,6 +59,8 @@ fn links_take_any_relation_one_link_or_a_list() {
 
 /// Rule `required_not_trusted`: a field the spec calls required may be absent (here an OIDC app
 /// without `credentials`, as a create request sends it); the discriminator still picks the subtype.
+/// A required list that is absent (`grant_types`) decodes as empty and, being required, is written
+/// back as `[]`: the one difference a round trip shows.
 #[test]
 fn fields_the_spec_requires_may_be_absent() {
     let app = json!({
@@ -70,7 +72,9 @@ fn fields_the_spec_requires_may_be_absent() {
         panic!("an OIDC app, got {decoded:?}")
     };
     assert!(oidc.credentials.is_none());
-    assert_eq!(back, app);
+    let mut expected = app.clone();
+    expected["settings"]["oauthClient"]["grant_types"] = json!([]);
+    assert_eq!(back, expected);
 }
 
 /// Rule `null_collections`: `null` where a list is promised decodes as an empty list.
@@ -154,4 +158,48 @@ fn open_objects_still_build() {
         ..Default::default()
     };
     assert!(group.extra.is_empty());
+}
+
+/// Rule `embedded_values_any`: Okta embeds lists and plain values under `_embedded`, not only
+/// objects; `getUser?expand=blocks` sends a list, an access policy a `resourceType` string.
+#[test]
+fn embedded_lists_and_values_decode() {
+    let user = json!({
+        "id": "00u1", "status": "ACTIVE", "profile": {"login": "ada@example.com"},
+        "_embedded": {"blocks": [{"appliesTo": "ANY_DEVICES", "type": "DEVICE_BASED"}], "note": "kept"}
+    });
+    let (decoded, back): (okta_models::UserGetSingleton, Value) = round_trip(&user);
+    let embedded = decoded.embedded.as_ref().expect("_embedded");
+    assert_eq!(embedded.blocks.len(), 1, "blocks are typed");
+    assert_eq!(embedded.extra["note"], "kept");
+    assert_eq!(back, user);
+
+    let plain = json!({"id": "00u2", "_embedded": {"blocks": [{"type": "DEVICE_BASED"}], "count": 3}});
+    let (_, back): (User, Value) = round_trip(&plain);
+    assert_eq!(back, plain, "on a plain user, any embedded value is kept");
+
+    let policy = json!({
+        "id": "rst1", "name": "Apps", "type": "ACCESS_POLICY",
+        "_embedded": {"resourceType": "APP", "resource": {"id": "0oa1"}}
+    });
+    let (decoded, back): (okta_models::Policy, Value) = round_trip(&policy);
+    let okta_models::Policy::Access(access) = decoded else {
+        panic!("an ACCESS_POLICY decodes as AccessPolicy");
+    };
+    let embedded = access.embedded.as_ref().expect("_embedded");
+    assert_eq!(embedded.resource_type.as_deref(), Some("APP"));
+    assert_eq!(back, policy);
+}
+
+/// Rules `required_not_trusted` and `null_collections`: a list or map the spec requires is always
+/// sent, even empty (`{"representation": {}}` is a valid well-known-URI body), and decodes from
+/// an answer that leaves it out or sends `null`.
+#[test]
+fn required_collections_are_always_sent_and_may_be_absent() {
+    let body = okta_models::WellKnownUriRequest::default();
+    assert_eq!(serde_json::to_value(&body).unwrap(), json!({"representation": {}}));
+    let absent: okta_models::WellKnownUriRequest = serde_json::from_value(json!({})).unwrap();
+    assert!(absent.representation.is_empty());
+    let null: okta_models::WellKnownUriRequest = serde_json::from_value(json!({"representation": null})).unwrap();
+    assert!(null.representation.is_empty());
 }

@@ -85,7 +85,8 @@ pub async fn run<F: Future>(
         duration_ms = tracing::field::Empty,
     );
     let started = Instant::now();
-    let output = CALL.scope(ctx.clone(), call).instrument(span.clone()).await;
+    // Boxed: the generated call's state is large, and the scope and span layers would move it.
+    let output = CALL.scope(ctx.clone(), Box::pin(call)).instrument(span.clone()).await;
     let report = ctx.report();
     if let Some(status) = report.status {
         span.record("status", status.as_u16());

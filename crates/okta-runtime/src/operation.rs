@@ -23,4 +23,7 @@ pub struct OperationMeta {
     pub multipart_field: Option<&'static str>,
     /// Success statuses that carry no body while another success status does.
     pub empty_success: &'static [u16],
+    /// The success media type to ask for (`Accept`) when the operation answers no JSON
+    /// (`text/xml` SAML metadata); `None` asks for `application/json`.
+    pub response_media_type: Option<&'static str>,
 }

@@ -27,6 +27,7 @@ pub static RAW: OperationMeta = OperationMeta {
     request_media_type: None,
     multipart_field: None,
     empty_success: &[],
+    response_media_type: None,
 };
 
 const RETRY_FOR: HeaderName = HeaderName::from_static("x-okta-retry-for");
@@ -97,7 +98,8 @@ impl Runtime {
             options,
             ctx: ctx.as_deref(),
         };
-        match self.pipeline(&call, request).await {
+        // Boxed: the pipeline's state is large, and every layer above would otherwise move it.
+        match Box::pin(self.pipeline(&call, request)).await {
             Ok(answer) => Ok(answer.into_response()),
             Err(e) => Ok(e.into_response()),
         }

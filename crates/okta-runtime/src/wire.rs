@@ -1,5 +1,6 @@
 //! Wire fix-ups for the operations the normalizer had to reshape for progenitor.
 //!
+//! - An operation that answers no JSON asks for the media type it answers (`Accept: text/xml`).
 //! - The spec's real request media type goes back on the wire (`application/merge-patch+json`,
 //!   `application/pkix-cert`, `application/secevent+jwt`, ...); a multipart upload is wrapped in a
 //!   `multipart/form-data` body around the caller's bytes.
@@ -7,10 +8,15 @@
 //!   one reaches the decoder as `null`, so the caller gets `None` and can read the status.
 
 use crate::OperationMeta;
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
 /// Rewrites the outgoing request for `op` where the generated code could not send it as the spec says.
 pub fn prepare_request(request: &mut reqwest::Request, op: &OperationMeta) {
+    if let Some(accept) = op.response_media_type
+        && let Ok(v) = HeaderValue::from_str(accept)
+    {
+        request.headers_mut().insert(ACCEPT, v);
+    }
     let Some(media) = op.request_media_type else { return };
     if let Some(field) = op.multipart_field {
         let Some(bytes) = request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec) else {
@@ -74,6 +80,7 @@ mod tests {
         request_media_type: Some("multipart/form-data"),
         multipart_field: Some("file"),
         empty_success: &[],
+        response_media_type: None,
     };
 
     #[test]
@@ -102,6 +109,25 @@ mod tests {
             .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         prepare_request(&mut req, &op);
         assert_eq!(req.headers()[CONTENT_TYPE], "application/merge-patch+json");
+    }
+
+    #[test]
+    fn an_operation_without_json_answers_asks_for_its_media_type() {
+        let op = OperationMeta {
+            request_media_type: None,
+            multipart_field: None,
+            response_media_type: Some("text/xml"),
+            ..UPLOAD
+        };
+        let mut req = reqwest::Request::new(reqwest::Method::GET, "http://x/".parse().unwrap());
+        prepare_request(&mut req, &op);
+        assert_eq!(req.headers()[ACCEPT], "text/xml");
+        let mut req = reqwest::Request::new(reqwest::Method::GET, "http://x/".parse().unwrap());
+        prepare_request(&mut req, &UPLOAD);
+        assert!(
+            req.headers().get(ACCEPT).is_none(),
+            "JSON is asked for later, by the default headers"
+        );
     }
 
     #[test]

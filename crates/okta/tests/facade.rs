@@ -110,3 +110,37 @@ async fn from_env_reads_the_yaml_files_and_the_environment() {
     assert!(groups.is_empty());
     assert_eq!(mock.calls(), 1, "the environment's token won over the home file's");
 }
+
+/// An operation that answers XML asks for XML (`Accept: text/xml`), and its bytes come back.
+#[tokio::test]
+async fn an_xml_operation_asks_for_xml() {
+    use futures::TryStreamExt;
+    let server = MockServer::start_async().await;
+    let mock = server.mock(|when, then| {
+        when.method("GET")
+            .path("/api/v1/apps/0oa1/sso/saml/metadata")
+            .query_param("kid", "k1")
+            .header("accept", "text/xml");
+        then.status(200)
+            .header("content-type", "text/xml")
+            .body("<md:EntityDescriptor/>");
+    });
+    let client = okta::Client::builder()
+        .code_only()
+        .org_url(server.base_url())
+        .disable_https_check(true)
+        .api_token("00xml-token")
+        .build()
+        .expect("client");
+    let answer = client
+        .preview_sam_lmetadata_for_application()
+        .app_id("0oa1")
+        .kid("k1")
+        .send()
+        .await
+        .expect("the XML answer");
+    let chunks: Vec<_> = answer.into_inner().into_inner().try_collect().await.expect("body");
+    let body: Vec<u8> = chunks.iter().flat_map(|c| c.iter().copied()).collect();
+    assert_eq!(body, b"<md:EntityDescriptor/>");
+    mock.assert();
+}

@@ -1,3 +1,4 @@
 pub mod calls;
 pub mod run;
+pub mod served;
 pub mod values;

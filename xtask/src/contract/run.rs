@@ -1,6 +1,7 @@
 //! `cargo xtask contract [--seed N]`: installs Prism into `target/prism` (npm, local, once),
-//! starts it on a free loopback port serving `openapi/management.yaml` with dynamic answers and
-//! request validation, runs `okta-contract` against it, and stops it.
+//! starts it on a free loopback port serving `openapi/management.yaml` (as adapted by
+//! `contract::served`, written to `target/prism/served.json`) with dynamic answers and request
+//! validation, runs `okta-contract` against it, and stops it.
 
 use anyhow::Context;
 use std::io::{BufRead, BufReader};
@@ -46,17 +47,26 @@ fn free_port() -> anyhow::Result<u16> {
     Ok(listener.local_addr()?.port())
 }
 
-fn start(root: &Path, bin: &Path, port: u16, seed: u64) -> anyhow::Result<Server> {
+/// Writes the copy of the spec Prism serves; returns its path.
+fn write_served(root: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let doc = crate::spec::read(&root.join(crate::spec::SPEC_PATH))?;
+    let (served, adapted) = super::served::served(&doc)?;
+    let path = root.join("target/prism/served.json");
+    std::fs::write(&path, serde_json::to_vec(&served)?).context("writing target/prism/served.json")?;
+    let list: Vec<String> = adapted.iter().map(|(name, n)| format!("{name} ({n})")).collect();
+    println!(
+        "contract: serving {} with adaptations {}",
+        crate::spec::SPEC_PATH,
+        list.join(", ")
+    );
+    Ok(path)
+}
+
+fn start(bin: &Path, spec: &Path, port: u16, seed: u64) -> anyhow::Result<Server> {
     let mut child = Command::new(bin)
-        .current_dir(root)
-        .args([
-            "mock",
-            "openapi/management.yaml",
-            "--dynamic",
-            "--errors",
-            "--host",
-            "127.0.0.1",
-        ])
+        .arg("mock")
+        .arg(spec)
+        .args(["--dynamic", "--errors", "--host", "127.0.0.1"])
         .args([
             "--port",
             &port.to_string(),
@@ -96,10 +106,11 @@ pub fn run(root: &Path, seed: Option<u64>, only: Option<&str>) -> anyhow::Result
             .map_or(1, |d| d.as_secs() % 1_000_000)
     });
     let bin = install(root)?;
+    let spec = write_served(root)?;
     let port = free_port()?;
     println!("contract: Prism on 127.0.0.1:{port}, seed {seed} (replay with `cargo xtask contract --seed {seed}`)");
     let started = Instant::now();
-    let _server = start(root, &bin, port, seed)?;
+    let _server = start(&bin, &spec, port, seed)?;
     println!("contract: Prism ready in {:.1} s", started.elapsed().as_secs_f64());
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(cargo);

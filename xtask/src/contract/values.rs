@@ -73,18 +73,9 @@ impl<'a> Values<'a> {
                         v
                     })
                     .collect();
-                let required: Vec<Vec<String>> = members
+                let unique = built
                     .iter()
-                    .map(|m| self.resolve(m).map(|m| self.merge(m, 0).required).unwrap_or_default())
-                    .collect();
-                let unique = built.iter().position(|v| {
-                    let Some(obj) = v.as_object() else { return true };
-                    let matching = required
-                        .iter()
-                        .filter(|req| req.iter().all(|r| obj.contains_key(r)))
-                        .count();
-                    matching <= 1
-                });
+                    .position(|v| members.iter().filter(|m| self.accepts(m, v, 0)).count() == 1);
                 if let Some(v) = unique
                     .or(if built.is_empty() { None } else { Some(0) })
                     .and_then(|i| built.get(i))
@@ -144,6 +135,81 @@ impl<'a> Values<'a> {
             }
             _ => json!({}),
         }
+    }
+
+    /// Whether `v` is valid against `schema`, for what a validator like Prism's checks: types,
+    /// enums, required and named properties, `additionalProperties: false`, items, lengths,
+    /// patterns and the combinators (formats are not checked).
+    pub fn accepts(&self, schema: &Value, v: &Value, depth: usize) -> bool {
+        let Some(s) = self.resolve(schema) else { return true };
+        if depth > 24 {
+            return true;
+        }
+        if v.is_null() && s.get("nullable") == Some(&Value::Bool(true)) {
+            return true;
+        }
+        if let Some(e) = s.get("enum").and_then(Value::as_array)
+            && !e.contains(v)
+        {
+            return false;
+        }
+        let typed = match s.get("type").and_then(Value::as_str) {
+            Some("string") => v.is_string(),
+            Some("integer") => v.is_i64() || v.is_u64(),
+            Some("number") => v.is_number(),
+            Some("boolean") => v.is_boolean(),
+            Some("array") => v.is_array(),
+            Some("object") => v.is_object(),
+            _ => true,
+        };
+        if !typed {
+            return false;
+        }
+        if let Some(text) = v.as_str() {
+            let len = text.chars().count() as u64;
+            if s.get("minLength").and_then(Value::as_u64).is_some_and(|m| len < m)
+                || s.get("maxLength").and_then(Value::as_u64).is_some_and(|m| len > m)
+            {
+                return false;
+            }
+            if let Some(p) = s.get("pattern").and_then(Value::as_str)
+                && let Ok(re) = regex::Regex::new(p)
+                && !re.is_match(text)
+            {
+                return false;
+            }
+        }
+        if let (Some(items), Some(list)) = (s.get("items"), v.as_array())
+            && !list.iter().all(|i| self.accepts(items, i, depth + 1))
+        {
+            return false;
+        }
+        if let Some(obj) = v.as_object() {
+            let props = s.get("properties").and_then(Value::as_object);
+            for r in s.get("required").and_then(Value::as_array).into_iter().flatten() {
+                if r.as_str().is_some_and(|r| !obj.contains_key(r)) {
+                    return false;
+                }
+            }
+            for (k, x) in obj {
+                match props.and_then(|p| p.get(k)) {
+                    Some(p) if !self.accepts(p, x, depth + 1) => return false,
+                    None if s.get("additionalProperties") == Some(&Value::Bool(false)) => return false,
+                    _ => {}
+                }
+            }
+        }
+        let parts = |k: &str| s.get(k).and_then(Value::as_array).into_iter().flatten();
+        if !parts("allOf").all(|p| self.accepts(p, v, depth + 1)) {
+            return false;
+        }
+        if s.get("anyOf").is_some() && !parts("anyOf").any(|p| self.accepts(p, v, depth + 1)) {
+            return false;
+        }
+        if s.get("oneOf").is_some() && parts("oneOf").filter(|p| self.accepts(p, v, depth + 1)).count() != 1 {
+            return false;
+        }
+        true
     }
 
     /// The properties and required names of an object schema with its `allOf` parts folded in.
@@ -262,16 +328,8 @@ fn string_value(s: &Value) -> Value {
 /// A string matching `pattern` (JavaScript-flavoured; what Rust's regex syntax cannot read is
 /// skipped), within the length bounds when it can.
 fn pattern_value(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
-    use rand::SeedableRng;
-    let mut parser = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build();
-    let body = pattern.strip_prefix('^').unwrap_or(pattern);
-    let body = body.strip_suffix('$').unwrap_or(body);
-    let hir = parser.parse(body).ok()?;
-    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
-    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let full = regex::Regex::new(&format!("^(?:{pattern})$")).ok();
-    for _ in 0..64 {
-        let s: String = rand::RngExt::sample(&mut rng, &generator);
+    for s in pattern_samples(pattern)? {
         let len = s.chars().count();
         let fits = len >= min && max.is_none_or(|m| len <= m);
         let matches = full.as_ref().is_none_or(|r| r.is_match(&s));
@@ -280,6 +338,28 @@ fn pattern_value(pattern: &str, min: usize, max: Option<usize>) -> Option<String
         }
     }
     None
+}
+
+/// 64 strings generated from `pattern`'s syntax (anchors at its ends aside), the way a mock
+/// server's answer generator makes them; `None` when the syntax cannot be read.
+fn pattern_samples(pattern: &str) -> Option<Vec<String>> {
+    use rand::SeedableRng;
+    let mut parser = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).build();
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    let hir = parser.parse(body).ok()?;
+    let generator = rand_regex::Regex::with_hir(hir, 8).ok()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    Some((0..64).map(|_| rand::RngExt::sample(&mut rng, &generator)).collect())
+}
+
+/// The share of strings generated from `pattern`'s syntax that `pattern` matches (0 when either
+/// cannot be read).
+pub fn generated_match_rate(pattern: &str) -> f64 {
+    let (Some(samples), Ok(re)) = (pattern_samples(pattern), regex::Regex::new(pattern)) else {
+        return 0.0;
+    };
+    samples.iter().filter(|s| re.is_match(s)).count() as f64 / samples.len().max(1) as f64
 }
 
 #[cfg(test)]
@@ -316,12 +396,23 @@ mod tests {
     fn a_union_member_only_one_member_accepts_is_preferred() {
         let doc = json!({"components": {"schemas": {
             "B": {"type": "object", "required": ["x"], "properties": {"x": {"type": "string"}}},
-            "A": {"type": "object", "properties": {"x": {"type": "integer"}}}
+            "A": {"type": "object", "properties": {"x": {"type": "string"}}},
+            "C": {"type": "object", "properties": {"x": {"type": "integer"}}},
+            "Role": {"type": "string", "enum": ["ADMIN"]},
+            "RoleId": {"type": "string"}
         }}});
         let v = Values::new(&doc);
         // `B`'s minimal body {x} would also satisfy `A`; `A`'s {} satisfies only `A`.
         let picked =
             v.value(&json!({"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/A"}]}));
         assert_eq!(picked, json!({}));
+        // `C` takes no string `x`, so `B`'s body is unique.
+        let picked =
+            v.value(&json!({"oneOf": [{"$ref": "#/components/schemas/B"}, {"$ref": "#/components/schemas/C"}]}));
+        assert_eq!(picked, json!({"x": "contract"}));
+        // An enum value is also any string; a free string is not in the enum.
+        let role = v
+            .value(&json!({"oneOf": [{"$ref": "#/components/schemas/Role"}, {"$ref": "#/components/schemas/RoleId"}]}));
+        assert_eq!(role, json!("contract"));
     }
 }

@@ -85,6 +85,15 @@ pub fn rules() -> Vec<Rule> {
             apply: hal_links,
         },
         Rule {
+            name: "embedded_values_any",
+            reason: "Okta embeds lists (`blocks` on a user) and plain values (`resourceType` on an access \
+                     policy) under `_embedded`, not only objects; where the spec makes `_embedded` a map of \
+                     objects, typify's `allOf` merge intersects a subtype's named `_embedded` properties with it, \
+                     which gives an enum with no variants (`AccessPolicyEmbeddedResourceType`) or a map that \
+                     refuses a list. Such maps hold any JSON value",
+            apply: embedded_values_any,
+        },
+        Rule {
             name: "open_objects",
             reason: "real answers carry fields the spec does not list (`credentials.emails` on users, \
                      `resourceDisplayName` on policies, `message` on errors); every object with properties keeps \
@@ -97,7 +106,10 @@ pub fn rules() -> Vec<Rule> {
                      fields (OIDC app `credentials`, SAML `allowMultipleAcsEndpoints`, SWA `buttonField`, \
                      provisioning `profile`) and Okta accepts requests without them (brand `name`), and a required \
                      field that is absent fails the whole decode. Only discriminator properties stay required; the \
-                     server validates requests and names a missing field in its error",
+                     server validates requests and names a missing field in its error. Required lists and maps \
+                     stay required, so a request always carries them (an empty `representation: {}` is a valid \
+                     well-known-URI body that an optional field would leave out); post-processing rule \
+                     `null_collections` decodes them absent or `null` as empty",
             apply: required_not_trusted,
         },
         Rule {
@@ -488,6 +500,21 @@ fn closed_objects(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
 /// The component every `_links` property points at after rule `hal_links`.
 const HAL_LINKS: &str = "HalLinks";
 
+fn embedded_values_any(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    let mut n = 0;
+    for_each_schema(doc, &mut |_, s| {
+        if let Some(Value::Object(props)) = s.get_mut("properties")
+            && let Some(Value::Object(embedded)) = props.get_mut("_embedded")
+            && let Some(values) = embedded.get_mut("additionalProperties")
+            && values.get("type").and_then(Value::as_str) == Some("object")
+        {
+            *values = json!({});
+            n += 1;
+        }
+    });
+    Ok(n)
+}
+
 fn hal_links(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
     let mut n = 0;
     let target = json!({ "$ref": format!("#/components/schemas/{HAL_LINKS}") });
@@ -564,12 +591,34 @@ fn required_not_trusted(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize>
             tags.entry(m).or_default().insert(property.to_string());
         }
     });
+    // Schema pointer -> its required properties that are lists or maps (kept required).
+    let mut collections: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for_each_schema(doc, &mut |path, s| {
+        let (Some(Value::Array(required)), Some(Value::Object(props))) = (s.get("required"), s.get("properties"))
+        else {
+            return;
+        };
+        let kept: Vec<String> = required
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|r| props.get(*r).is_some_and(is_collection))
+            .map(String::from)
+            .collect();
+        if !kept.is_empty() {
+            collections.insert(path.to_string(), kept);
+        }
+    });
     let mut n = 0;
     for_each_schema(doc, &mut |path, s| {
         let keep = component_of(path).and_then(|c| tags.get(&c));
+        let lists = collections.get(path);
         if let Some(Value::Array(required)) = s.get_mut("required") {
             let before = required.len();
-            required.retain(|r| r.as_str().is_some_and(|r| keep.is_some_and(|k| k.contains(r))));
+            required.retain(|r| {
+                r.as_str().is_some_and(|r| {
+                    keep.is_some_and(|k| k.contains(r)) || lists.is_some_and(|l| l.iter().any(|x| x == r))
+                })
+            });
             n += before - required.len();
             if required.is_empty() {
                 s.remove("required");
@@ -577,6 +626,22 @@ fn required_not_trusted(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize>
         }
     });
     Ok(n)
+}
+
+/// An inline list, or an inline map without named properties: what typify makes a plain `Vec` or
+/// map field, whose empty value is a fine default. A `$ref` to a list becomes a newtype without
+/// `Default`, so it is not counted.
+fn is_collection(schema: &Value) -> bool {
+    if schema.get("$ref").is_some() {
+        return false;
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("array") => true,
+        Some("object") => {
+            schema.get("properties").is_none() && ["allOf", "oneOf", "anyOf"].iter().all(|k| schema.get(*k).is_none())
+        }
+        _ => false,
+    }
 }
 
 /// The component a schema pointer lies in (`/components/schemas/User/properties/x` -> `User`).
@@ -875,9 +940,20 @@ mod tests {
                 "discriminator": {"propertyName": "kind", "mapping": {"A": "#/components/schemas/A"}}},
             "A": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["kind", "url"],
                 "properties": {"url": {"type": "string"}}}]},
-            "Other": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+            "Other": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+            "Lists": {"type": "object", "required": ["ids", "attrs", "named", "text"], "properties": {
+                "ids": {"type": "array", "items": {"type": "string"}},
+                "attrs": {"$ref": "#/components/schemas/Attrs"},
+                "named": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "text": {"type": "string"}}},
+            "Attrs": {"type": "object", "additionalProperties": {"type": "string"}}
         }}});
-        assert_eq!(run("required_not_trusted", &mut doc).0, 3);
+        assert_eq!(run("required_not_trusted", &mut doc).0, 6);
+        assert_eq!(
+            doc.pointer("/components/schemas/Lists/required").unwrap(),
+            &json!(["ids"]),
+            "inline lists and maps stay required; named ones (newtypes), objects with properties and scalars do not"
+        );
         assert_eq!(
             doc.pointer("/components/schemas/Base/required").unwrap(),
             &json!(["kind"])
@@ -889,6 +965,26 @@ mod tests {
         assert!(
             doc.pointer("/components/schemas/Other/required").is_none(),
             "`kind` is a discriminator only in the union"
+        );
+    }
+
+    #[test]
+    fn embedded_maps_hold_any_value() {
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "User": {"type": "object", "properties": {"_embedded": {"type": "object",
+                "additionalProperties": {"type": "object", "properties": {}}}}},
+            "Named": {"type": "object", "properties": {"_embedded": {"type": "object", "properties": {
+                "blocks": {"type": "array", "items": {"type": "string"}}}}}}
+        }}});
+        assert_eq!(run("embedded_values_any", &mut doc).0, 1);
+        assert_eq!(
+            doc.pointer("/components/schemas/User/properties/_embedded/additionalProperties")
+                .unwrap(),
+            &json!({})
+        );
+        assert!(
+            doc.pointer("/components/schemas/Named/properties/_embedded/properties/blocks")
+                .is_some()
         );
     }
 

@@ -17,6 +17,8 @@ pub struct OpInfo {
     pub scopes: Vec<String>,
     pub lifecycle: Option<String>,
     pub lists: bool,
+    /// The success media type when no success answer is JSON (`text/xml`).
+    pub accept: Option<String>,
 }
 
 /// Reads every operation's facts from the (normalized) spec.
@@ -55,6 +57,20 @@ pub fn op_infos(doc: &Value) -> Vec<OpInfo> {
                 .pointer("/responses/200/content/application~1json/schema/type")
                 .and_then(Value::as_str)
                 == Some("array");
+            let success: Vec<&String> = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(code, _)| code.starts_with('2'))
+                .filter_map(|(_, r)| r.get("content").and_then(Value::as_object))
+                .flat_map(|c| c.keys())
+                .collect();
+            let accept = if success.iter().any(|m| m.contains("json")) {
+                None
+            } else {
+                success.first().map(|m| m.to_string())
+            };
             let tag = op
                 .pointer("/tags/0")
                 .and_then(Value::as_str)
@@ -68,6 +84,7 @@ pub fn op_infos(doc: &Value) -> Vec<OpInfo> {
                 scopes,
                 lifecycle,
                 lists,
+                accept,
             });
         }
     }
@@ -137,10 +154,12 @@ pub fn operation_table(file: &mut File, ops: &[OpInfo], facts: &Facts) -> usize 
         let media = opt(facts.request_media_type.get(id).map(String::as_str));
         let field = opt(facts.multipart_field.get(id).map(String::as_str));
         let empty: Vec<u16> = facts.empty_success.get(id).cloned().unwrap_or_default();
+        let accept = opt(o.accept.as_deref());
         quote! {
             okta_runtime::OperationMeta {
                 id: #id, method_name: #method_name, method: #method, path: #path, scopes: &[#(#scopes),*], lifecycle: #lifecycle,
                 lists: #lists, request_media_type: #media, multipart_field: #field, empty_success: &[#(#empty),*],
+                response_media_type: #accept,
             }
         }
     });

@@ -209,6 +209,7 @@ mod tests {
             scopes: vec![],
             lifecycle: None,
             lists,
+            accept: None,
         }
     }
 

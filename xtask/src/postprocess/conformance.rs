@@ -153,6 +153,7 @@ mod tests {
             scopes: vec![],
             lifecycle: None,
             lists: false,
+            accept: None,
         }
     }
 

@@ -377,6 +377,7 @@ mod tests {
             scopes: vec![],
             lifecycle: None,
             lists: false,
+            accept: None,
         }
     }
 

@@ -49,6 +49,9 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("builder_extra_optional", n));
     let n = identical_items_once(&mut file.items);
     counts.push(("identical_items_once", n));
+    // Before `default_with_extra`: a required list or map defaults to empty once it is lenient.
+    let n = null_collections(&mut file.items);
+    counts.push(("null_collections", n));
     let n = default_with_extra(&mut file.items);
     counts.push(("default_with_extra", n));
     let n = builders_fill_options(&mut file.items);
@@ -57,8 +60,6 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("timestamps_lenient", n));
     let n = nullable_map_values(file);
     counts.push(("nullable_map_values", n));
-    let n = null_collections(&mut file.items);
-    counts.push(("null_collections", n));
     for (name, n) in &counts {
         if *n == 0 {
             anyhow::bail!("post-processing rule `{name}` matched nothing");
@@ -267,7 +268,9 @@ fn nullable_map_values(file: &mut File) -> usize {
 }
 
 /// Rule `null_collections`: Okta sends `null` for lists the spec promises (`"gateways": null` on
-/// network zones); list and map fields that default to empty also decode `null` as empty.
+/// network zones); list and map fields that default to empty also decode `null` as empty. Required
+/// lists and maps (which the normalizer keeps required so requests always carry them) are always
+/// written, and decode absent or `null` as empty.
 fn null_collections(items: &mut [Item]) -> usize {
     let mut n = 0;
     for item in items.iter_mut() {
@@ -290,15 +293,22 @@ fn null_collections(items: &mut [Item]) -> usize {
             }
             let serde = serde_args(field);
             let has = |name: &str| serde.iter().any(|a| a == name || a.starts_with(&format!("{name} =")));
-            if !has("default") || has("flatten") || has("deserialize_with") {
+            if has("flatten") || has("deserialize_with") {
                 continue;
             }
+            let add = if has("default") {
+                quote::quote!(deserialize_with = "crate::support::null_as_default")
+            } else {
+                quote::quote!(default, deserialize_with = "crate::support::null_as_default")
+            };
             let attr = field.attrs.iter_mut().find(|a| a.path().is_ident("serde"));
             if let Some(syn::Meta::List(list)) = attr.map(|a| &mut a.meta) {
                 let tokens = &list.tokens;
-                list.tokens = quote::quote!(#tokens, deserialize_with = "crate::support::null_as_default");
-                n += 1;
+                list.tokens = quote::quote!(#tokens, #add);
+            } else {
+                field.attrs.push(syn::parse_quote!(#[serde(#add)]));
             }
+            n += 1;
         }
     }
     n
@@ -465,9 +475,13 @@ mod tests {
                 pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             }
         }];
-        assert_eq!(super::null_collections(&mut items), 1);
+        assert_eq!(super::null_collections(&mut items), 2);
         let first = &items[0];
         let t = quote::quote!(#first).to_string();
-        assert_eq!(t.matches("null_as_default").count(), 1, "{t}");
+        assert_eq!(t.matches("null_as_default").count(), 2, "{t}");
+        assert!(
+            t.contains("# [serde (default , deserialize_with = \"crate::support::null_as_default\")] pub required"),
+            "a required list is always written but decodes absent as empty: {t}"
+        );
     }
 }

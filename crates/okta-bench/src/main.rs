@@ -1,0 +1,478 @@
+//! `cargo run --release -p okta-bench [-- --smoke] [--no-python] [--no-compile]`
+//!
+//! Measures the okta SDK against the floor (the same work written by hand with reqwest and
+//! serde_json, into the same model types) and against Okta's Python SDK, in one run, against the
+//! local fake org in a process of its own, over loopback:
+//!
+//! 1. paging through every user (20,000 at 200 per page) with `.stream()`;
+//! 2. 2,000 sequential `get_user` calls (median added microseconds per call);
+//! 3. 64 tasks making 5,000 `get_user` calls under private-key auth (and the token requests);
+//! 4. peak RSS while streaming 2,000 and 20,000 users, each in its own process;
+//! 5. decoding a 200-user page into the models versus into `serde_json::Value`;
+//! 6. compile times: a clean debug build of `okta` (all areas, and users+groups only) and an
+//!    incremental rebuild after touching one example.
+//!
+//! It prints a Markdown report (also written to `target/bench-report.md`). `--smoke` runs every
+//! scenario with small counts and skips Python and compiling (CI uses it to keep the bench working);
+//! `--only N` runs one scenario (for profiling).
+
+/// With feature `mimalloc`, both clients (and the report) run on mimalloc instead of the system
+/// allocator; see BENCHMARKS.md for why that matters under concurrency.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod decode;
+mod floor;
+mod python;
+mod server;
+mod stats;
+
+use floor::{BoxError, Floor};
+use futures::TryStreamExt;
+use okta::prelude::*;
+use server::{CLIENT_ID, Server};
+use stats::{Report, median};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// How much work each scenario does.
+#[derive(Debug, Clone, Copy)]
+struct Sizes {
+    users: usize,
+    small_users: usize,
+    page: u32,
+    calls: usize,
+    tasks: usize,
+    concurrent_calls: usize,
+    rounds: usize,
+    python_rounds: usize,
+    decode_batches: usize,
+}
+
+const FULL: Sizes = Sizes {
+    users: 20_000,
+    small_users: 2_000,
+    page: 200,
+    calls: 2_000,
+    tasks: 64,
+    concurrent_calls: 5_000,
+    rounds: 5,
+    python_rounds: 3,
+    decode_batches: 60,
+};
+
+const SMOKE: Sizes = Sizes {
+    users: 600,
+    small_users: 200,
+    page: 200,
+    calls: 40,
+    tasks: 8,
+    concurrent_calls: 200,
+    rounds: 1,
+    python_rounds: 1,
+    decode_batches: 3,
+};
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("okta-bench: cannot start tokio: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match args.first().map(String::as_str) {
+            Some("serve") => server::serve(&args[1..]).await,
+            Some("stream") => stream_child(&args[1..]).await,
+            _ => bench(&args).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("okta-bench: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn sdk_ssws(server: &Server) -> Result<okta::Client, BoxError> {
+    Ok(okta::Client::builder()
+        .code_only()
+        .org_url(&server.url)
+        .api_token(&server.token)
+        .disable_https_check(true)
+        .build()?)
+}
+
+async fn bench(args: &[String]) -> Result<(), BoxError> {
+    const USAGE: &str = "usage: okta-bench [--smoke] [--no-python] [--no-compile] [--only 1-6]";
+    let mut only: Option<u8> = None;
+    let (mut smoke, mut no_python, mut no_compile) = (false, false, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--smoke" => smoke = true,
+            "--no-python" => no_python = true,
+            "--no-compile" => no_compile = true,
+            "--only" => only = Some(it.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?),
+            other => return Err(format!("unknown argument {other}; {USAGE}").into()),
+        }
+    }
+    let want = |n: u8| only.is_none_or(|o| o == n);
+    let python = !smoke && !no_python && want(1);
+    let compile = !smoke && !no_compile && want(6);
+    let sizes = if smoke { SMOKE } else { FULL };
+    let root = workspace_root();
+    let mut report = Report::new(smoke, &sizes_text(&sizes));
+
+    // The service app's key pair (ES256): the server gets the public half.
+    let key = p256::SecretKey::random(&mut rand::thread_rng());
+    let private_pem = {
+        use p256::pkcs8::{EncodePrivateKey, LineEnding};
+        key.to_pkcs8_pem(LineEnding::LF)?.to_string()
+    };
+    let public_file = root.join("target/bench-service-app.pem");
+    {
+        use p256::pkcs8::{EncodePublicKey, LineEnding};
+        std::fs::write(&public_file, key.public_key().to_public_key_pem(LineEnding::LF)?)?;
+    }
+
+    eprintln!("starting the fake org with {} users", sizes.users);
+    let mut server = Server::start(sizes.users, Some(&public_file))?;
+    let sdk = sdk_ssws(&server)?;
+    let floor = Floor::ssws(&server.url, &server.token)?;
+
+    // 1. Paginate everything.
+    if want(1) {
+        eprintln!("1. paging through {} users", sizes.users);
+        let (mut sdk_rates, mut floor_rates) = (Vec::new(), Vec::new());
+        for _ in 0..sizes.rounds {
+            let t = Instant::now();
+            let n = sdk
+                .list_users()
+                .limit(i64::from(sizes.page))
+                .stream()
+                .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                .await?;
+            check_count("SDK stream", n, sizes.users)?;
+            sdk_rates.push(n as f64 / t.elapsed().as_secs_f64());
+            let t = Instant::now();
+            let n = floor.count_users(sizes.page).await?;
+            check_count("hand-written loop", n, sizes.users)?;
+            floor_rates.push(n as f64 / t.elapsed().as_secs_f64());
+        }
+        let python_rates = if python {
+            eprintln!(
+                "   Okta's Python SDK ({}), {} round(s)",
+                python::OKTA_PYTHON,
+                sizes.python_rounds
+            );
+            match python::PythonSdk::setup(&root) {
+                Ok(py) => {
+                    let mut rates = Vec::new();
+                    for _ in 0..sizes.python_rounds {
+                        let (n, secs) = py.count_users(&server.url, &server.token, sizes.page)?;
+                        check_count("Python paginate_all", n, sizes.users)?;
+                        rates.push(n as f64 / secs);
+                    }
+                    Some(rates)
+                }
+                Err(e) => {
+                    report.note(&format!("Python SDK not measured: {e}"));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        report.paginate(
+            sizes.users,
+            median(&sdk_rates),
+            median(&floor_rates),
+            python_rates.as_deref().map(median),
+        );
+    }
+
+    let ids: Vec<String> = sdk
+        .list_users()
+        .limit(200)
+        .send()
+        .await?
+        .into_inner()
+        .into_iter()
+        .filter_map(|u| u.id)
+        .collect();
+    if ids.is_empty() {
+        return Err("the fake org listed no users".into());
+    }
+    // 2. Per-call overhead, interleaved in blocks so drift hits both alike.
+    if want(2) {
+        eprintln!("2. {} sequential get_user calls each", sizes.calls);
+        let (mut sdk_calls, mut floor_calls) = (Vec::new(), Vec::new());
+        let block = 100.min(sizes.calls);
+        let mut done = 0;
+        while done < sizes.calls {
+            for i in done..(done + block).min(sizes.calls) {
+                let id = &ids[i % ids.len()];
+                let t = Instant::now();
+                sdk.get_user().id(id).send().await?;
+                sdk_calls.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            for i in done..(done + block).min(sizes.calls) {
+                let id = &ids[i % ids.len()];
+                let t = Instant::now();
+                floor.get_user(id).await?;
+                floor_calls.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+            done += block;
+        }
+        report.per_call(sizes.calls, median(&sdk_calls), median(&floor_calls));
+    }
+
+    // 3. Concurrency under private-key auth (DPoP off).
+    if want(3) {
+        eprintln!(
+            "3. {} tasks, {} get_user calls, private-key auth",
+            sizes.tasks, sizes.concurrent_calls
+        );
+        let floor_pk = Floor::private_key(&server.url, CLIENT_ID, &private_pem, "okta.users.read").await?;
+        let before = server.stats()?;
+        let sdk_pk = okta::Client::builder()
+            .code_only()
+            .org_url(&server.url)
+            .private_key(CLIENT_ID, private_pem.as_str())
+            .scopes(["okta.users.read"])
+            .disable_https_check(true)
+            .build()?;
+        let ids = Arc::new(ids);
+        let (mut sdk_tput, mut floor_tput) = (Vec::new(), Vec::new());
+        let (mut sdk_cpu, mut floor_cpu) = ((0.0f64, 0.0f64), (0.0f64, 0.0f64));
+        // Twice the rounds of the others (each is short), the order alternating so neither side
+        // is always the one that runs second.
+        for round in 0..sizes.rounds * 2 {
+            let sdk_round = || {
+                concurrent(sizes, &ids, {
+                    let c = sdk_pk.clone();
+                    move |id| {
+                        let c = c.clone();
+                        async move { c.get_user().id(id).send().await.map(|_| ()).map_err(BoxError::from) }
+                    }
+                })
+            };
+            let floor_round = || {
+                concurrent(sizes, &ids, {
+                    let f = floor_pk.clone();
+                    move |id| {
+                        let f = f.clone();
+                        async move { f.get_user(&id).await.map(|_| ()) }
+                    }
+                })
+            };
+            // CPU seconds (client, server) each side used, summed over the rounds.
+            for sdk_first in [round % 2 == 0, round % 2 != 0] {
+                let (client0, server0) = (stats::cpu_seconds()?, server.stats()?.cpu);
+                if sdk_first {
+                    sdk_tput.push(sdk_round().await?);
+                } else {
+                    floor_tput.push(floor_round().await?);
+                }
+                let used = (stats::cpu_seconds()? - client0, server.stats()?.cpu - server0);
+                let side = if sdk_first { &mut sdk_cpu } else { &mut floor_cpu };
+                side.0 += used.0;
+                side.1 += used.1;
+            }
+        }
+        let after = server.stats()?;
+        let calls = (sizes.concurrent_calls * sizes.rounds * 2) as f64;
+        report.cpu_per_call(
+            (sdk_cpu.0 / calls * 1e6, sdk_cpu.1 / calls * 1e6),
+            (floor_cpu.0 / calls * 1e6, floor_cpu.1 / calls * 1e6),
+        );
+        report.concurrency(
+            sizes.tasks,
+            sizes.concurrent_calls,
+            median(&sdk_tput),
+            median(&floor_tput),
+            after.token_requests - before.token_requests,
+        );
+    }
+    drop(server);
+
+    // 4. Peak RSS while streaming, each size in its own client process and against its own org.
+    if want(4) {
+        eprintln!("4. peak RSS streaming {} and {} users", sizes.small_users, sizes.users);
+        let mut peaks = Vec::new();
+        for n in [sizes.small_users, sizes.users] {
+            let server = Server::start(n, None)?;
+            peaks.push((n, stream_process(&server, sizes.page)?));
+        }
+        report.memory(&peaks);
+    }
+
+    // 5. Decode cost.
+    if want(5) {
+        eprintln!("5. decoding a 200-user page");
+        let (typed, value) = decode::measure(sizes.decode_batches)?;
+        report.decode(typed, value);
+    }
+
+    // 6. Compile times.
+    if compile {
+        eprintln!("6. compile times (clean builds into target/bench-compile)");
+        report.compile(&compile_times(&root)?);
+    }
+    report.machine(python_version(&root).as_deref());
+    let text = report.finish();
+    println!("{text}");
+    std::fs::write(root.join("target/bench-report.md"), &text)?;
+    eprintln!("written to target/bench-report.md");
+    Ok(())
+}
+
+fn sizes_text(s: &Sizes) -> String {
+    format!(
+        "{} users at {} per page; {} sequential calls; {} tasks x {} calls; {} rounds (medians)",
+        s.users, s.page, s.calls, s.tasks, s.concurrent_calls, s.rounds
+    )
+}
+
+fn check_count(who: &str, got: usize, want: usize) -> Result<(), BoxError> {
+    if got == want {
+        Ok(())
+    } else {
+        Err(format!("{who} saw {got} users, the org has {want}").into())
+    }
+}
+
+/// `tasks` tasks share `concurrent_calls` calls; returns calls per second.
+async fn concurrent<F, Fut>(sizes: Sizes, ids: &Arc<Vec<String>>, call: F) -> Result<f64, BoxError>
+where
+    F: Fn(String) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), BoxError>> + Send,
+{
+    let next = Arc::new(AtomicUsize::new(0));
+    let t = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..sizes.tasks {
+        let (next, ids, call) = (next.clone(), ids.clone(), call.clone());
+        let total = sizes.concurrent_calls;
+        handles.push(tokio::spawn(async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= total {
+                    return Ok::<(), BoxError>(());
+                }
+                call(ids[i % ids.len()].clone()).await?;
+            }
+        }));
+    }
+    for h in handles {
+        h.await??;
+    }
+    Ok(sizes.concurrent_calls as f64 / t.elapsed().as_secs_f64())
+}
+
+/// Runs `okta-bench stream` against `server`; returns its peak RSS in KiB.
+fn stream_process(server: &Server, page: u32) -> Result<u64, BoxError> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .args(["stream", &server.url, &server.token, &page.to_string()])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("stream child failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    match text.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["items", _, "peak_kib", kib] => Ok(kib.parse()?),
+        _ => Err(format!("stream child said {text:?}").into()),
+    }
+}
+
+/// `okta-bench stream URL TOKEN LIMIT`: streams every user, then prints the count and peak RSS.
+async fn stream_child(args: &[String]) -> Result<(), BoxError> {
+    let [url, token, limit] = args else {
+        return Err("usage: okta-bench stream URL TOKEN LIMIT".into());
+    };
+    let client = okta::Client::builder()
+        .code_only()
+        .org_url(url)
+        .api_token(token)
+        .disable_https_check(true)
+        .build()?;
+    let n = client
+        .list_users()
+        .limit(limit.parse::<i64>()?)
+        .stream()
+        .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+        .await?;
+    println!("items {n} peak_kib {}", stats::peak_rss_kib()?);
+    Ok(())
+}
+
+/// Clean debug builds of `okta` (all areas; users+groups) and an incremental rebuild after
+/// touching one example, into `target/bench-compile` (removed afterwards).
+fn compile_times(root: &Path) -> Result<Vec<(String, Duration)>, BoxError> {
+    let dir = root.join("target/bench-compile");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let build = |args: &[&str]| -> Result<Duration, BoxError> {
+        let t = Instant::now();
+        let status = std::process::Command::new(&cargo)
+            .current_dir(root)
+            .env_remove("CARGO_INCREMENTAL")
+            .arg("build")
+            .arg("--quiet")
+            .arg("--target-dir")
+            .arg(&dir)
+            .args(args)
+            .status()?;
+        if !status.success() {
+            return Err(format!("cargo build {} failed", args.join(" ")).into());
+        }
+        Ok(t.elapsed())
+    };
+    let clean = || {
+        std::fs::remove_dir_all(&dir).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        })
+    };
+    let mut out = Vec::new();
+    clean()?;
+    out.push((
+        "clean debug build, `okta` (default: all areas)".to_string(),
+        build(&["-p", "okta"])?,
+    ));
+    build(&["-p", "okta", "--example", "get_user"])?;
+    let example = root.join("crates/okta/examples/get_user.rs");
+    let text = std::fs::read_to_string(&example)?;
+    std::fs::write(&example, &text)?; // a touch: new mtime, same content
+    out.push((
+        "incremental rebuild after touching `examples/get_user.rs`".to_string(),
+        build(&["-p", "okta", "--example", "get_user"])?,
+    ));
+    clean()?;
+    out.push((
+        "clean debug build, `okta` with users+groups only".to_string(),
+        build(&["-p", "okta", "--no-default-features", "--features", "users,groups"])?,
+    ));
+    clean()?;
+    Ok(out)
+}
+
+fn python_version(root: &Path) -> Option<String> {
+    let venv = root.join("target/bench-venv/bin/python");
+    let out = std::process::Command::new(venv).arg("--version").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
