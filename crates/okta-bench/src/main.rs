@@ -22,6 +22,12 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Without `mimalloc`: the system allocator, counting allocations for scenario 2.
+#[cfg(not(feature = "mimalloc"))]
+#[global_allocator]
+static GLOBAL: allocs::Counting = allocs::Counting;
+
+mod allocs;
 mod decode;
 mod floor;
 mod python;
@@ -219,24 +225,35 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
     if want(2) {
         eprintln!("2. {} sequential get_user calls each", sizes.calls);
         let (mut sdk_calls, mut floor_calls) = (Vec::new(), Vec::new());
+        let (mut sdk_allocs, mut floor_allocs) = (0u64, 0u64);
         let block = 100.min(sizes.calls);
         let mut done = 0;
         while done < sizes.calls {
+            allocs::start();
             for i in done..(done + block).min(sizes.calls) {
                 let id = &ids[i % ids.len()];
                 let t = Instant::now();
                 sdk.get_user().id(id).send().await?;
                 sdk_calls.push(t.elapsed().as_secs_f64() * 1e6);
             }
+            sdk_allocs += allocs::stop();
+            allocs::start();
             for i in done..(done + block).min(sizes.calls) {
                 let id = &ids[i % ids.len()];
                 let t = Instant::now();
                 floor.get_user(id).await?;
                 floor_calls.push(t.elapsed().as_secs_f64() * 1e6);
             }
+            floor_allocs += allocs::stop();
             done += block;
         }
         report.per_call(sizes.calls, median(&sdk_calls), median(&floor_calls));
+        if !cfg!(feature = "mimalloc") {
+            report.allocations(
+                sdk_allocs as f64 / sizes.calls as f64,
+                floor_allocs as f64 / sizes.calls as f64,
+            );
+        }
     }
 
     // 3. Concurrency under private-key auth (DPoP off).

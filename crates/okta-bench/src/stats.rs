@@ -105,6 +105,13 @@ impl Report {
         );
     }
 
+    /// Heap allocations per `get_user` call (scenario 2, counted by the bench's allocator).
+    pub fn allocations(&mut self, sdk: f64, floor: f64) {
+        self.notes.push(format!(
+            "2. heap allocations per `get_user` (client process, all threads): SDK {sdk:.1}, hand-written {floor:.1}"
+        ));
+    }
+
     pub fn concurrency(&mut self, tasks: usize, calls: usize, sdk: f64, floor: f64, tokens: u64) {
         let r = ratio(floor, sdk);
         let _ = writeln!(
