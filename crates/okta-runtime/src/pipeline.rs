@@ -119,14 +119,12 @@ impl Runtime {
         };
 
         let method = request.method().clone();
-        let url = request.url().clone();
+        // The URL is kept only for the cache (a copy per call otherwise).
+        let cached = self.cache.as_ref().map(|cache| (cache, request.url().clone()));
         // Reads and fills skip lists, raw requests and bypassing calls; evictions never do.
-        let cacheable = self.cache.is_some()
-            && method == Method::GET
-            && !op.lists
-            && !options.bypass_cache
-            && !std::ptr::eq(op, &RAW);
-        if let (true, Some(cache)) = (cacheable, &self.cache)
+        let cacheable =
+            cached.is_some() && method == Method::GET && !op.lists && !options.bypass_cache && !std::ptr::eq(op, &RAW);
+        if let (true, Some((cache, url))) = (cacheable, &cached)
             && let Some(hit) = cache.get(url.as_str())
         {
             tracing::debug!(url = url.path(), "response cache hit");
@@ -149,9 +147,9 @@ impl Runtime {
         if !answer.status.is_success() {
             return Err(self.api_error(op, answer, attempts));
         }
-        if let Some(cache) = &self.cache {
+        if let Some((cache, url)) = &cached {
             if method != Method::GET && method != Method::HEAD {
-                cache.evict(&stale_paths(&url));
+                cache.evict(&stale_paths(url));
             } else if cacheable && answer.status == StatusCode::OK {
                 cache.put(
                     url.to_string(),
@@ -206,7 +204,7 @@ impl Runtime {
                 c.update(|r| r.attempts = number);
             }
             let copy = request.try_clone();
-            let sent = self.send_authenticated(call.client, request);
+            let sent = self.send_authenticated(call.client, request, copy.as_ref());
             let outcome = match budget {
                 Some(budget) => match tokio::time::timeout(budget.saturating_sub(started.elapsed()), sent).await {
                     Ok(outcome) => outcome,
@@ -286,18 +284,19 @@ impl Runtime {
     }
 
     /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
-    /// and follows a resource server's `use_dpop_nonce` a bounded number of times.
+    /// and follows a resource server's `use_dpop_nonce` a bounded number of times. `spare` is
+    /// the caller's unauthenticated copy of the request (`None` for a streaming body, which is
+    /// sent once); a re-send is cloned from it only when one is needed.
     async fn send_authenticated(
         &self,
         client: &reqwest::Client,
         mut request: reqwest::Request,
+        spare: Option<&reqwest::Request>,
     ) -> Result<Answer, Failure> {
         let mut stale: Option<Arc<AccessToken>> = None;
         let mut renewed = false;
         let mut nonce_rounds = 0;
         loop {
-            // A streaming body cannot be cloned; such a request is sent once.
-            let again = request.try_clone();
             let token = self
                 .shared
                 .auth
@@ -306,8 +305,10 @@ impl Runtime {
                 .map_err(|e| Failure::Runtime(e.into()))?;
             let response = client.execute(request).await.map_err(Failure::Transport)?;
             let status = response.status();
-            if let (StatusCode::UNAUTHORIZED, Authenticator::OAuth(oauth), Some(token), Some(next)) =
-                (status, &self.shared.auth, token, again)
+            // The re-send is cloned from `spare` only on this path, not on every call.
+            if status == StatusCode::UNAUTHORIZED
+                && let (Authenticator::OAuth(oauth), Some(token)) = (&self.shared.auth, token)
+                && let Some(next) = spare.and_then(reqwest::Request::try_clone)
             {
                 if token.dpop && nonce_rounds < MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(response.headers()) {
                     nonce_rounds += 1;
