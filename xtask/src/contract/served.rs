@@ -4,6 +4,7 @@
 //! drops a constraint Prism cannot produce answers for; none loosens what a request must carry.
 //! Each adaptation counts its places and fails loudly when it matches nothing.
 
+use crate::normalize::walk::for_each_schema;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -81,24 +82,6 @@ pub fn served(doc: &Value) -> anyhow::Result<(Value, Vec<(&'static str, usize)>)
     Ok((doc, counts))
 }
 
-/// Every schema object in the document (depth first), mutably.
-fn each_schema(v: &mut Value, f: &mut dyn FnMut(&mut serde_json::Map<String, Value>)) {
-    match v {
-        Value::Object(o) => {
-            f(o);
-            for (_, child) in o.iter_mut() {
-                each_schema(child, f);
-            }
-        }
-        Value::Array(items) => {
-            for child in items {
-                each_schema(child, f);
-            }
-        }
-        _ => {}
-    }
-}
-
 const SCHEMAS: &str = "#/components/schemas/";
 
 fn discriminators_enforced(doc: &mut Value) -> usize {
@@ -126,22 +109,20 @@ fn discriminators_enforced(doc: &mut Value) -> usize {
             }
         }
     };
-    for (name, s) in &schemas {
-        visit(Some(name), s);
-    }
-    // Inline discriminated unions (request bodies, answers, properties).
-    let mut inline = doc.clone();
-    if let Some(c) = inline.get_mut("components").and_then(Value::as_object_mut) {
-        c.remove("schemas");
-    }
-    let mut found = Vec::new();
-    each_schema(&mut inline, &mut |o| {
-        if o.contains_key("discriminator") {
-            found.push(Value::Object(o.clone()));
+    // Every discriminated schema, components and inline alike; a component's own name marks it
+    // as a base.
+    let mut found: Vec<(Option<String>, Value)> = Vec::new();
+    for_each_schema(doc, &mut |path, s| {
+        if s.contains_key("discriminator") {
+            let name = path
+                .strip_prefix("/components/schemas/")
+                .filter(|n| !n.contains('/'))
+                .map(|n| n.replace("~1", "/").replace("~0", "~"));
+            found.push((name, Value::Object(s.clone())));
         }
     });
-    for s in &found {
-        visit(None, s);
+    for (name, s) in &found {
+        visit(name.as_deref(), s);
     }
     let mut n = 0;
     for ((target, prop), values) in tags {
@@ -315,7 +296,7 @@ fn discriminated_bases_as_unions(doc: &mut Value) -> usize {
 
 fn undiscriminated_one_of_as_any_of(doc: &mut Value) -> usize {
     let mut n = 0;
-    each_schema(doc, &mut |o| {
+    for_each_schema(doc, &mut |_, o| {
         if !o.contains_key("discriminator")
             && !o.contains_key("anyOf")
             && let Some(members) = o.remove("oneOf")
@@ -329,7 +310,7 @@ fn undiscriminated_one_of_as_any_of(doc: &mut Value) -> usize {
 
 fn patterns(doc: &mut Value, f: &mut dyn FnMut(&str) -> Option<Option<String>>) -> usize {
     let mut n = 0;
-    each_schema(doc, &mut |o| {
+    for_each_schema(doc, &mut |_, o| {
         let Some(p) = o.get("pattern").and_then(Value::as_str) else {
             return;
         };
@@ -445,7 +426,7 @@ fn ungeneratable_patterns_dropped(doc: &mut Value) -> usize {
 
 fn url_format_as_uri(doc: &mut Value) -> usize {
     let mut n = 0;
-    each_schema(doc, &mut |o| {
+    for_each_schema(doc, &mut |_, o| {
         if o.get("format").and_then(Value::as_str) == Some("url")
             && o.get("type").and_then(Value::as_str) == Some("string")
         {
