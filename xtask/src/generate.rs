@@ -101,6 +101,18 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         "operation_table",
         postprocess::apis::operation_table(&mut apis, &ops, &outcome.facts),
     ));
+    post.push((
+        "no_api_version_header",
+        postprocess::api_version::no_api_version_header(&mut apis, ops.len())?,
+    ));
+    post.push((
+        "path_segments_in_place",
+        postprocess::requests::path_segments_in_place(&mut apis)?,
+    ));
+    post.push((
+        "unset_queries_skipped",
+        postprocess::requests::unset_queries_skipped(&mut apis)?,
+    ));
     let rewired = postprocess::builders::builder_pipeline(&mut apis, &ops)?;
     post.push(("builder_pipeline", rewired.builders));
     post.push(("page_streams", rewired.lists));

@@ -36,10 +36,16 @@ pub fn operation(name: &str) -> Option<&'static okta_runtime::OperationMeta> {
 }
 
 impl ClientHooks<okta_runtime::Runtime> for Client {
-    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        self.inner
-            .execute(&self.client, request, || operation(info.operation_id))
-            .await
+    /// The runtime's future itself, not an `async fn` around it (which would keep the request
+    /// in a slot of its own).
+    #[allow(clippy::manual_async_fn)]
+    fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        let id = info.operation_id;
+        self.inner.execute(&self.client, request, move || operation(id))
     }
 }
 

@@ -14,7 +14,9 @@
 //!
 //! It prints a Markdown report (also written to `target/bench-report.md`). `--smoke` runs every
 //! scenario with small counts and skips Python and compiling (CI uses it to keep the bench working);
-//! `--only N` runs one scenario (for profiling).
+//! `--only N` runs one scenario (for profiling), and `--side sdk` or `--side hand` runs only
+//! that client in scenario 3 (so a profiler sees one side; its figures go to stderr, and the
+//! report has no scenario 3 ratio).
 
 /// With feature `mimalloc`, both clients (and the report) run on mimalloc instead of the system
 /// allocator; see BENCHMARKS.md for why that matters under concurrency.
@@ -43,6 +45,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+/// Which client a profiling run of scenario 3 runs (`--side`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Sdk,
+    Hand,
+}
 
 /// How much work each scenario does.
 #[derive(Debug, Clone, Copy)]
@@ -121,8 +130,9 @@ fn sdk_ssws(server: &Server) -> Result<okta::Client, BoxError> {
 }
 
 async fn bench(args: &[String]) -> Result<(), BoxError> {
-    const USAGE: &str = "usage: okta-bench [--smoke] [--no-python] [--no-compile] [--only 1-6]";
+    const USAGE: &str = "usage: okta-bench [--smoke] [--no-python] [--no-compile] [--only 1-6] [--side sdk|hand]";
     let mut only: Option<u8> = None;
+    let mut side: Option<Side> = None;
     let (mut smoke, mut no_python, mut no_compile) = (false, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -131,6 +141,13 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
             "--no-python" => no_python = true,
             "--no-compile" => no_compile = true,
             "--only" => only = Some(it.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?),
+            "--side" => {
+                side = Some(match it.next().map(String::as_str) {
+                    Some("sdk") => Side::Sdk,
+                    Some("hand") => Side::Hand,
+                    _ => return Err(USAGE.into()),
+                })
+            }
             other => return Err(format!("unknown argument {other}; {USAGE}").into()),
         }
     }
@@ -297,6 +314,9 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
             };
             // CPU seconds (client, server) each side used, summed over the rounds.
             for sdk_first in [round % 2 == 0, round % 2 != 0] {
+                if side.is_some_and(|s| (s == Side::Sdk) != sdk_first) {
+                    continue;
+                }
                 let (client0, server0) = (stats::cpu_seconds()?, server.stats()?.cpu);
                 if sdk_first {
                     sdk_tput.push(sdk_round().await?);
@@ -311,17 +331,29 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         }
         let after = server.stats()?;
         let calls = (sizes.concurrent_calls * sizes.rounds * 2) as f64;
-        report.cpu_per_call(
-            (sdk_cpu.0 / calls * 1e6, sdk_cpu.1 / calls * 1e6),
-            (floor_cpu.0 / calls * 1e6, floor_cpu.1 / calls * 1e6),
-        );
-        report.concurrency(
-            sizes.tasks,
-            sizes.concurrent_calls,
-            median(&sdk_tput),
-            median(&floor_tput),
-            after.token_requests - before.token_requests,
-        );
+        if let Some(side) = side {
+            let (tput, cpu) = match side {
+                Side::Sdk => (median(&sdk_tput), sdk_cpu),
+                Side::Hand => (median(&floor_tput), floor_cpu),
+            };
+            eprintln!(
+                "3. {side:?} only: {tput:.0} calls/s; CPU per call: client {:.1} µs, server {:.1} µs",
+                cpu.0 / calls * 1e6,
+                cpu.1 / calls * 1e6
+            );
+        } else {
+            report.cpu_per_call(
+                (sdk_cpu.0 / calls * 1e6, sdk_cpu.1 / calls * 1e6),
+                (floor_cpu.0 / calls * 1e6, floor_cpu.1 / calls * 1e6),
+            );
+            report.concurrency(
+                sizes.tasks,
+                sizes.concurrent_calls,
+                median(&sdk_tput),
+                median(&floor_tput),
+                after.token_requests - before.token_requests,
+            );
+        }
     }
     drop(server);
 

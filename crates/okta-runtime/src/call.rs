@@ -9,9 +9,11 @@ use crate::options::RequestOptions;
 use progenitor_client::ResponseValue;
 use reqwest::StatusCode;
 use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Instant;
-use tracing::Instrument;
 
 tokio::task_local! {
     static CALL: Arc<CallContext>;
@@ -46,6 +48,14 @@ impl CallContext {
         self.report.lock().map(|r| r.clone()).unwrap_or_default()
     }
 
+    /// The final report, taken out (the call is over).
+    fn take_report(&self) -> CallReport {
+        self.report
+            .lock()
+            .map(|mut r| std::mem::take(&mut *r))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn update(&self, f: impl FnOnce(&mut CallReport)) {
         if let Ok(mut r) = self.report.lock() {
             f(&mut r);
@@ -60,15 +70,15 @@ pub(crate) fn current() -> Option<Arc<CallContext>> {
 
 /// Runs one call of `op` (a generated `send()`, or a raw request) inside its context and its
 /// tracing span `okta.call` (operation, method, path template, status, attempts, request id,
-/// duration); returns the call's output and the pipeline's report. Retries and cache hits are
-/// events inside the span.
-pub async fn run<F: Future>(
+/// duration); the future answers the call's output and the pipeline's report. Retries and
+/// cache hits are events inside the span.
+pub fn run<F: Future>(
     op: &'static OperationMeta,
     method: &str,
     path: &str,
     options: RequestOptions,
     call: F,
-) -> (F::Output, CallReport) {
+) -> CallFuture<F> {
     let ctx = Arc::new(CallContext {
         op,
         options,
@@ -84,27 +94,64 @@ pub async fn run<F: Future>(
         request_id = tracing::field::Empty,
         duration_ms = tracing::field::Empty,
     );
-    let started = Instant::now();
-    // Boxed: the generated call's state is large, and the scope and span layers would move it.
-    let output = CALL.scope(ctx.clone(), Box::pin(call)).instrument(span.clone()).await;
-    let report = ctx.report();
-    if let Some(status) = report.status {
-        span.record("status", status.as_u16());
+    CallFuture {
+        inner: call,
+        ctx,
+        span,
+        started: Instant::now(),
     }
-    span.record("attempts", report.attempts);
-    if let Some(id) = &report.request_id {
-        span.record("request_id", id.as_str());
+}
+
+pin_project_lite::pin_project! {
+    /// The future [`run`] returns.
+    ///
+    /// One future, written by hand, rather than a stack of combinators (task-local scope, span,
+    /// map): the request's state is several kilobytes, each layer of a stack is a move of all
+    /// of it when the future is built, and the call's output is moved again through each layer
+    /// when it is ready.
+    #[must_use = "futures do nothing unless polled"]
+    pub struct CallFuture<F> {
+        #[pin]
+        inner: F,
+        ctx: Arc<CallContext>,
+        span: tracing::Span,
+        started: Instant,
     }
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
-    span.in_scope(|| {
-        tracing::debug!(
-            status = report.status.map(|s| s.as_u16()),
-            attempts = report.attempts,
-            cache_hit = report.cache_hit,
-            "call finished"
-        )
-    });
-    (output, report)
+}
+
+impl<F: Future> Future for CallFuture<F> {
+    type Output = (F::Output, CallReport);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let output = {
+            let _entered = this.span.enter();
+            let inner = this.inner;
+            match CALL.sync_scope(this.ctx.clone(), || inner.poll(cx)) {
+                Poll::Ready(output) => output,
+                Poll::Pending => return Poll::Pending,
+            }
+        };
+        let report = this.ctx.take_report();
+        let span = &*this.span;
+        if let Some(status) = report.status {
+            span.record("status", status.as_u16());
+        }
+        span.record("attempts", report.attempts);
+        if let Some(id) = &report.request_id {
+            span.record("request_id", id.as_str());
+        }
+        span.record("duration_ms", this.started.elapsed().as_millis() as u64);
+        span.in_scope(|| {
+            tracing::debug!(
+                status = report.status.map(|s| s.as_u16()),
+                attempts = report.attempts,
+                cache_hit = report.cache_hit,
+                "call finished"
+            )
+        });
+        Poll::Ready((output, report))
+    }
 }
 
 /// Finds where a body fails to decode as the operation's success type.
@@ -113,19 +160,78 @@ pub type Locate = fn(&'static str, StatusCode, &[u8]) -> DecodeError;
 /// Runs a generated operation's request (`call`, progenitor's own send) inside the call
 /// context and converts any failure into the one [`Error`] type. `locate` re-reads a body
 /// that failed to decode, to name the JSON path (absent for non-JSON success types).
-pub async fn send_operation<T, E, F>(
+pub fn send_operation<T, E, F>(
     op: &'static OperationMeta,
     options: RequestOptions,
     locate: Option<Locate>,
     call: F,
-) -> Result<ResponseValue<T>, Error>
+) -> SendOperation<F, T, E>
 where
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: Send + 'static,
 {
-    let (result, report) = run(op, op.method, op.path, options, call).await;
-    match result {
-        Ok(value) => Ok(value),
-        Err(e) => Err(convert(e, op, &report, locate).await),
+    SendOperation::Calling {
+        call: run(op, op.method, op.path, options, call),
+        op,
+        locate,
+        _types: PhantomData,
+    }
+}
+
+/// A failure being turned into [`Error`] (reading the body of an unexpected answer).
+type Converting = Pin<Box<dyn Future<Output = Error> + Send>>;
+
+pin_project_lite::pin_project! {
+    /// The future [`send_operation`] returns: the call, then (only for a failure) its
+    /// conversion into [`Error`]. Written by hand for the reason [`CallFuture`] gives.
+    #[must_use = "futures do nothing unless polled"]
+    #[project = SendProj]
+    pub enum SendOperation<F, T, E> {
+        /// The call is running.
+        Calling {
+            #[pin]
+            call: CallFuture<F>,
+            op: &'static OperationMeta,
+            locate: Option<Locate>,
+            _types: PhantomData<fn() -> (T, E)>,
+        },
+        /// The call failed; its error is being converted.
+        Converting { error: Converting },
+        /// The output was handed out.
+        Done,
+    }
+}
+
+impl<F, T, E> Future for SendOperation<F, T, E>
+where
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+    E: Send + 'static,
+{
+    type Output = Result<ResponseValue<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        loop {
+            let converting = match self.as_mut().project() {
+                SendProj::Calling { call, op, locate, .. } => match call.poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready((Ok(value), _)) => {
+                        self.set(Self::Done);
+                        return Poll::Ready(Ok(value));
+                    }
+                    Poll::Ready((Err(e), report)) => {
+                        let (op, locate) = (*op, *locate);
+                        Box::pin(async move { convert(e, op, &report, locate).await }) as Converting
+                    }
+                },
+                SendProj::Converting { error } => {
+                    let error = futures::ready!(error.as_mut().poll(cx));
+                    self.set(Self::Done);
+                    return Poll::Ready(Err(error));
+                }
+                SendProj::Done => return Poll::Pending,
+            };
+            self.set(Self::Converting { error: converting });
+        }
     }
 }
 

@@ -11,9 +11,6 @@ use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, 
 /// The names custom headers cannot override.
 const DEFAULT_NAMES: [HeaderName; 3] = [USER_AGENT, ACCEPT, CONTENT_TYPE];
 
-/// A header progenitor adds that is not part of Okta's protocol.
-const PROGENITOR_API_VERSION: &str = "api-version";
-
 /// The `User-Agent` value.
 pub(crate) fn user_agent(extra: Option<&str>) -> HeaderValue {
     let base = format!(
@@ -50,7 +47,6 @@ pub(crate) fn defaults(user_agent: &HeaderValue) -> HeaderMap {
 pub(crate) fn apply(request: &mut reqwest::Request, call: &HeaderMap, client: &HeaderMap, user_agent: &HeaderValue) {
     let has_body = request.body().is_some();
     let h = request.headers_mut();
-    h.remove(PROGENITOR_API_VERSION);
     for (name, value) in call.iter().chain(client.iter()) {
         if DEFAULT_NAMES.contains(name) {
             tracing::trace!(header = %name, "custom header ignored: a default header has that name");

@@ -11,6 +11,7 @@
 //!   [`retry`] within the time budget, authentication, send, error decoding;
 //! - [`pagination`]: `Link` parsing, page and item streams;
 //! - [`wire`]: the wire fix-ups the normalizer asked for (media types, empty bodies);
+//! - [`build`]: helpers the generated builders call while they build a request;
 //! - [`raw`]: requests to endpoints the spec lacks, through the same pipeline;
 //! - [`error`]: the one error type, and how it travels through progenitor's hook.
 //!
@@ -22,6 +23,7 @@
 //! ```
 
 pub mod auth;
+pub mod build;
 pub mod cache;
 pub mod call;
 pub mod config;

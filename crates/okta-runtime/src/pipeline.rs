@@ -1,5 +1,10 @@
 //! The request pipeline: next-page link, wire fix-ups, headers, cache, retries within the
-//! time budget, authentication, send, buffered answer, error decoding.
+//! time budget, authentication, send, answer, error decoding.
+//!
+//! A success answer is handed to the generated code unread (progenitor reads and decodes it),
+//! unless the pipeline needs its body first: to fill the response cache, to adapt an empty
+//! body (`wire::adapt_body`), or to read it within the call's time budget. Failures are always
+//! read, to build the [`ApiError`].
 
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
 use crate::cache::{CachedResponse, stale_paths};
@@ -10,8 +15,10 @@ use crate::options::RequestOptions;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
 use crate::{Runtime, headers, wire};
 use bytes::Bytes;
+use futures::FutureExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -34,6 +41,49 @@ const RETRY_FOR: HeaderName = HeaderName::from_static("x-okta-retry-for");
 const RETRY_COUNT: HeaderName = HeaderName::from_static("x-okta-retry-count");
 const REQUEST_ID: &str = "x-okta-request-id";
 
+/// An answer, unread or read to the end.
+enum Reply {
+    /// Status and headers; the body is still on the connection.
+    Unread(reqwest::Response),
+    /// Read to the end.
+    Read(Answer),
+}
+
+impl Reply {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::Unread(r) => r.status(),
+            Self::Read(a) => a.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Self::Unread(r) => r.headers(),
+            Self::Read(a) => &a.headers,
+        }
+    }
+
+    fn request_id(&self) -> Option<&HeaderValue> {
+        self.headers().get(REQUEST_ID)
+    }
+
+    /// The answer read to the end (reading it now if it was not).
+    async fn read(self) -> reqwest::Result<Answer> {
+        match self {
+            Self::Unread(r) => Answer::read(r).await,
+            Self::Read(a) => Ok(a),
+        }
+    }
+
+    fn into_response(self) -> reqwest::Response {
+        match self {
+            Self::Unread(r) => r,
+            Self::Read(a) => a.into_response(),
+        }
+    }
+}
+
 /// An answer read to the end.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
@@ -55,10 +105,6 @@ impl Answer {
         *r.headers_mut() = self.headers;
         reqwest::Response::from(r)
     }
-
-    fn request_id(&self) -> Option<&HeaderValue> {
-        self.headers.get(REQUEST_ID)
-    }
 }
 
 /// What one call runs with, besides its request.
@@ -67,6 +113,8 @@ struct Call<'a> {
     op: &'static OperationMeta,
     options: &'a RequestOptions,
     ctx: Option<&'a CallContext>,
+    /// Whether a success answer must be read inside the pipeline.
+    read_success: bool,
 }
 
 enum Failure {
@@ -76,37 +124,60 @@ enum Failure {
 
 impl Runtime {
     /// Runs one request through the pipeline and answers as progenitor's hook must: a success
-    /// answer as it came (read to the end), anything else as a synthetic response carrying the
-    /// [`Error`] (see [`crate::error`]). Per-call options and facts come from the call context
-    /// ([`crate::call::run`]); without one, the facts `op` looks up (or the raw-request facts)
-    /// and defaults apply. `op` is called only then: every generated `send()` has a context.
-    pub async fn execute(
+    /// answer as it came, anything else as a synthetic response carrying the [`Error`] (see
+    /// [`crate::error`]). Per-call options and facts come from the call context
+    /// ([`crate::call::run`]), which must be in effect when this is called (not only when the
+    /// future is polled); without one, the facts `op` looks up (or the raw-request facts) and
+    /// defaults apply. `op` is called only then: every generated `send()` has a context.
+    ///
+    /// The future is not boxed (a box this size is too big for the allocator's per-thread
+    /// cache, so under concurrency its allocation and cross-thread release contend on a
+    /// lock), and this is not an `async fn`, which would keep `request` twice.
+    pub fn execute<'a, F>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        op: F,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<'a, F>
+    where
+        F: FnOnce() -> Option<&'static OperationMeta>,
+    {
+        let ctx = call::current();
+        let op = match &ctx {
+            Some(c) => c.op,
+            None => op().unwrap_or(&RAW),
+        };
+        self.pipeline(client, op, ctx, request).map(|outcome| {
+            Ok(match outcome {
+                Ok(reply) => reply.into_response(),
+                Err(e) => e.into_response(),
+            })
+        })
+    }
+
+    async fn pipeline(
         &self,
         client: &reqwest::Client,
-        request: reqwest::Request,
-        op: impl FnOnce() -> Option<&'static OperationMeta>,
-    ) -> reqwest::Result<reqwest::Response> {
-        let ctx = call::current();
-        let fallback = RequestOptions::default();
-        let (op, options) = match &ctx {
-            Some(c) => (c.op, &c.options),
-            None => (op().unwrap_or(&RAW), &fallback),
+        op: &'static OperationMeta,
+        ctx: Option<Arc<CallContext>>,
+        mut request: reqwest::Request,
+    ) -> Result<Reply, Error> {
+        let fallback;
+        let options = match &ctx {
+            Some(c) => &c.options,
+            None => {
+                fallback = RequestOptions::default();
+                &fallback
+            }
         };
-        let call = Call {
+        let ctx = ctx.as_deref();
+        let mut call = Call {
             client,
             op,
             options,
-            ctx: ctx.as_deref(),
+            ctx,
+            read_success: false,
         };
-        // Boxed: the pipeline's state is large, and every layer above would otherwise move it.
-        match Box::pin(self.pipeline(&call, request)).await {
-            Ok(answer) => Ok(answer.into_response()),
-            Err(e) => Ok(e.into_response()),
-        }
-    }
-
-    async fn pipeline(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<Answer, Error> {
-        let (op, options, ctx) = (call.op, call.options, call.ctx);
         if let Some(next) = &options.next_page {
             follow_next_page(&mut request, next, op)?;
         }
@@ -132,37 +203,52 @@ impl Runtime {
                 r.cache_hit = true;
                 r.status = Some(hit.status);
             });
-            return Ok(Answer {
+            return Ok(Reply::Read(Answer {
                 status: hit.status,
                 headers: hit.headers.clone(),
                 body: hit.body.clone(),
-            });
+            }));
         }
 
-        let (mut answer, attempts) = self.with_retries(call, request).await?;
+        // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
+        call.read_success =
+            cacheable || !op.empty_success.is_empty() || options.timeout.or(self.request_timeout).is_some();
+        let (reply, attempts) = self.with_retries(&call, request).await?;
+        let status = reply.status();
         report(&|r| {
-            r.status = Some(answer.status);
-            r.request_id = answer.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
+            r.status = Some(status);
+            r.request_id = reply.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
         });
-        if !answer.status.is_success() {
+        if !status.is_success() {
+            let answer = Box::pin(reply.read()).await.map_err(|source| Error::Transport {
+                operation: op.id,
+                connect: false,
+                source,
+            })?;
             return Err(self.api_error(op, answer, attempts));
         }
-        if let Some((cache, url)) = &cached {
-            if method != Method::GET && method != Method::HEAD {
-                cache.evict(&stale_paths(url));
-            } else if cacheable && answer.status == StatusCode::OK {
-                cache.put(
-                    url.to_string(),
-                    Arc::new(CachedResponse {
-                        status: answer.status,
-                        headers: answer.headers.clone(),
-                        body: answer.body.clone(),
-                    }),
-                );
-            }
+        if let Some((cache, url)) = &cached
+            && method != Method::GET
+            && method != Method::HEAD
+        {
+            // A change that succeeded makes what the cache holds for its paths stale.
+            cache.evict(&stale_paths(url));
         }
-        answer.body = wire::adapt_body(answer.status, answer.body, op);
-        Ok(answer)
+        let Reply::Read(mut answer) = reply else {
+            return Ok(reply);
+        };
+        if let (true, Some((cache, url))) = (cacheable && status == StatusCode::OK, &cached) {
+            cache.put(
+                url.to_string(),
+                Arc::new(CachedResponse {
+                    status,
+                    headers: answer.headers.clone(),
+                    body: answer.body.clone(),
+                }),
+            );
+        }
+        answer.body = wire::adapt_body(status, answer.body, op);
+        Ok(Reply::Read(answer))
     }
 
     fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
@@ -176,7 +262,7 @@ impl Runtime {
     }
 
     /// Sends, asking the retry policy after each attempt, within the time budget.
-    async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Answer, u32), Error> {
+    async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Reply, u32), Error> {
         let (op, options, ctx) = (call.op, call.options, call.ctx);
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let budget = options.timeout.or(self.request_timeout);
@@ -203,10 +289,16 @@ impl Runtime {
             if let Some(c) = ctx {
                 c.update(|r| r.attempts = number);
             }
-            let copy = request.try_clone();
-            let sent = self.send_authenticated(call.client, request, copy.as_ref());
+            let copy = replay_copy(&request);
+            // The send future is built in each arm, not before: a local would hold a copy of
+            // its own beside the one each arm awaits.
             let outcome = match budget {
-                Some(budget) => match tokio::time::timeout(budget.saturating_sub(started.elapsed()), sent).await {
+                Some(budget) => match tokio::time::timeout(
+                    budget.saturating_sub(started.elapsed()),
+                    self.send_authenticated(call, request, copy.as_ref()),
+                )
+                .await
+                {
                     Ok(outcome) => outcome,
                     Err(_) => {
                         tracing::debug!(attempt = number, ?budget, "time budget spent");
@@ -217,15 +309,15 @@ impl Runtime {
                         });
                     }
                 },
-                None => sent.await,
+                None => self.send_authenticated(call, request, copy.as_ref()).await,
             };
-            if let Ok(answer) = &outcome {
-                self.note_rate_limit(&answer.headers);
+            if let Ok(reply) = &outcome {
+                self.note_rate_limit(reply.headers());
             }
             let attempt_outcome = match &outcome {
-                Ok(a) => AttemptOutcome::Response {
-                    status: a.status,
-                    headers: &a.headers,
+                Ok(r) => AttemptOutcome::Response {
+                    status: r.status(),
+                    headers: r.headers(),
                 },
                 Err(Failure::Transport(e)) => AttemptOutcome::Transport {
                     connect: e.is_connect(),
@@ -247,9 +339,9 @@ impl Runtime {
                 return finish(outcome, op, number);
             }
             if retry_for.is_none() {
-                retry_for = outcome.as_ref().ok().and_then(Answer::request_id).cloned();
+                retry_for = outcome.as_ref().ok().and_then(Reply::request_id).cloned();
             }
-            let status = outcome.as_ref().ok().map(|a| a.status.as_u16());
+            let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
             tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
             tokio::time::sleep(wait).await;
             if let Some(id) = &retry_for {
@@ -286,13 +378,14 @@ impl Runtime {
     /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
     /// and follows a resource server's `use_dpop_nonce` a bounded number of times. `spare` is
     /// the caller's unauthenticated copy of the request (`None` for a streaming body, which is
-    /// sent once); a re-send is cloned from it only when one is needed.
+    /// sent once); a re-send is copied from it only when one is needed. A failure is read to
+    /// the end, and a success too when the call needs its body (`Call::read_success`).
     async fn send_authenticated(
         &self,
-        client: &reqwest::Client,
+        call: &Call<'_>,
         mut request: reqwest::Request,
         spare: Option<&reqwest::Request>,
-    ) -> Result<Answer, Failure> {
+    ) -> Result<Reply, Failure> {
         let mut stale: Option<Arc<AccessToken>> = None;
         let mut renewed = false;
         let mut nonce_rounds = 0;
@@ -303,12 +396,12 @@ impl Runtime {
                 .authorize(&mut request, stale.as_ref())
                 .await
                 .map_err(|e| Failure::Runtime(e.into()))?;
-            let response = client.execute(request).await.map_err(Failure::Transport)?;
+            let response = call.client.execute(request).await.map_err(Failure::Transport)?;
             let status = response.status();
             // The re-send is cloned from `spare` only on this path, not on every call.
             if status == StatusCode::UNAUTHORIZED
                 && let (Authenticator::OAuth(oauth), Some(token)) = (&self.shared.auth, token)
-                && let Some(next) = spare.and_then(reqwest::Request::try_clone)
+                && let Some(next) = spare.and_then(replay_copy)
             {
                 if token.dpop && nonce_rounds < MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(response.headers()) {
                     nonce_rounds += 1;
@@ -324,12 +417,38 @@ impl Runtime {
                     continue;
                 }
             }
-            return Answer::read(response).await.map_err(Failure::Transport);
+            if status.is_success() && !call.read_success {
+                return Ok(Reply::Unread(response));
+            }
+            // Boxed: reading is the exception (failures, cache fills, budgets), and its state
+            // would otherwise sit in every call's future.
+            return Box::pin(Answer::read(response))
+                .await
+                .map(Reply::Read)
+                .map_err(Failure::Transport);
         }
     }
 }
 
-fn finish(outcome: Result<Answer, Failure>, op: &'static OperationMeta, attempts: u32) -> Result<(Answer, u32), Error> {
+/// A copy of `request` to send again, or `None` when its body is a stream. The same as
+/// `reqwest::Request::try_clone` for the requests the pipeline sends, without copying the
+/// extension map (two allocations per call): those requests carry nothing there but a timeout,
+/// which is copied. A request with a body goes through `try_clone`, which shares the body's
+/// bytes.
+fn replay_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    if request.body().is_some() {
+        return request.try_clone();
+    }
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    Some(copy)
+}
+
+fn finish(outcome: Result<Reply, Failure>, op: &'static OperationMeta, attempts: u32) -> Result<(Reply, u32), Error> {
     match outcome {
         Ok(answer) => Ok((answer, attempts)),
         Err(Failure::Runtime(e)) => Err(e),

@@ -127,11 +127,15 @@ fn rewire(imp: &mut syn::ItemImpl, row: usize, op: &OpInfo) -> anyhow::Result<bo
             self
         }
     });
+    // Not an `async fn`: it would keep the builder and the whole request future in slots of
+    // their own (see `okta_runtime::call::run`).
     imp.items.push(syn::parse_quote! {
         #[doc = #send_doc]
-        pub async fn send(mut self) -> Result<ResponseValue<#success>, okta_runtime::Error> {
+        pub fn send(
+            mut self,
+        ) -> impl ::std::future::Future<Output = Result<ResponseValue<#success>, okta_runtime::Error>> + 'a {
             let options = ::std::mem::take(&mut self.options);
-            okta_runtime::call::send_operation(&super::OPERATIONS[#row], options, #locate, self.dispatch()).await
+            okta_runtime::call::send_operation(&super::OPERATIONS[#row], options, #locate, self.dispatch())
         }
     });
     // A list whose success may also be empty (`Option<Vec<_>>`, rule `empty_success`) is one

@@ -1,10 +1,12 @@
 //! Post-processing of progenitor's output (syn trees): split, named rules, formatting.
 
+pub mod api_version;
 pub mod apis;
 pub mod builders;
 pub mod conformance;
 pub mod enums;
 pub mod features;
+pub mod requests;
 pub mod unions;
 
 use crate::normalize::Facts;

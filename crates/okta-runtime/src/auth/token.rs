@@ -19,6 +19,9 @@ pub(crate) struct AccessToken {
     pub(crate) value: Secret,
     pub(crate) dpop: bool,
     renew_at: Instant,
+    /// `Authorization: <Bearer|DPoP> <token>`, built once (marked sensitive); `None` when the
+    /// token cannot be a header value.
+    authorization: Option<reqwest::header::HeaderValue>,
 }
 
 impl std::fmt::Debug for AccessToken {
@@ -31,6 +34,22 @@ impl std::fmt::Debug for AccessToken {
 }
 
 impl AccessToken {
+    fn new(value: String, dpop: bool, renew_at: Instant) -> Self {
+        let scheme = if dpop { "DPoP" } else { "Bearer" };
+        let authorization = reqwest::header::HeaderValue::from_str(&format!("{scheme} {value}"))
+            .ok()
+            .map(|mut v| {
+                v.set_sensitive(true);
+                v
+            });
+        Self {
+            value: Secret::new(value),
+            dpop,
+            renew_at,
+            authorization,
+        }
+    }
+
     fn fresh(&self) -> bool {
         Instant::now() < self.renew_at
     }
@@ -136,7 +155,9 @@ impl OAuthClient {
         if let Some(t) = self.cached().filter(usable) {
             return Ok(t);
         }
-        let token = Arc::new(self.fetch().await?);
+        // Boxed: fetching is rare, and its state (signing, the token request) would otherwise
+        // sit inside every call's future.
+        let token = Arc::new(Box::pin(self.fetch()).await?);
         if let Ok(mut slot) = self.current.write() {
             *slot = Some(token.clone());
         }
@@ -191,11 +212,11 @@ impl OAuthClient {
                     .token_type
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case("dpop"));
-                return Ok(AccessToken {
-                    value: Secret::new(parsed.access_token),
-                    dpop: dpop_bound,
-                    renew_at: started + lifetime.saturating_sub(ahead),
-                });
+                return Ok(AccessToken::new(
+                    parsed.access_token,
+                    dpop_bound,
+                    started + lifetime.saturating_sub(ahead),
+                ));
             }
             let err: TokenError = serde_json::from_slice(&body).unwrap_or_default();
             let code = err.error.unwrap_or_else(|| "unknown_error".into());
@@ -238,10 +259,7 @@ impl OAuthClient {
 
     /// Puts the token (and a DPoP proof, for DPoP-bound tokens) on a resource request.
     pub(crate) fn apply(&self, request: &mut reqwest::Request, token: &AccessToken) -> Result<(), AuthError> {
-        let scheme = if token.dpop { "DPoP" } else { "Bearer" };
-        let mut value = reqwest::header::HeaderValue::from_str(&format!("{scheme} {}", token.value.expose()))
-            .map_err(|_| AuthError::InvalidCredential)?;
-        value.set_sensitive(true);
+        let value = token.authorization.clone().ok_or(AuthError::InvalidCredential)?;
         request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
         if token.dpop
             && let Some(key) = self.dpop_key()

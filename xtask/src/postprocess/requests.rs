@@ -1,0 +1,171 @@
+//! Rules on how each builder's send function builds its request. Both keep what goes on the
+//! wire exactly as progenitor wrote it, and spare every call work it does not need.
+//!
+//! - `path_segments_in_place`: progenitor writes a path parameter as
+//!   `encode_path(&id.to_string())` inside the URL's `format!`, two heap allocations per
+//!   parameter (the copy and the encoded copy). `okta_runtime::build::PathSegment(&id)`
+//!   percent-encodes the same characters while `format!` writes.
+//! - `unset_queries_skipped`: progenitor adds each query parameter with reqwest's
+//!   `.query(&QueryParam::new(name, &value))`, which takes the URL apart and puts it back
+//!   together (growing its buffer) even when an optional parameter is unset and adds nothing.
+//!   `okta_runtime::build::query(builder, &QueryParam::new(name, &value))` calls `.query` only
+//!   when the parameter serializes to something.
+//!
+//! Each fails when it matches nothing.
+
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ExprCall, ExprMethodCall};
+
+/// Rule `path_segments_in_place`; returns how many path parameters it rewrote.
+pub fn path_segments_in_place(file: &mut syn::File) -> anyhow::Result<usize> {
+    struct Fix(usize);
+    impl VisitMut for Fix {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, e);
+            if let Some(value) = encoded_path_value(e) {
+                *e = syn::parse_quote!(okta_runtime::build::PathSegment(&#value));
+                self.0 += 1;
+            }
+        }
+        fn visit_macro_mut(&mut self, m: &mut syn::Macro) {
+            // `format!(...)` arguments are tokens to syn: parse them, fix them, write them back.
+            if !m.path.is_ident("format") {
+                return;
+            }
+            let Ok(mut args) = m.parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+            else {
+                return;
+            };
+            let before = self.0;
+            for arg in args.iter_mut() {
+                self.visit_expr_mut(arg);
+            }
+            if self.0 != before {
+                m.tokens = quote::quote!(#args);
+            }
+        }
+    }
+    let mut fix = Fix(0);
+    fix.visit_file_mut(file);
+    if fix.0 == 0 {
+        anyhow::bail!("path_segments_in_place: no `encode_path(&x.to_string())` found");
+    }
+    Ok(fix.0)
+}
+
+/// `encode_path(&X.to_string())` -> `X`.
+fn encoded_path_value(e: &Expr) -> Option<Expr> {
+    let Expr::Call(ExprCall { func, args, .. }) = e else {
+        return None;
+    };
+    let Expr::Path(f) = &**func else { return None };
+    if f.path.segments.last().is_none_or(|s| s.ident != "encode_path") || args.len() != 1 {
+        return None;
+    }
+    let Some(Expr::Reference(r)) = args.first() else {
+        return None;
+    };
+    let Expr::MethodCall(m) = &*r.expr else { return None };
+    (m.method == "to_string" && m.args.is_empty()).then(|| (*m.receiver).clone())
+}
+
+/// Rule `unset_queries_skipped`; returns how many `.query(..)` calls it rewrote.
+pub fn unset_queries_skipped(file: &mut syn::File) -> anyhow::Result<usize> {
+    struct Fix(usize);
+    impl VisitMut for Fix {
+        fn visit_expr_mut(&mut self, e: &mut Expr) {
+            syn::visit_mut::visit_expr_mut(self, e);
+            let Expr::MethodCall(ExprMethodCall {
+                receiver, method, args, ..
+            }) = e
+            else {
+                return;
+            };
+            if method != "query" || args.len() != 1 || !is_query_param(&args[0]) {
+                return;
+            }
+            let (receiver, arg) = (receiver.clone(), args[0].clone());
+            *e = syn::parse_quote!(okta_runtime::build::query(#receiver, #arg));
+            self.0 += 1;
+        }
+    }
+    let mut fix = Fix(0);
+    fix.visit_file_mut(file);
+    if fix.0 == 0 {
+        anyhow::bail!("unset_queries_skipped: no `.query(&progenitor_client::QueryParam::new(..))` found");
+    }
+    Ok(fix.0)
+}
+
+/// `&progenitor_client::QueryParam::new(..)`
+fn is_query_param(arg: &Expr) -> bool {
+    let Expr::Reference(r) = arg else { return false };
+    let Expr::Call(c) = &*r.expr else { return false };
+    let Expr::Path(f) = &*c.func else { return false };
+    let names: Vec<String> = f.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    names.ends_with(&["QueryParam".to_string(), "new".to_string()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dispatch() -> syn::File {
+        syn::parse_quote! {
+            async fn send(self) {
+                let url = format!(
+                    "{}/api/v1/users/{}/factors/{}", client.baseurl, encode_path(&user_id.to_string()),
+                    encode_path(&factor_id.to_string()),
+                );
+                let request = client
+                    .client
+                    .get(url)
+                    .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"))
+                    .query(&progenitor_client::QueryParam::new("expand", &expand))
+                    .query(&progenitor_client::QueryParam::new("limit", &limit))
+                    .headers(header_map)
+                    .build()?;
+            }
+        }
+    }
+
+    #[test]
+    fn path_parameters_are_encoded_in_place() {
+        let mut file = dispatch();
+        assert_eq!(path_segments_in_place(&mut file).unwrap(), 2);
+        let text = quote::quote!(#file).to_string();
+        assert!(!text.contains("encode_path"), "{text}");
+        assert!(
+            text.contains("okta_runtime :: build :: PathSegment (& user_id)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("okta_runtime :: build :: PathSegment (& factor_id)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn queries_go_through_the_runtime() {
+        let mut file = dispatch();
+        assert_eq!(unset_queries_skipped(&mut file).unwrap(), 2);
+        let text = quote::quote!(#file).to_string().replace(' ', "");
+        assert!(!text.contains(".query("), "{text}");
+        assert!(
+            text.contains("okta_runtime::build::query(okta_runtime::build::query(client.client.get(url)"),
+            "{text}"
+        );
+        assert!(text.contains(".headers(header_map).build()?"), "{text}");
+    }
+
+    #[test]
+    fn both_fail_loudly_when_nothing_matches() {
+        let mut file: syn::File = syn::parse_quote! {
+            async fn send(self) {
+                let url = format!("{}/api/v1/org", client.baseurl);
+            }
+        };
+        assert!(path_segments_in_place(&mut file).is_err());
+        assert!(unset_queries_skipped(&mut file).is_err());
+    }
+}
