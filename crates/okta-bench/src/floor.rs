@@ -1,6 +1,8 @@
 //! The floor: the same work written by hand with reqwest and serde_json, decoding into the same
 //! model types, following the `Link` header, and (for private-key auth) fetching one access token
-//! with a client assertion signed by jsonwebtoken.
+//! with a client assertion signed by jsonwebtoken. It sends the SDK's `User-Agent` (set on its
+//! reqwest client, as a hand-written client would), so that both send the same request and the
+//! fake org, which shares the machine's two cores, does the same work for each.
 
 use okta::models::{User, UserGetSingleton};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LINK};
@@ -17,19 +19,25 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// A client that sends `SSWS <token>`.
-    pub fn ssws(base: &str, token: &str) -> Result<Self, BoxError> {
+    /// A client that sends `SSWS <token>` (and `user_agent`).
+    pub fn ssws(base: &str, token: &str, user_agent: HeaderValue) -> Result<Self, BoxError> {
         Ok(Self {
-            http: reqwest::Client::builder().build()?,
+            http: reqwest::Client::builder().user_agent(user_agent).build()?,
             base: base.trim_end_matches('/').to_string(),
             auth: HeaderValue::from_str(&format!("SSWS {token}"))?,
         })
     }
 
     /// A client that gets one access token with a private-key client assertion, then sends
-    /// `Bearer <token>`.
-    pub async fn private_key(base: &str, client_id: &str, private_pem: &str, scope: &str) -> Result<Self, BoxError> {
-        let http = reqwest::Client::builder().build()?;
+    /// `Bearer <token>` (and `user_agent`).
+    pub async fn private_key(
+        base: &str,
+        client_id: &str,
+        private_pem: &str,
+        scope: &str,
+        user_agent: HeaderValue,
+    ) -> Result<Self, BoxError> {
+        let http = reqwest::Client::builder().user_agent(user_agent).build()?;
         let base = base.trim_end_matches('/').to_string();
         let audience = format!("{base}/oauth2/v1/token");
         let now = std::time::SystemTime::now()

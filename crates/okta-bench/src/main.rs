@@ -173,7 +173,14 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
     eprintln!("starting the fake org with {} users", sizes.users);
     let mut server = Server::start(sizes.users, Some(&public_file))?;
     let sdk = sdk_ssws(&server)?;
-    let floor = Floor::ssws(&server.url, &server.token)?;
+    // The hand-written client sends the SDK's User-Agent (see floor.rs).
+    let user_agent = sdk
+        .runtime()
+        .default_headers()
+        .get(reqwest::header::USER_AGENT)
+        .cloned()
+        .ok_or("the SDK has no User-Agent")?;
+    let floor = Floor::ssws(&server.url, &server.token, user_agent.clone())?;
 
     // 1. Paginate everything.
     if want(1) {
@@ -279,7 +286,14 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
             "3. {} tasks, {} get_user calls, private-key auth",
             sizes.tasks, sizes.concurrent_calls
         );
-        let floor_pk = Floor::private_key(&server.url, CLIENT_ID, &private_pem, "okta.users.read").await?;
+        let floor_pk = Floor::private_key(
+            &server.url,
+            CLIENT_ID,
+            &private_pem,
+            "okta.users.read",
+            user_agent.clone(),
+        )
+        .await?;
         let before = server.stats()?;
         let sdk_pk = okta::Client::builder()
             .code_only()

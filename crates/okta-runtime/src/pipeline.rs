@@ -284,7 +284,9 @@ impl Runtime {
                     wait_ms = pause.as_millis() as u64,
                     "rate limit spent; pausing until its reset"
                 );
-                tokio::time::sleep(pause).await;
+                // Boxed, as is the retry wait below: waits are rare, and a timer's state would
+                // otherwise sit in every call's future.
+                Box::pin(tokio::time::sleep(pause)).await;
             }
             if let Some(c) = ctx {
                 c.update(|r| r.attempts = number);
@@ -343,7 +345,7 @@ impl Runtime {
             }
             let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
             tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
-            tokio::time::sleep(wait).await;
+            Box::pin(tokio::time::sleep(wait)).await;
             if let Some(id) = &retry_for {
                 next.headers_mut().insert(RETRY_FOR, id.clone());
             }

@@ -206,7 +206,12 @@ impl Runtime {
 
 /// The HTTP client the configuration asks for.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder().connect_timeout(config.connection_timeout);
+    // reqwest's own retry layer is off: the runtime's retry policy decides every retry, so
+    // attempts are counted once (`X-Okta-Retry-Count`, the time budget, the policy's limits)
+    // and no request is copied for a second retry layer.
+    let mut builder = reqwest::Client::builder()
+        .connect_timeout(config.connection_timeout)
+        .retry(reqwest::retry::never().max_retries_per_request(0));
     if let Some(proxy) = &config.proxy {
         let mut p = reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(Error::HttpClient)?;
         if let Some((user, password)) = &proxy.credentials {

@@ -111,7 +111,12 @@ impl Authenticator {
                 Ok(None)
             }
             Self::OAuth(client) => {
-                let token = client.token(stale).await?;
+                // The usual case, a cached token, needs no future; renewing is boxed, so its
+                // state is not part of every call's future.
+                let token = match client.usable(stale) {
+                    Some(token) => token,
+                    None => Box::pin(client.token(stale)).await?,
+                };
                 client.apply(request, &token)?;
                 Ok(Some(token))
             }

@@ -144,15 +144,20 @@ impl OAuthClient {
         self.current.read().ok().and_then(|g| g.clone())
     }
 
+    /// The cached token, if it is fresh and not `stale` (a token the resource server refused).
+    pub(crate) fn usable(&self, stale: Option<&Arc<AccessToken>>) -> Option<Arc<AccessToken>> {
+        self.cached()
+            .filter(|t| t.fresh() && stale.is_none_or(|s| !Arc::ptr_eq(s, t)))
+    }
+
     /// A usable token. `stale` is a token the resource server refused; it is renewed unless
     /// another caller already replaced it. Concurrent callers share one renewal.
     pub(crate) async fn token(&self, stale: Option<&Arc<AccessToken>>) -> Result<Arc<AccessToken>, AuthError> {
-        let usable = |t: &Arc<AccessToken>| t.fresh() && stale.is_none_or(|s| !Arc::ptr_eq(s, t));
-        if let Some(t) = self.cached().filter(usable) {
+        if let Some(t) = self.usable(stale) {
             return Ok(t);
         }
         let _guard = self.renewal.lock().await;
-        if let Some(t) = self.cached().filter(usable) {
+        if let Some(t) = self.usable(stale) {
             return Ok(t);
         }
         // Boxed: fetching is rare, and its state (signing, the token request) would otherwise
