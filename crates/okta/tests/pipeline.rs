@@ -730,3 +730,59 @@ async fn connection_failures_are_retried_for_get_only() {
         started.elapsed()
     );
 }
+
+/// A one-shot HTTP server on a thread: reads one request, answers `answer`, closes. Returns
+/// its base URL and the request line it saw.
+fn one_answer(answer: &'static str) -> (String, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let seen = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).expect("request line");
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+            line.clear();
+        }
+        let mut stream = stream;
+        stream.write_all(answer.as_bytes()).expect("answer");
+        request_line.trim_end().to_string()
+    });
+    (base, seen)
+}
+
+/// A success is handed to the decoder unread (no time budget, no cache): a body that breaks
+/// off is still a transport error of the operation, not a decode error or a panic. Path
+/// parameters are percent-encoded as progenitor encodes them (rule `path_segments_in_place`).
+#[tokio::test]
+async fn a_success_whose_body_breaks_off_is_a_transport_error() {
+    const TRUNCATED: &str =
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 400\r\n\r\n{\"id\":\"00u1\",";
+    for budget in [None, Some(Duration::from_secs(5))] {
+        let (base, seen) = one_answer(TRUNCATED);
+        let c = okta::Client::with_runtime(&base, runtime().with_retry_policy(quick_retries(0)));
+        let mut call = c.get_user().id("a b/c?d");
+        if let Some(b) = budget {
+            call = call.options(RequestOptions::new().timeout(b));
+        }
+        let err = call.send().await.expect_err("the body breaks off");
+        assert!(
+            matches!(
+                err,
+                okta::Error::Transport {
+                    operation: "getUser",
+                    connect: false,
+                    ..
+                }
+            ),
+            "budget {budget:?}: {err:?}"
+        );
+        assert_eq!(
+            seen.join().expect("server thread"),
+            "GET /api/v1/users/a%20b%2Fc%3Fd HTTP/1.1",
+            "budget {budget:?}"
+        );
+    }
+}
