@@ -133,9 +133,9 @@ impl Runtime {
     /// Runs one request through the pipeline and answers as progenitor's hook must: a success
     /// answer as it came, anything else as a synthetic response carrying the [`Error`] (see
     /// [`crate::error`]). Per-call options and facts come from the call context
-    /// ([`crate::call::run`]), which must be in effect when this is called (not only when the
-    /// future is polled); without one, the facts `op` looks up (or the raw-request facts) and
-    /// defaults apply. `op` is called only then: every generated `send()` has a context.
+    /// ([`crate::call::run`]), read when the future is first polled; without one, the facts
+    /// `op` looks up (or the raw-request facts) and defaults apply. `op` is called only then:
+    /// every generated `send()` has a context.
     ///
     /// The future is not boxed (a box this size is too big for the allocator's per-thread
     /// cache, so under concurrency its allocation and cross-thread release contend on a
@@ -149,12 +149,7 @@ impl Runtime {
     where
         F: FnOnce() -> Option<&'static OperationMeta>,
     {
-        let ctx = call::current();
-        let op = match &ctx {
-            Some(c) => c.op,
-            None => op().unwrap_or(&RAW),
-        };
-        self.pipeline(client, op, ctx, request).map(|outcome| {
+        self.pipeline(client, op, request).map(|outcome| {
             Ok(match outcome {
                 Ok(reply) => reply.into_response(),
                 Err(e) => e.into_response(),
@@ -165,10 +160,16 @@ impl Runtime {
     async fn pipeline(
         &self,
         client: &reqwest::Client,
-        op: &'static OperationMeta,
-        ctx: Option<Arc<CallContext>>,
+        op: impl FnOnce() -> Option<&'static OperationMeta>,
         mut request: reqwest::Request,
     ) -> Result<Reply, Error> {
+        // Read here, at the first poll, inside the call's scope: a raw request builds this
+        // future before `call::run` puts its context in place.
+        let ctx = call::current();
+        let op = match &ctx {
+            Some(c) => c.op,
+            None => op().unwrap_or(&RAW),
+        };
         let fallback;
         let options = match &ctx {
             Some(c) => &c.options,

@@ -591,6 +591,26 @@ async fn raw_requests_go_through_the_same_pipeline() {
     assert_eq!(value.into_inner()["optOutEmailUsers"], false);
     assert_eq!(get.calls(), 1);
 
+    // A raw request's own options reach the pipeline (its header, and its retry policy: no retry).
+    let with_header = server.mock(|when, then| {
+        when.method("GET")
+            .path("/api/v1/experimental/flaky")
+            .header("x-raw-option", "yes");
+        then.status(503);
+    });
+    let err = c
+        .raw(reqwest::Method::GET, "/api/v1/experimental/flaky")
+        .options(
+            RequestOptions::new()
+                .header(HeaderName::from_static("x-raw-option"), HeaderValue::from_static("yes"))
+                .retry_policy(quick_retries(0)),
+        )
+        .send_json()
+        .await
+        .expect_err("503");
+    assert_eq!(err.api().map(|e| (e.status.as_u16(), e.attempts)), Some((503, 1)));
+    assert_eq!(with_header.calls(), 1, "the option's header was sent, once");
+
     #[derive(serde::Deserialize)]
     struct Thing {
         id: String,
