@@ -120,6 +120,8 @@ struct Call<'a> {
     op: &'static OperationMeta,
     options: &'a RequestOptions,
     ctx: Option<&'a CallContext>,
+    /// The time budget for the whole call (the call's, else the client's request timeout).
+    budget: Option<Duration>,
     /// Whether a success answer must be read inside the pipeline.
     read_success: bool,
 }
@@ -179,13 +181,6 @@ impl Runtime {
             }
         };
         let ctx = ctx.as_deref();
-        let mut call = Call {
-            client,
-            op,
-            options,
-            ctx,
-            read_success: false,
-        };
         if let Some(next) = &options.next_page {
             follow_next_page(&mut request, next, op)?;
         }
@@ -218,9 +213,16 @@ impl Runtime {
             }));
         }
 
-        // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
-        call.read_success =
-            cacheable || !op.empty_success.is_empty() || options.timeout.or(self.request_timeout).is_some();
+        let budget = options.timeout.or(self.request_timeout);
+        let call = Call {
+            client,
+            op,
+            options,
+            ctx,
+            budget,
+            // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
+            read_success: cacheable || !op.empty_success.is_empty() || budget.is_some(),
+        };
         let (reply, attempts) = self.with_retries(&call, request).await?;
         let status = reply.status();
         report(&|r| {
@@ -273,7 +275,7 @@ impl Runtime {
     async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Reply, u32), Error> {
         let (op, options, ctx) = (call.op, call.options, call.ctx);
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
-        let budget = options.timeout.or(self.request_timeout);
+        let budget = call.budget;
         let started = Instant::now();
         let method = request.method().clone();
         let mut retry_for: Option<HeaderValue> = None;

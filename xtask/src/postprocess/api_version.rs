@@ -67,46 +67,43 @@ fn is_api_version_append(stmt: &Stmt) -> bool {
 fn lower_capacity(stmts: &mut [Stmt]) -> bool {
     for stmt in stmts {
         let Stmt::Local(local) = stmt else { continue };
-        let lowered_to_zero = lower_in(local);
-        match lowered_to_zero {
-            None => continue,
-            Some(zero) => {
-                if zero && let syn::Pat::Ident(p) = &mut local.pat {
-                    p.mutability = None;
-                }
-                return true;
-            }
+        let Some(only_api_version) = lower_in(local) else {
+            continue;
+        };
+        if only_api_version && let syn::Pat::Ident(p) = &mut local.pat {
+            p.mutability = None;
         }
+        return true;
     }
     false
 }
 
-/// `Some(n was 1)` when `local` is `let .. = HeaderMap::with_capacity(n)`.
+/// When `local` is `let .. = HeaderMap::with_capacity(n)`: sets `n` to 0 and answers whether it
+/// was 1 (the api-version header only).
 fn lower_in(local: &mut syn::Local) -> Option<bool> {
-    {
-        let init = local.init.as_mut()?;
-        let Expr::Call(call) = &mut *init.expr else { return None };
-        let Expr::Path(f) = &*call.func else { return None };
-        let is_with_capacity = f
-            .path
-            .segments
-            .iter()
-            .rev()
-            .take(2)
-            .map(|s| s.ident.to_string())
-            .eq(["with_capacity", "HeaderMap"]);
-        if !is_with_capacity {
-            return None;
-        }
-        let Some(Expr::Lit(lit)) = call.args.first_mut() else {
-            return None;
-        };
-        let Lit::Int(n) = &lit.lit else { return None };
-        let only_api_version = n.base10_parse::<usize>().ok()? <= 1;
-        let span = n.span();
-        lit.lit = Lit::Int(syn::LitInt::new("0usize", span));
-        Some(only_api_version)
+    let Expr::Call(call) = &mut *local.init.as_mut()?.expr else {
+        return None;
+    };
+    let Expr::Path(f) = &*call.func else { return None };
+    let is_with_capacity = f
+        .path
+        .segments
+        .iter()
+        .rev()
+        .take(2)
+        .map(|s| s.ident.to_string())
+        .eq(["with_capacity", "HeaderMap"]);
+    if !is_with_capacity {
+        return None;
     }
+    let Some(Expr::Lit(lit)) = call.args.first_mut() else {
+        return None;
+    };
+    let Lit::Int(n) = &lit.lit else { return None };
+    let only_api_version = n.base10_parse::<usize>().ok()? <= 1;
+    let span = n.span();
+    lit.lit = Lit::Int(syn::LitInt::new("0usize", span));
+    Some(only_api_version)
 }
 
 #[cfg(test)]
