@@ -66,6 +66,8 @@ fn keys() -> Vec<(&'static str, TestKey)> {
     let rsa_jwk = json!({
         "kty": "RSA", "kid": "jwk-kid", "n": b64(rsa.n()), "e": b64(rsa.e()), "d": b64(rsa.d()),
         "p": b64(&rsa.primes()[0]), "q": b64(&rsa.primes()[1]),
+        "dp": b64(rsa.dp().expect("precomputed")), "dq": b64(rsa.dq().expect("precomputed")),
+        "qi": b64(&rsa.crt_coefficient().expect("precomputed")),
     });
     let p256 = p256::SecretKey::random(&mut rand::thread_rng());
     let p256_public = DecodingKey::from_ec_pem(
@@ -564,4 +566,44 @@ async fn a_custom_signer_signs_the_assertion_and_nothing_secret_shows_in_debug()
         !text.contains(key_body) && !text.contains("SECRET-TOKEN") && !text.contains("token-1"),
         "{text}"
     );
+}
+
+/// Keys the signer cannot use are refused when the configuration is built, with the rule that
+/// failed and never the key.
+#[test]
+fn unusable_private_keys_are_refused_by_rule_without_the_key() {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::traits::{PrivateKeyParts, PublicKeyParts};
+    let build = |key: &str| {
+        Config::builder()
+            .code_only()
+            .org_url("https://dev.okta.com")
+            .private_key("0oa-client", key)
+            .scopes(["okta.users.read"])
+            .build()
+            .expect_err("the key must be refused")
+    };
+    let small = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 1024).expect("RSA key generation");
+    let pem = small
+        .to_pkcs1_pem(p256::pkcs8::LineEnding::LF)
+        .expect("pem")
+        .to_string();
+    let e = build(&pem);
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("2048 bits"), "{shown}");
+    let body_line = pem.lines().nth(1).expect("a base64 line");
+    assert!(!shown.contains(body_line), "{shown}");
+
+    // An RSA JWK with `d` but without the CRT parameters (RFC 7518 wants all or none).
+    let b64 = |b: &rsa::BigUint| URL_SAFE_NO_PAD.encode(b.to_bytes_be());
+    let rsa = rsa_key();
+    let jwk = json!({"kty": "RSA", "n": b64(rsa.n()), "e": b64(rsa.e()), "d": b64(rsa.d())}).to_string();
+    let e = build(&jwk);
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("`p`, `q`, `dp`, `dq` and `qi`"), "{shown}");
+    assert!(!shown.contains(&b64(rsa.d())), "{shown}");
+
+    // An EC key on a curve Okta does not take.
+    let e = build(r#"{"kty":"EC","crv":"secp256k1","d":"AQ","x":"AQ","y":"AQ"}"#);
+    assert!(e.to_string().contains("`secp256k1` is not supported"), "{e}");
 }

@@ -1,16 +1,22 @@
 //! DPoP (RFC 9449): an ephemeral P-256 key per client and a proof JWT per request.
 
 use super::jwt::{compact, now_secs, signing_input};
+use super::key::ec_coordinates;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use p256::ecdsa::signature::Signer;
-use p256::ecdsa::{Signature, SigningKey};
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
+
+/// Why a DPoP key or proof could not be made (the system's random number generator failed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("DPoP: {0}")]
+pub struct DpopError(&'static str);
 
 /// An ephemeral DPoP key pair (ES256). The private half never leaves the process.
 pub struct DpopKey {
-    signing: SigningKey,
+    pair: EcdsaKeyPair,
+    rng: SystemRandom,
     jwk: Value,
 }
 
@@ -22,12 +28,15 @@ impl std::fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// Generates a fresh key pair.
-    pub fn generate() -> Self {
-        let signing = SigningKey::random(&mut p256::elliptic_curve::rand_core::OsRng);
-        let point = signing.verifying_key().to_encoded_point(false);
-        let coord = |c: Option<&p256::FieldBytes>| c.map(|b| URL_SAFE_NO_PAD.encode(b)).unwrap_or_default();
-        let jwk = json!({"kty": "EC", "crv": "P-256", "x": coord(point.x()), "y": coord(point.y())});
-        Self { signing, jwk }
+    pub fn generate() -> Result<Self, DpopError> {
+        let rng = SystemRandom::new();
+        let doc = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &rng)
+            .map_err(|_| DpopError("generating a P-256 key failed"))?;
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, doc.as_ref(), &rng)
+            .map_err(|_| DpopError("reading back the generated P-256 key failed"))?;
+        let (x, y) = ec_coordinates(&pair);
+        let jwk = json!({"kty": "EC", "crv": "P-256", "x": x, "y": y});
+        Ok(Self { pair, rng, jwk })
     }
 
     /// The public key as a JWK (what goes in each proof's header).
@@ -37,7 +46,13 @@ impl DpopKey {
 
     /// A proof for one request: `htm`, `htu` (no query or fragment), `iat`, `jti`, and `nonce`
     /// and `ath` (hash of the access token) when given.
-    pub fn proof(&self, method: &str, url: &reqwest::Url, nonce: Option<&str>, access_token: Option<&str>) -> String {
+    pub fn proof(
+        &self,
+        method: &str,
+        url: &reqwest::Url,
+        nonce: Option<&str>,
+        access_token: Option<&str>,
+    ) -> Result<String, DpopError> {
         let mut htu = url.clone();
         htu.set_query(None);
         htu.set_fragment(None);
@@ -52,10 +67,14 @@ impl DpopKey {
             claims["nonce"] = Value::String(n.to_string());
         }
         if let Some(t) = access_token {
-            claims["ath"] = Value::String(URL_SAFE_NO_PAD.encode(Sha256::digest(t.as_bytes())));
+            let hash = ring::digest::digest(&ring::digest::SHA256, t.as_bytes());
+            claims["ath"] = Value::String(URL_SAFE_NO_PAD.encode(hash.as_ref()));
         }
         let input = signing_input(&header, &claims);
-        let signature: Signature = self.signing.sign(input.as_bytes());
-        compact(input, &signature.to_bytes())
+        let signature = self
+            .pair
+            .sign(&self.rng, input.as_bytes())
+            .map_err(|_| DpopError("signing the proof failed"))?;
+        Ok(compact(input, signature.as_ref()))
     }
 }

@@ -29,6 +29,9 @@ pub enum AuthError {
     /// A credential cannot be sent in an HTTP header.
     #[error("a credential contains characters that cannot be sent in an HTTP header")]
     InvalidCredential,
+    /// A DPoP key or proof could not be made.
+    #[error(transparent)]
+    Dpop(#[from] super::DpopError),
     /// The server kept demanding a new DPoP nonce.
     #[error("the server asked for a new DPoP nonce {0} times in a row; giving up")]
     DpopNonceLoop(u32),

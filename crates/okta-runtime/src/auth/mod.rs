@@ -10,7 +10,7 @@ mod jwt;
 pub mod key;
 mod token;
 
-pub use dpop::DpopKey;
+pub use dpop::{DpopError, DpopKey};
 pub use error::AuthError;
 pub use key::{KeyError, KeySigner};
 pub(crate) use token::{AccessToken, MAX_NONCE_ROUNDS, OAuthClient};

@@ -117,7 +117,11 @@ impl OAuthClient {
             client_id,
             scope: scopes.join(" "),
             signer,
-            dpop: Mutex::new(dpop.then(|| Arc::new(DpopKey::generate()))),
+            dpop: Mutex::new(if dpop {
+                Some(Arc::new(DpopKey::generate()?))
+            } else {
+                None
+            }),
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
             current: RwLock::new(None),
@@ -184,9 +188,13 @@ impl OAuthClient {
             let dpop = self.dpop_key();
             if let Some(key) = &dpop {
                 let nonce = self.token_nonce.lock().ok().and_then(|n| n.clone());
-                let mut proof =
-                    reqwest::header::HeaderValue::from_str(&key.proof("POST", &self.token_url, nonce.as_deref(), None))
-                        .map_err(|_| AuthError::InvalidCredential)?;
+                let mut proof = reqwest::header::HeaderValue::from_str(&key.proof(
+                    "POST",
+                    &self.token_url,
+                    nonce.as_deref(),
+                    None,
+                )?)
+                .map_err(|_| AuthError::InvalidCredential)?;
                 proof.set_sensitive(true);
                 request = request.header("DPoP", proof);
             }
@@ -231,14 +239,14 @@ impl OAuthClient {
                         *n = nonce;
                     }
                     if dpop.is_none() {
-                        self.enable_dpop();
+                        self.enable_dpop()?;
                     }
                     rounds += 1;
                     tracing::debug!(round = rounds, "token endpoint asked for a DPoP nonce");
                 }
                 "invalid_dpop_proof" if dpop.is_none() && rounds < MAX_NONCE_ROUNDS => {
                     // The app requires DPoP; switch it on for this client.
-                    self.enable_dpop();
+                    self.enable_dpop()?;
                     rounds += 1;
                     tracing::info!("the service app requires DPoP; switching it on");
                 }
@@ -254,12 +262,13 @@ impl OAuthClient {
         }
     }
 
-    fn enable_dpop(&self) {
+    fn enable_dpop(&self) -> Result<(), AuthError> {
         if let Ok(mut k) = self.dpop.lock()
             && k.is_none()
         {
-            *k = Some(Arc::new(DpopKey::generate()));
+            *k = Some(Arc::new(DpopKey::generate()?));
         }
+        Ok(())
     }
 
     /// Puts the token (and a DPoP proof, for DPoP-bound tokens) on a resource request.
@@ -275,7 +284,7 @@ impl OAuthClient {
                 request.url(),
                 nonce.as_deref(),
                 Some(token.value.expose()),
-            );
+            )?;
             let mut proof = reqwest::header::HeaderValue::from_str(&proof).map_err(|_| AuthError::InvalidCredential)?;
             proof.set_sensitive(true);
             request.headers_mut().insert("DPoP", proof);
