@@ -15,7 +15,7 @@
 //!     token: 00aBcD...                 # SSWS API token (or the access token for Bearer)
 //!     clientId: 0oa1b2c3d4             # PrivateKey only
 //!     scopes: [okta.users.read, okta.groups.read]
-//!     privateKey: /path/to/key.pem     # PEM (PKCS#1/PKCS#8), JWK JSON, or a path to either
+//!     privateKey: /path/to/key.pem     # PEM (PKCS#1/PKCS#8/SEC1), JWK JSON, or a path to either
 //!     kid: my-key-id
 //!     dpop: false                      # also switched on when Okta demands DPoP
 //!     connectionTimeout: 30            # seconds
@@ -268,8 +268,9 @@ impl ConfigBuilder {
         self
     }
 
-    /// Authenticate as a service app with a private key (`PrivateKey` mode): PEM (PKCS#1 or
-    /// PKCS#8, RSA or EC), a JWK as JSON, or a path to a file holding either.
+    /// Authenticate as a service app with a private key (`PrivateKey` mode): PEM (PKCS#1,
+    /// PKCS#8 or SEC1; RSA of 2048 bits or more, or EC on P-256 / P-384), a JWK as JSON, or a
+    /// path to a file holding either.
     pub fn private_key(mut self, client_id: impl Into<String>, key: impl Into<String>) -> Self {
         self.raw.okta.client.client_id = Some(client_id.into());
         self.raw.okta.client.private_key = Some(key.into());
