@@ -43,11 +43,6 @@ pub struct CallReport {
 }
 
 impl CallContext {
-    /// The report so far.
-    pub fn report(&self) -> CallReport {
-        self.report.lock().map(|r| r.clone()).unwrap_or_default()
-    }
-
     /// The final report, taken out (the call is over).
     fn take_report(&self) -> CallReport {
         self.report

@@ -16,7 +16,6 @@ pub struct DpopError(&'static str);
 /// An ephemeral DPoP key pair (ES256). The private half never leaves the process.
 pub struct DpopKey {
     pair: EcdsaKeyPair,
-    rng: SystemRandom,
     jwk: Value,
 }
 
@@ -36,7 +35,7 @@ impl DpopKey {
             .map_err(|_| DpopError("reading back the generated P-256 key failed"))?;
         let (x, y) = ec_coordinates(&pair);
         let jwk = json!({"kty": "EC", "crv": "P-256", "x": x, "y": y});
-        Ok(Self { pair, rng, jwk })
+        Ok(Self { pair, jwk })
     }
 
     /// The public key as a JWK (what goes in each proof's header).
@@ -73,7 +72,7 @@ impl DpopKey {
         let input = signing_input(&header, &claims);
         let signature = self
             .pair
-            .sign(&self.rng, input.as_bytes())
+            .sign(&SystemRandom::new(), input.as_bytes())
             .map_err(|_| DpopError("signing the proof failed"))?;
         Ok(compact(input, signature.as_ref()))
     }

@@ -12,6 +12,7 @@ use ring::rand::SystemRandom;
 use ring::signature::{self, EcdsaKeyPair, EcdsaSigningAlgorithm, KeyPair as _, RsaKeyPair};
 use rustls::pki_types::PrivateKeyDer;
 use rustls::pki_types::pem::{self, PemObject};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Why a private key could not be used. Never contains key material.
@@ -56,10 +57,32 @@ enum Pair {
     Ec(EcdsaKeyPair),
 }
 
-/// The curves Okta accepts for `private_key_jwt`, with their JWS algorithm.
-const CURVES: [(&str, Algorithm, &EcdsaSigningAlgorithm); 2] = [
-    ("P-256", Algorithm::ES256, &signature::ECDSA_P256_SHA256_FIXED_SIGNING),
-    ("P-384", Algorithm::ES384, &signature::ECDSA_P384_SHA384_FIXED_SIGNING),
+/// An EC curve Okta accepts for `private_key_jwt`.
+struct Curve {
+    /// The JWK `crv`.
+    name: &'static str,
+    /// The JWS algorithm.
+    algorithm: Algorithm,
+    signing: &'static EcdsaSigningAlgorithm,
+    /// DER of the curve's OID, for a PKCS#8 envelope.
+    oid: &'static [u8],
+}
+
+const CURVES: [Curve; 2] = [
+    Curve {
+        name: "P-256",
+        algorithm: Algorithm::ES256,
+        signing: &signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+        // prime256v1 (1.2.840.10045.3.1.7)
+        oid: &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+    },
+    Curve {
+        name: "P-384",
+        algorithm: Algorithm::ES384,
+        signing: &signature::ECDSA_P384_SHA384_FIXED_SIGNING,
+        // secp384r1 (1.3.132.0.34)
+        oid: &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22],
+    },
 ];
 
 impl KeySigner {
@@ -157,16 +180,20 @@ impl KeySigner {
                 (Pair::Rsa(pair), Algorithm::RS256)
             }
             ("EC", Some(crv)) => {
-                let (_, algorithm, alg) = CURVES.iter().find(|(name, ..)| *name == crv).ok_or_else(|| {
+                let curve = CURVES.iter().find(|c| c.name == crv).ok_or_else(|| {
                     KeyError::new(format!("JWK curve `{crv}` is not supported (P-256 and P-384 are)"))
                 })?;
                 let mut point = vec![0x04];
                 point.extend(bytes("x")?);
                 point.extend(bytes("y")?);
-                let pair =
-                    EcdsaKeyPair::from_private_key_and_public_key(alg, &bytes("d")?, &point, &SystemRandom::new())
-                        .map_err(|e| KeyError::rejected(&format!("the {crv} JWK"), e))?;
-                (Pair::Ec(pair), *algorithm)
+                let pair = EcdsaKeyPair::from_private_key_and_public_key(
+                    curve.signing,
+                    &bytes("d")?,
+                    &point,
+                    &SystemRandom::new(),
+                )
+                .map_err(|e| KeyError::rejected(&format!("the {crv} JWK"), e))?;
+                (Pair::Ec(pair), curve.algorithm)
             }
             ("EC", None) => return Err(KeyError::new("the EC JWK has no `crv`")),
             (kty, crv) => {
@@ -193,37 +220,31 @@ fn pkcs8(der: &[u8]) -> Result<(Pair, Algorithm), KeyError> {
     if let Ok(pair) = RsaKeyPair::from_pkcs8(der) {
         return Ok((Pair::Rsa(pair), Algorithm::RS256));
     }
-    let rng = SystemRandom::new();
-    for (_, algorithm, alg) in CURVES {
-        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, der, &rng) {
-            return Ok((Pair::Ec(pair), algorithm));
-        }
-    }
-    Err(KeyError::new(
-        "the PKCS#8 key does not parse as RSA (2048 bits or more), P-256 or P-384 with its public key",
-    ))
+    ec_pkcs8(|_| Cow::Borrowed(der)).ok_or_else(|| {
+        KeyError::new("the PKCS#8 key does not parse as RSA (2048 bits or more), P-256 or P-384 with its public key")
+    })
 }
 
 /// A SEC1 `EC PRIVATE KEY`: *ring* reads EC keys as PKCS#8, so the SEC1 structure is wrapped in
 /// a PKCS#8 envelope for each supported curve in turn (the wrong curve is refused).
 fn ec_from_sec1(sec1: &[u8]) -> Result<(Pair, Algorithm), KeyError> {
+    ec_pkcs8(|oid| Cow::Owned(sec1_to_pkcs8(sec1, oid))).ok_or_else(|| {
+        KeyError::new("the SEC1 EC key does not parse, is not on P-256 or P-384, or lacks its public key")
+    })
+}
+
+/// The first curve of [`CURVES`] whose PKCS#8 document (`pkcs8(curve oid)`) *ring* accepts.
+fn ec_pkcs8<'a>(pkcs8: impl Fn(&'static [u8]) -> Cow<'a, [u8]>) -> Option<(Pair, Algorithm)> {
     let rng = SystemRandom::new();
-    for ((_, algorithm, alg), curve_oid) in CURVES.into_iter().zip([OID_P256, OID_P384]) {
-        if let Ok(pair) = EcdsaKeyPair::from_pkcs8(alg, &sec1_to_pkcs8(sec1, curve_oid), &rng) {
-            return Ok((Pair::Ec(pair), algorithm));
-        }
-    }
-    Err(KeyError::new(
-        "the SEC1 EC key does not parse, is not on P-256 or P-384, or lacks its public key",
-    ))
+    CURVES.iter().find_map(|c| {
+        EcdsaKeyPair::from_pkcs8(c.signing, &pkcs8(c.oid), &rng)
+            .ok()
+            .map(|pair| (Pair::Ec(pair), c.algorithm))
+    })
 }
 
 /// DER of `id-ecPublicKey` (1.2.840.10045.2.1).
 const OID_EC_PUBLIC_KEY: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-/// DER of `prime256v1` (1.2.840.10045.3.1.7).
-const OID_P256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-/// DER of `secp384r1` (1.3.132.0.34).
-const OID_P384: &[u8] = &[0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22];
 
 /// `PrivateKeyInfo { version 0, { id-ecPublicKey, curve }, OCTET STRING sec1 }` (RFC 5208, 5915).
 fn sec1_to_pkcs8(sec1: &[u8], curve_oid: &[u8]) -> Vec<u8> {
@@ -325,11 +346,8 @@ mod tests {
         let doc =
             EcdsaKeyPair::generate_pkcs8(&signature::ECDSA_P256_SHA256_FIXED_SIGNING, &rng).expect("key generation");
         let pkcs8 = doc.as_ref();
-        let at = pkcs8
-            .windows(OID_P256.len())
-            .position(|w| w == OID_P256)
-            .expect("curve oid")
-            + OID_P256.len();
+        let oid = CURVES[0].oid;
+        let at = pkcs8.windows(oid.len()).position(|w| w == oid).expect("curve oid") + oid.len();
         assert_eq!(pkcs8[at], 0x04, "OCTET STRING after the algorithm identifier");
         let len = pkcs8[at + 1] as usize;
         let sec1 = &pkcs8[at + 2..at + 2 + len];
