@@ -36,8 +36,22 @@ impl<T: Display + ?Sized> Display for PathSegment<'_, T> {
 /// Percent-encodes what is written through it.
 struct Encoding<'a, 'b>(&'a mut fmt::Formatter<'b>);
 
+/// Whether `PATH_SET` (or UTF-8 encoding, for bytes past ASCII) percent-encodes `byte`; the
+/// same test as the `AsciiSet`'s, written out so that a segment with nothing to encode is
+/// checked in one pass over its bytes.
+const fn encoded(byte: u8) -> bool {
+    matches!(
+        byte,
+        0x00..=0x1f | 0x7f..=0xff | b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
 impl Write for Encoding<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Ids and names almost never need encoding: written as they are.
+        if !s.bytes().any(encoded) {
+            return self.0.write_str(s);
+        }
         for chunk in percent_encoding::utf8_percent_encode(s, PATH_SET) {
             self.0.write_str(chunk)?;
         }
@@ -79,6 +93,29 @@ mod tests {
             );
         }
         assert_eq!(PathSegment(&42u64).to_string(), "42");
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_the_ascii_set_for_every_byte() {
+        for byte in 0u8..=0x7f {
+            let one = (byte as char).to_string();
+            let by_set = percent_encoding::utf8_percent_encode(&one, PATH_SET).to_string() != one;
+            assert_eq!(encoded(byte), by_set, "byte {byte:#04x}");
+            assert_eq!(
+                PathSegment(&one).to_string(),
+                progenitor_client::encode_path(&one),
+                "byte {byte:#04x}"
+            );
+        }
+        for c in ['é', 'ü', '€', '😀'] {
+            let one = c.to_string();
+            assert!(one.bytes().all(encoded), "{c}");
+            assert_eq!(
+                PathSegment(&one).to_string(),
+                progenitor_client::encode_path(&one),
+                "{c}"
+            );
+        }
     }
 
     #[test]
