@@ -4,20 +4,20 @@
 
 use std::fmt::{self, Display, Write};
 
-/// The characters progenitor's `encode_path` percent-encodes in a path segment: controls,
-/// space, `"`, `#`, `<`, `>`, `?`, `` ` ``, `{`, `}`, `/` and `%`.
-const PATH_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'<')
-    .add(b'>')
-    .add(b'?')
-    .add(b'`')
-    .add(b'{')
-    .add(b'}')
-    .add(b'/')
-    .add(b'%');
+/// The characters besides controls that progenitor's `encode_path` percent-encodes in a path
+/// segment. One list for both [`PATH_SET`] and the one-pass check [`encoded`].
+const PATH_BYTES: [u8; 11] = [b' ', b'"', b'#', b'<', b'>', b'?', b'`', b'{', b'}', b'/', b'%'];
+
+/// Controls plus [`PATH_BYTES`], as `percent_encoding` takes them.
+const PATH_SET: &percent_encoding::AsciiSet = &{
+    let mut set = percent_encoding::CONTROLS.add(PATH_BYTES[0]);
+    let mut i = 1;
+    while i < PATH_BYTES.len() {
+        set = set.add(PATH_BYTES[i]);
+        i += 1;
+    }
+    set
+};
 
 /// A path parameter, percent-encoded as it is written into the URL (no copy of its own).
 ///
@@ -36,14 +36,11 @@ impl<T: Display + ?Sized> Display for PathSegment<'_, T> {
 /// Percent-encodes what is written through it.
 struct Encoding<'a, 'b>(&'a mut fmt::Formatter<'b>);
 
-/// Whether `PATH_SET` (or UTF-8 encoding, for bytes past ASCII) percent-encodes `byte`; the
-/// same test as the `AsciiSet`'s, written out so that a segment with nothing to encode is
-/// checked in one pass over its bytes.
-const fn encoded(byte: u8) -> bool {
-    matches!(
-        byte,
-        0x00..=0x1f | 0x7f..=0xff | b' ' | b'"' | b'#' | b'<' | b'>' | b'?' | b'`' | b'{' | b'}' | b'/' | b'%'
-    )
+/// Whether `byte` is percent-encoded: a control, a byte past ASCII (UTF-8 is encoded byte by
+/// byte) or one of [`PATH_BYTES`]. The same test as [`PATH_SET`]'s, so that a segment with
+/// nothing to encode is checked in one pass over its bytes.
+fn encoded(byte: u8) -> bool {
+    !(0x20..0x7f).contains(&byte) || PATH_BYTES.contains(&byte)
 }
 
 impl Write for Encoding<'_, '_> {

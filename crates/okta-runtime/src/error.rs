@@ -255,7 +255,7 @@ impl ApiError {
             error_id: field(&["errorId"]),
             error_causes,
             request_id: headers
-                .get("x-okta-request-id")
+                .get(&crate::headers::REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string),
             rate_limit: RateLimit::from_headers(&headers),

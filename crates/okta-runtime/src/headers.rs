@@ -8,6 +8,10 @@
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
+/// `X-Okta-Request-Id`, Okta's id for an answer. A `HeaderName` rather than a `&str`: a
+/// lookup by `&str` parses and lowercases the name first.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-id");
+
 /// The names custom headers cannot override.
 const DEFAULT_NAMES: [HeaderName; 3] = [USER_AGENT, ACCEPT, CONTENT_TYPE];
 

@@ -46,8 +46,6 @@ pub static RAW: OperationMeta = OperationMeta {
 
 const RETRY_FOR: HeaderName = HeaderName::from_static("x-okta-retry-for");
 const RETRY_COUNT: HeaderName = HeaderName::from_static("x-okta-retry-count");
-/// A `HeaderName` rather than a `&str`: a lookup by `&str` parses and lowercases the name first.
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-okta-request-id");
 
 /// An answer, unread or read to the end.
 enum Reply {
@@ -73,7 +71,7 @@ impl Reply {
     }
 
     fn request_id(&self) -> Option<&HeaderValue> {
-        self.headers().get(&REQUEST_ID)
+        self.headers().get(&headers::REQUEST_ID)
     }
 
     /// The answer read to the end (reading it now if it was not).
