@@ -56,6 +56,15 @@ pub fn adaptations() -> Vec<Adaptation> {
             apply: ungeneratable_patterns_dropped,
         },
         Adaptation {
+            name: "all_of_bounds_intersected",
+            reason: "an `allOf` whose parts bound the same property differently means the tighter bound \
+                     (`BehaviorRuleSettingsAnomalousIP` says `maxEventsUsedForEvaluation` >= 0 beside \
+                     the history-based settings' >= 1); Prism's answer generator takes one part's bound, so \
+                     some seeds answer 0 and Prism fails its own check with a 500. Each part defined in \
+                     place gets the tightest bound of all parts",
+            apply: all_of_bounds_intersected,
+        },
+        Adaptation {
             name: "url_format_as_uri",
             reason: "Prism's validator checks the non-standard `format: url` while its answer generator does not \
                      know it and sends any text; `uri` is the standard format both understand",
@@ -424,6 +433,108 @@ fn ungeneratable_patterns_dropped(doc: &mut Value) -> usize {
     })
 }
 
+/// Lower bounds (the largest wins) and upper bounds (the smallest wins) of a property.
+const LOWER_BOUNDS: [&str; 4] = ["minimum", "minLength", "minItems", "minProperties"];
+const UPPER_BOUNDS: [&str; 4] = ["maximum", "maxLength", "maxItems", "maxProperties"];
+
+/// Every property schema `schema` defines, through `$ref`s and `allOf` parts, by property name.
+fn all_of_properties(
+    schema: &Value,
+    schemas: &serde_json::Map<String, Value>,
+    depth: usize,
+    out: &mut BTreeMap<String, Vec<Value>>,
+) {
+    if depth > 12 {
+        return;
+    }
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(SCHEMAS))
+    {
+        if let Some(s) = schemas.get(name) {
+            all_of_properties(s, schemas, depth + 1, out);
+        }
+        return;
+    }
+    for (name, p) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        out.entry(name.clone()).or_default().push(p.clone());
+    }
+    for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        all_of_properties(part, schemas, depth + 1, out);
+    }
+}
+
+/// The tightest value of `key` among `defs`: the largest lower bound or the smallest upper bound.
+fn tightest(defs: &[Value], key: &str, lower: bool) -> Option<Value> {
+    defs.iter()
+        .filter_map(|d| d.get(key).filter(|v| v.is_number()))
+        .max_by(|a, b| {
+            let (a, b) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
+            let order = a.total_cmp(&b);
+            if lower { order } else { order.reverse() }
+        })
+        .cloned()
+}
+
+/// Sets each bound in `props` that `defs` (every definition of the same property) tightens.
+fn tighten(props: &mut serde_json::Map<String, Value>, defs: &BTreeMap<String, Vec<Value>>) -> usize {
+    let mut n = 0;
+    for (name, p) in props.iter_mut() {
+        let (Some(all), Some(p)) = (defs.get(name), p.as_object_mut()) else {
+            continue;
+        };
+        if all.len() < 2 {
+            continue;
+        }
+        let bounds = LOWER_BOUNDS
+            .iter()
+            .map(|k| (*k, true))
+            .chain(UPPER_BOUNDS.iter().map(|k| (*k, false)));
+        for (key, lower) in bounds {
+            if let Some(t) = tightest(all, key, lower)
+                && p.get(key).is_some_and(|v| v.as_f64() != t.as_f64())
+            {
+                p.insert(key.to_string(), t);
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn all_of_bounds_intersected(doc: &mut Value) -> usize {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut n = 0;
+    for_each_schema(doc, &mut |_, o| {
+        if !o.contains_key("allOf") {
+            return;
+        }
+        let mut defs = BTreeMap::new();
+        all_of_properties(&Value::Object(o.clone()), &schemas, 0, &mut defs);
+        // Only the properties defined in this schema's own parts (not behind a `$ref`, which other
+        // schemas share) are tightened.
+        if let Some(props) = o.get_mut("properties").and_then(Value::as_object_mut) {
+            n += tighten(props, &defs);
+        }
+        for part in o.get_mut("allOf").and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(props) = part.get_mut("properties").and_then(Value::as_object_mut) {
+                n += tighten(props, &defs);
+            }
+        }
+    });
+    n
+}
+
 fn url_format_as_uri(doc: &mut Value) -> usize {
     let mut n = 0;
     for_each_schema(doc, &mut |_, o| {
@@ -559,6 +670,47 @@ mod tests {
         assert_eq!(ungeneratable_patterns_dropped(&mut doc), 1);
         assert!(doc.pointer("/components/schemas/Window/pattern").is_none());
         assert!(doc.pointer("/components/schemas/Code/pattern").is_some());
+    }
+
+    #[test]
+    fn all_of_parts_share_the_tightest_bound() {
+        let mut doc = json!({"components": {"schemas": {
+            "History": {"type": "object", "properties": {
+                "max": {"type": "integer", "minimum": 1, "maximum": 100},
+                "name": {"type": "string", "maxLength": 8}}},
+            "Ip": {"allOf": [{"$ref": "#/components/schemas/History"}, {"type": "object", "properties": {
+                "max": {"type": "integer", "minimum": 0, "maximum": 100},
+                "name": {"type": "string", "maxLength": 20},
+                "other": {"type": "integer", "minimum": 0}}}]}
+        }}});
+        assert_eq!(all_of_bounds_intersected(&mut doc), 2);
+        assert_eq!(
+            doc.pointer("/components/schemas/Ip/allOf/1/properties/max/minimum")
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/Ip/allOf/1/properties/name/maxLength")
+                .unwrap(),
+            8
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/Ip/allOf/1/properties/max/maximum")
+                .unwrap(),
+            100
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/Ip/allOf/1/properties/other/minimum")
+                .unwrap(),
+            0,
+            "a property only one part defines keeps its bound"
+        );
+        assert_eq!(
+            doc.pointer("/components/schemas/History/properties/max/minimum")
+                .unwrap(),
+            1,
+            "the shared part is left as it is"
+        );
     }
 
     #[test]
