@@ -15,6 +15,7 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use syn::visit::{self, Visit};
 use syn::{File, Item, UseTree};
 
 /// The feature that enables every area plus the types no operation reaches.
@@ -91,13 +92,13 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
             Item::Mod(m) if m.ident == "builder" => {
                 for inner in m.content.iter().flat_map(|(_, items)| items) {
                     let owner = owner(inner).ok_or_else(|| unexpected("okta-models builder", inner))?;
-                    graph.entry(owner).or_default().extend(idents(inner.to_token_stream()));
+                    graph.entry(owner).or_default().extend(type_refs(inner, Paths::Model));
                 }
             }
             Item::Mod(m) if m.ident == "error" => {}
             other => {
                 let owner = owner(other).ok_or_else(|| unexpected("okta-models", other))?;
-                graph.entry(owner).or_default().extend(idents(other.to_token_stream()));
+                graph.entry(owner).or_default().extend(type_refs(other, Paths::Model));
             }
         }
     }
@@ -132,7 +133,7 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
                     let Some(feature) = builder_feature.get(&name) else {
                         continue;
                     };
-                    let refs = idents(inner.to_token_stream());
+                    let refs = type_refs(inner, Paths::Api);
                     seeds
                         .entry(*feature)
                         .or_default()
@@ -302,6 +303,53 @@ fn unexpected(place: &str, item: &Item) -> anyhow::Error {
     anyhow::anyhow!("rule `area_features`: cannot tell which type owns this {place} item: {head}")
 }
 
+/// Where a path to a model type starts.
+#[derive(Clone, Copy)]
+enum Paths {
+    /// In okta-models: `X`, `super::X` or `crate::X`.
+    Model,
+    /// In okta-apis: `types::X` only (`Client`, `Error` and the builders there are the client's
+    /// own, and may share a name with a model type).
+    Api,
+}
+
+/// The names an item refers to as types or values through paths, by the rules of `paths`. A
+/// name that only appears as an identifier (a field, an enum variant, `D::Error`,
+/// `::chrono::DateTime`, `Self::Created`) is no reference: counting those tied every area to
+/// the model types that happen to share the name (`Error`, `Client`, `DateTime`, `Version`) and
+/// to everything those reach. Macro arguments are not parsed, so every identifier in them counts.
+fn type_refs(item: &Item, paths: Paths) -> BTreeSet<String> {
+    struct Refs {
+        paths: Paths,
+        out: BTreeSet<String>,
+    }
+    impl<'ast> Visit<'ast> for Refs {
+        fn visit_path(&mut self, p: &'ast syn::Path) {
+            if p.leading_colon.is_none() {
+                let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+                let name = match (self.paths, segs.as_slice()) {
+                    (Paths::Model, [prefix, name, ..]) if prefix == "super" || prefix == "crate" => Some(name),
+                    (Paths::Model, [name, ..]) => Some(name),
+                    (Paths::Api, [prefix, name, ..]) if prefix == "types" => Some(name),
+                    _ => None,
+                };
+                self.out.extend(name.cloned());
+            }
+            visit::visit_path(self, p);
+        }
+        fn visit_macro(&mut self, m: &'ast syn::Macro) {
+            self.out.extend(idents(m.tokens.clone()));
+            visit::visit_macro(self, m);
+        }
+    }
+    let mut refs = Refs {
+        paths,
+        out: BTreeSet::new(),
+    };
+    refs.visit_item(item);
+    refs.out
+}
+
 /// Every identifier in a token stream (doc strings are literals and do not count).
 fn idents(tokens: TokenStream) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -442,6 +490,59 @@ mod tests {
         assert!(apis.contains("#[cfg(feature = \"users\")]\nimpl ClientUserExt for Client"));
         assert!(apis.contains("#[cfg(feature = \"admin-roles\")]\n    pub use super::ClientRoleExt;"));
         assert!(apis.contains("#[cfg(feature = \"admin-roles\")]\n    pub struct GetRole"));
+    }
+
+    #[test]
+    fn a_shared_name_is_no_reference() {
+        let doc = serde_json::json!({"x-tagGroups": [
+            {"name": "Users", "tags": ["User"]},
+            {"name": "Admin Roles", "tags": ["Role"]},
+        ]});
+        let ops = vec![op("getUser", "User"), op("getRole", "Role")];
+        let areas = Areas::from_spec(&doc, &ops).unwrap();
+        // `Client`, `Created` and `Error` are model types; the user's status variant, serde's
+        // `D::Error`, `::chrono::DateTime` and the API client `super::Client` only share names.
+        let mut models: File = syn::parse_quote! {
+            pub struct User { pub status: UserStatus, pub at: ::chrono::DateTime<::chrono::Utc> }
+            pub enum UserStatus { Created, Active }
+            impl<'de> ::serde::Deserialize<'de> for UserStatus {
+                fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> { Ok(Self::Created) }
+            }
+            pub struct Role { pub error: Error }
+            pub struct Error { pub code: String }
+            pub struct Created { pub by: Client }
+            pub struct Client { pub id: String }
+            pub struct DateTime { pub x: String }
+            pub struct Hinted { pub x: String }
+            impl Role { fn hint() -> String { format!("{}", Hinted::default().x) } }
+        };
+        let mut apis: File = syn::parse_quote! {
+            pub trait ClientUserExt { fn get_user(&self) -> builder::GetUser; }
+            pub trait ClientRoleExt { fn get_role(&self) -> builder::GetRole; }
+            pub mod builder {
+                pub struct GetUser<'a> { client: &'a super::Client }
+                impl<'a> GetUser<'a> { pub async fn send(self) -> Result<types::User, Error<types::Error>> { Err(()) } }
+                pub struct GetRole<'a> { client: &'a super::Client }
+                impl<'a> GetRole<'a> { pub async fn send(self) -> Result<types::Role, Error<types::Error>> { Err(()) } }
+            }
+        };
+        apply(&mut models, &mut apis, &ops, &areas).unwrap();
+        let models = prettyplease::unparse(&models);
+        assert!(
+            models.contains("}\npub struct Error {"),
+            "both areas answer with `Error`"
+        );
+        assert!(models.contains("#[cfg(any(feature = \"users\"))]\npub enum UserStatus"));
+        assert!(
+            models.contains("#[cfg(any(feature = \"admin-roles\"))]\npub struct Hinted"),
+            "a macro's identifiers count"
+        );
+        for unreached in ["Created", "Client", "DateTime"] {
+            assert!(
+                models.contains(&format!("#[cfg(feature = \"full\")]\npub struct {unreached} ")),
+                "{unreached} is only a shared name:\n{models}"
+            );
+        }
     }
 
     #[test]
