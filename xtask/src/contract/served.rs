@@ -91,17 +91,29 @@ pub fn served(doc: &Value) -> anyhow::Result<(Value, Vec<(&'static str, usize)>)
     Ok((doc, counts))
 }
 
-const SCHEMAS: &str = "#/components/schemas/";
+pub(super) const SCHEMAS: &str = "#/components/schemas/";
+
+/// A copy of the document's component schemas, by name (empty when it has none).
+fn component_schemas(doc: &Value) -> serde_json::Map<String, Value> {
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The component a schema refers to (`$ref: #/components/schemas/<name>`), by name.
+pub(super) fn schema_ref(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix(SCHEMAS))
+}
 
 fn discriminators_enforced(doc: &mut Value) -> usize {
     // (subtype, property) -> the tags that map to it.
     let mut tags: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
     let mut bases: BTreeSet<String> = BTreeSet::new();
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let schemas = component_schemas(doc);
     let mut visit = |name: Option<&str>, s: &Value| {
         let Some(d) = s.get("discriminator") else { return };
         let Some(prop) = d.get("propertyName").and_then(Value::as_str) else {
@@ -179,11 +191,7 @@ fn with_tag(
     if depth > 8 {
         return None;
     }
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMAS))
-    {
+    if let Some(name) = schema_ref(schema) {
         return with_tag(schemas.get(name)?, prop, tag, schemas, depth + 1);
     }
     // A copied base keeps its discriminator: the contract's value builder reads the subtype's tag
@@ -207,11 +215,7 @@ fn with_tag(
 }
 
 fn discriminated_bases_as_unions(doc: &mut Value) -> usize {
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let schemas = component_schemas(doc);
     // The subtypes a discriminated base stands for, other than itself.
     let targets = |base: Option<&str>, s: &Value| -> Option<Vec<Value>> {
         let mapping = s.pointer("/discriminator/mapping").and_then(Value::as_object)?;
@@ -447,11 +451,7 @@ fn all_of_properties(
     if depth > 12 {
         return;
     }
-    if let Some(name) = schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMAS))
-    {
+    if let Some(name) = schema_ref(schema) {
         if let Some(s) = schemas.get(name) {
             all_of_properties(s, schemas, depth + 1, out);
         }
@@ -509,11 +509,7 @@ fn tighten(props: &mut serde_json::Map<String, Value>, defs: &BTreeMap<String, V
 }
 
 fn all_of_bounds_intersected(doc: &mut Value) -> usize {
-    let schemas = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let schemas = component_schemas(doc);
     let mut n = 0;
     for_each_schema(doc, &mut |_, o| {
         if !o.contains_key("allOf") {

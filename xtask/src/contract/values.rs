@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-const SCHEMAS: &str = "#/components/schemas/";
+use super::served::{SCHEMAS, schema_ref};
 
 /// Builds minimal values from the schemas of one document.
 pub struct Values<'a> {
@@ -35,11 +35,7 @@ impl<'a> Values<'a> {
         if depth > 12 {
             return json!({});
         }
-        let name = schema
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix(SCHEMAS))
-            .or(name);
+        let name = schema_ref(schema).or(name);
         let Some(s) = self.resolve(schema) else {
             return json!({});
         };

@@ -429,14 +429,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn gates_operations_by_area_and_types_by_reachability() {
+    /// Two areas, `users` (operation `getUser`) and `admin-roles` (`getRole`).
+    fn users_and_roles() -> (Vec<OpInfo>, Areas) {
         let doc = serde_json::json!({"x-tagGroups": [
             {"name": "Users", "tags": ["User"]},
             {"name": "Admin Roles", "tags": ["Role"]},
         ]});
         let ops = vec![op("getUser", "User"), op("getRole", "Role")];
         let areas = Areas::from_spec(&doc, &ops).unwrap();
+        (ops, areas)
+    }
+
+    #[test]
+    fn gates_operations_by_area_and_types_by_reachability() {
+        let (ops, areas) = users_and_roles();
         assert_eq!(
             areas.features().into_iter().collect::<Vec<_>>(),
             ["admin-roles", "users"]
@@ -494,12 +500,7 @@ mod tests {
 
     #[test]
     fn a_shared_name_is_no_reference() {
-        let doc = serde_json::json!({"x-tagGroups": [
-            {"name": "Users", "tags": ["User"]},
-            {"name": "Admin Roles", "tags": ["Role"]},
-        ]});
-        let ops = vec![op("getUser", "User"), op("getRole", "Role")];
-        let areas = Areas::from_spec(&doc, &ops).unwrap();
+        let (ops, areas) = users_and_roles();
         // `Client`, `Created` and `Error` are model types; the user's status variant, serde's
         // `D::Error`, `::chrono::DateTime` and the API client `super::Client` only share names.
         let mut models: File = syn::parse_quote! {
