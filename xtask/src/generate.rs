@@ -110,6 +110,10 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         postprocess::requests::path_segments_in_place(&mut apis)?,
     ));
     post.push((
+        "path_parameters_checked",
+        postprocess::requests::path_parameters_checked(&mut apis)?,
+    ));
+    post.push((
         "unset_queries_skipped",
         postprocess::requests::unset_queries_skipped(&mut apis)?,
     ));

@@ -43,7 +43,7 @@ impl Client {
     ///     .build()
     ///     .unwrap_err();
     /// let okta_runtime::Error::Config(config) = err else { panic!("a config error") };
-    /// assert_eq!(config.key.path, "okta.client.orgUrl");
+    /// assert_eq!(config.key.unwrap().path, "okta.client.orgUrl");
     /// ```
     pub fn builder() -> ClientBuilder {
         // Before any `reqwest::Client` the caller builds for `http_client`: reqwest is built
@@ -105,6 +105,8 @@ impl ClientBuilder {
         connection_timeout(timeout: Duration);
         /// Budget for a whole call, retries and waits included.
         request_timeout(timeout: Duration);
+        /// How long the server may send nothing before an attempt fails (default 60 s; zero: no limit).
+        read_timeout(timeout: Duration);
         /// Retries of rate-limited or failed requests (0 disables).
         max_retries(retries: u32);
         /// The in-memory response cache, with its TTL and TTI.

@@ -44,6 +44,13 @@ pub fn raw<T: From<String>>(text: &str) -> T {
 pub fn done<T>(result: Result<T, okta::Error>, redirects: &[u16]) -> Result<(), String> {
     match result {
         Ok(_) => Ok(()),
+        // The SDK does not follow a 3xx whose target is not on the org's origin (Prism sends
+        // none): a declared one comes back as `Redirect`.
+        Err(e)
+            if e.kind() == okta::ErrorKind::Redirect && e.status().is_some_and(|s| redirects.contains(&s.as_u16())) =>
+        {
+            Ok(())
+        }
         Err(e) => match e.api() {
             Some(api) if redirects.contains(&api.status.as_u16()) => Ok(()),
             Some(api) => {

@@ -1,12 +1,21 @@
 //! Helpers the generated request builders call while they build a request (rules
-//! `path_segments_in_place` and `unset_queries_skipped` of `cargo xtask generate`). What goes
-//! on the wire is what progenitor's own code sends; these only spare allocations.
+//! `path_segments_in_place`, `path_parameters_checked` and `unset_queries_skipped` of
+//! `cargo xtask generate`).
+//!
+//! A path parameter reaches the server as exactly one segment in its place, or the call fails
+//! before anything is sent: [`check_segment`] refuses the values a URL parser would rewrite
+//! (empty, `.` and `..`, which WHATWG URL parsing resolves as dot segments, also when they are
+//! percent-encoded), and [`PathSegment`] percent-encodes everything else that could end the
+//! segment or the path (`/`, `\`, which http(s) URLs treat as `/`, `?`, `#`, `%`, controls,
+//! which URL parsing would strip, and every byte past ASCII).
 
 use std::fmt::{self, Display, Write};
 
-/// The characters besides controls that progenitor's `encode_path` percent-encodes in a path
-/// segment. One list for both [`PATH_SET`] and the one-pass check [`encoded`].
-const PATH_BYTES: [u8; 11] = [b' ', b'"', b'#', b'<', b'>', b'?', b'`', b'{', b'}', b'/', b'%'];
+/// The characters besides controls that are percent-encoded in a path segment: those
+/// progenitor's `encode_path` encodes, and `\` (an http(s) URL parser reads it as `/`, so
+/// `..\x` would climb out of its segment). One list for both [`PATH_SET`] and the one-pass
+/// check [`encoded`].
+const PATH_BYTES: [u8; 12] = [b' ', b'"', b'#', b'<', b'>', b'?', b'`', b'{', b'}', b'/', b'%', b'\\'];
 
 /// Controls plus [`PATH_BYTES`], as `percent_encoding` takes them.
 const PATH_SET: &percent_encoding::AsciiSet = &{
@@ -56,6 +65,50 @@ impl Write for Encoding<'_, '_> {
     }
 }
 
+/// Checks that a path parameter stays one segment in its place: `Err` (naming the parameter)
+/// for a value that renders empty, `.` or `..`. A URL parser removes or resolves those
+/// (`/groups/../users/X` is `/users/X`), so the request would reach another endpoint; nothing
+/// else needs refusing, since [`PathSegment`] encodes every other character that could leave
+/// the segment. Renders the value without allocating.
+///
+/// ```
+/// use okta_runtime::build::check_segment;
+/// assert!(check_segment("id", &"00u1").is_ok());
+/// assert!(check_segment("id", &"a..b").is_ok());
+/// assert!(check_segment("groupId", &"..").unwrap_err().contains("`groupId`"));
+/// assert!(check_segment("id", &"").is_err());
+/// ```
+pub fn check_segment<T: Display + ?Sized>(name: &'static str, value: &T) -> Result<(), String> {
+    /// The first three bytes and the length of what is written.
+    struct Probe {
+        head: [u8; 3],
+        len: usize,
+    }
+    impl Write for Probe {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for &b in s.as_bytes() {
+                if let Some(slot) = self.head.get_mut(self.len) {
+                    *slot = b;
+                }
+                self.len = self.len.saturating_add(1);
+            }
+            Ok(())
+        }
+    }
+    let mut probe = Probe { head: [0; 3], len: 0 };
+    // A Display impl that fails leaves what it wrote so far; that is what progenitor would send.
+    let _ = write!(probe, "{value}");
+    let problem = match (probe.len, &probe.head) {
+        (0, _) => "is empty",
+        (1, [b'.', ..]) => "is `.`",
+        (2, [b'.', b'.', _]) => "is `..`",
+        _ => return Ok(()),
+    };
+    Err(format!(
+        "path parameter `{name}` {problem}, which would change the endpoint the request reaches; nothing was sent"
+    ))
+}
+
 /// Adds a query parameter (progenitor's `QueryParam`) to the request being built, unless it
 /// serializes to nothing (an unset optional parameter): reqwest's `query` would still take the
 /// URL apart and put it back together.
@@ -98,6 +151,11 @@ mod tests {
             let one = (byte as char).to_string();
             let by_set = percent_encoding::utf8_percent_encode(&one, PATH_SET).to_string() != one;
             assert_eq!(encoded(byte), by_set, "byte {byte:#04x}");
+            if byte == b'\\' {
+                // progenitor leaves it as is; an http(s) URL parser would read it as `/`.
+                assert_eq!(PathSegment(&one).to_string(), "%5C");
+                continue;
+            }
             assert_eq!(
                 PathSegment(&one).to_string(),
                 progenitor_client::encode_path(&one),
@@ -112,6 +170,26 @@ mod tests {
                 progenitor_client::encode_path(&one),
                 "{c}"
             );
+        }
+    }
+
+    #[test]
+    fn only_values_a_url_parser_rewrites_are_refused() {
+        for bad in ["", ".", ".."] {
+            let e = check_segment("userId", &bad).unwrap_err();
+            assert!(e.contains("`userId`") && e.contains("nothing was sent"), "{e}");
+        }
+        for good in ["...", ".a", "a.", "%2e", "%2E%2E", "..\\", " ", "0"] {
+            assert!(check_segment("id", &good).is_ok(), "{good:?}");
+        }
+        assert!(check_segment("n", &0u8).is_ok());
+        // Encoded, every one of these stays a single segment that is not a dot segment.
+        let base = reqwest::Url::parse("https://x.okta.com/api/v1/users/").unwrap();
+        for value in ["%2e%2e", "..\\a", "a/../..", "\t..", "?x", "#y", "..%2f"] {
+            let url = base.join(&PathSegment(&value).to_string()).unwrap();
+            let segments: Vec<&str> = url.path_segments().unwrap().collect();
+            assert_eq!(segments.len(), 4, "{value:?} -> {url}");
+            assert_eq!(&segments[..3], ["api", "v1", "users"], "{value:?} -> {url}");
         }
     }
 

@@ -50,19 +50,23 @@ impl std::fmt::Debug for MemoryCache {
     }
 }
 
+/// The longest TTL or TTI a [`MemoryCache`] keeps an entry for: one year.
+pub const MAX_CACHE_TIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
 impl MemoryCache {
     /// At most 10 000 entries, each dropped after `ttl`, or after `tti` without a read.
     pub fn new(ttl: Duration, tti: Duration) -> Self {
         Self::with_capacity(ttl, tti, 10_000)
     }
 
-    /// Like [`MemoryCache::new`] with another entry bound.
+    /// Like [`MemoryCache::new`] with another entry bound. TTL and TTI longer than
+    /// [`MAX_CACHE_TIME`] are taken as that (moka refuses times of a thousand years).
     pub fn with_capacity(ttl: Duration, tti: Duration, entries: u64) -> Self {
         Self {
             inner: moka::sync::Cache::builder()
                 .max_capacity(entries)
-                .time_to_live(ttl)
-                .time_to_idle(tti)
+                .time_to_live(ttl.min(MAX_CACHE_TIME))
+                .time_to_idle(tti.min(MAX_CACHE_TIME))
                 .support_invalidation_closures()
                 .build(),
         }

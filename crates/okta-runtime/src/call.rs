@@ -237,11 +237,7 @@ async fn convert<E>(
     locate: Option<Locate>,
 ) -> Error {
     use progenitor_client::Error as P;
-    let transport = |source: reqwest::Error| Error::Transport {
-        operation: op.id,
-        connect: source.is_connect(),
-        source,
-    };
+    let transport = |source: reqwest::Error| Error::transport(op.id, source, report.attempts.max(1));
     match e {
         P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest {
             operation: op.id,

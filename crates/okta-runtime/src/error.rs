@@ -62,7 +62,8 @@ pub enum Error {
     /// A success answer whose body did not match the operation's type.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The request could not be built (an argument failed to convert, a required one is missing).
+    /// The request could not be built (an argument failed to convert, a required one is
+    /// missing, a path parameter would change the endpoint): nothing was sent.
     #[error("{operation}: invalid request: {message}")]
     InvalidRequest {
         /// The operationId.
@@ -70,6 +71,60 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The answer was a redirect that is not followed (to another origin, from the token
+    /// endpoint, or past the limit), or it came from another origin than the request went to
+    /// (a caller's own HTTP client followed a redirect). Its body is never decoded.
+    #[error("{operation}: {}", redirect_message(*status, to.as_deref()))]
+    Redirect {
+        /// The operationId.
+        operation: &'static str,
+        /// The redirect's status (3xx), or the status of an answer from another origin.
+        status: StatusCode,
+        /// The origin (scheme, host, port) the redirect points to or the answer came from,
+        /// never its path or query.
+        to: Option<String>,
+    },
+    /// The server sent nothing for longer than the read timeout (`okta.client.readTimeout`),
+    /// on every attempt the retry policy allowed.
+    #[error("{operation}: the server sent nothing for longer than the read timeout, after {attempts} attempt(s)")]
+    Stalled {
+        /// The operationId.
+        operation: &'static str,
+        /// How many attempts were started.
+        attempts: u32,
+    },
+    /// A page stream could not go on: a `next` link leads back to a page it already fetched.
+    #[error("{operation}: pagination stopped: {message}")]
+    Pagination {
+        /// The operationId.
+        operation: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+fn redirect_message(status: StatusCode, to: Option<&str>) -> String {
+    let to = to.unwrap_or("an unknown origin");
+    if status.is_redirection() {
+        format!("HTTP {status} redirects to {to}; not followed (credentials stay on the org's origin)")
+    } else {
+        format!("the HTTP {status} answer came from {to}, not from the org; refused")
+    }
+}
+
+impl Error {
+    /// A transport failure of `operation`: a reqwest timeout (the read timeout, or a caller's
+    /// client's own) is [`Error::Stalled`].
+    pub(crate) fn transport(operation: &'static str, source: reqwest::Error, attempts: u32) -> Self {
+        if source.is_timeout() {
+            return Self::Stalled { operation, attempts };
+        }
+        Self::Transport {
+            operation,
+            connect: source.is_connect(),
+            source,
+        }
+    }
 }
 
 /// The kind of an [`Error`], for matching without destructuring.
@@ -90,6 +145,10 @@ pub enum ErrorKind {
     Decode,
     /// [`Error::InvalidRequest`].
     InvalidRequest,
+    /// [`Error::Redirect`].
+    Redirect,
+    /// [`Error::Pagination`].
+    Pagination,
 }
 
 impl Error {
@@ -99,7 +158,9 @@ impl Error {
             Self::Config(_) => ErrorKind::Config,
             Self::Auth(_) => ErrorKind::Auth,
             Self::Transport { .. } | Self::HttpClient(_) => ErrorKind::Transport,
-            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::Timeout { .. } | Self::Stalled { .. } => ErrorKind::Timeout,
+            Self::Redirect { .. } => ErrorKind::Redirect,
+            Self::Pagination { .. } => ErrorKind::Pagination,
             Self::Api(_) => ErrorKind::Api,
             Self::Decode(_) => ErrorKind::Decode,
             Self::InvalidRequest { .. } => ErrorKind::InvalidRequest,
@@ -119,6 +180,7 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
+            Self::Redirect { status, .. } => Some(*status),
             _ => None,
         }
     }

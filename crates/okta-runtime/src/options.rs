@@ -27,7 +27,7 @@ pub struct RequestOptions {
     pub(crate) bypass_cache: bool,
     pub(crate) headers: HeaderMap,
     pub(crate) max_pages: Option<usize>,
-    pub(crate) next_page: Option<String>,
+    pub(crate) next_page: Option<crate::pagination::NextPage>,
 }
 
 /// Header values may be credentials of the caller's own: only names are shown.
@@ -91,11 +91,12 @@ impl RequestOptions {
         self.max_pages
     }
 
-    /// Points the call at a page's `rel="next"` URL instead of the operation's first page.
-    /// Used by the generated page streams.
+    /// Makes the call one page of a page stream: the first page, or the page at a `rel="next"`
+    /// URL, checked against the pages the stream already fetched. Used by the generated page
+    /// streams.
     #[doc(hidden)]
-    pub fn with_next_page(mut self, next: Option<String>) -> Self {
-        self.next_page = next;
+    pub fn with_next_page(mut self, next: crate::pagination::NextPage) -> Self {
+        self.next_page = Some(next);
         self
     }
 }

@@ -19,8 +19,9 @@ use crate::call::{self, CallContext};
 use crate::error::{ApiError, Error, RateLimit};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
+use crate::pagination::NextPage;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
-use crate::{Runtime, headers, wire};
+use crate::{Runtime, guard, headers, wire};
 use bytes::Bytes;
 use futures::FutureExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -183,6 +184,24 @@ impl Runtime {
         if let Some(next) = &options.next_page {
             follow_next_page(&mut request, next, op)?;
         }
+        // The endpoint named is the endpoint reached: the path has the operation's shape.
+        if !std::ptr::eq(op, &RAW) && !guard::path_matches(op.path, request.url().path()) {
+            let path = request.url().path();
+            let message = format!(
+                "the path `{path}` does not have the shape of `{}`; nothing was sent",
+                op.path
+            );
+            return Err(match options.next_page {
+                Some(_) => Error::Pagination {
+                    operation: op.id,
+                    message,
+                },
+                None => Error::InvalidRequest {
+                    operation: op.id,
+                    message,
+                },
+            });
+        }
         wire::prepare_request(&mut request, op);
         headers::apply(&mut request, &options.headers, &self.headers, &self.user_agent);
         let report = |f: &dyn Fn(&mut call::CallReport)| {
@@ -229,11 +248,9 @@ impl Runtime {
             r.request_id = reply.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
         });
         if !status.is_success() {
-            let answer = Box::pin(reply.read()).await.map_err(|source| Error::Transport {
-                operation: op.id,
-                connect: false,
-                source,
-            })?;
+            let answer = Box::pin(reply.read())
+                .await
+                .map_err(|source| Error::transport(op.id, source, attempts))?;
             return Err(self.api_error(op, answer, attempts));
         }
         if let Some((cache, url)) = &cached
@@ -280,13 +297,13 @@ impl Runtime {
         let mut retry_for: Option<HeaderValue> = None;
         let mut number = 0u32;
         loop {
-            number += 1;
+            number = number.saturating_add(1);
             if let Some(pause) = self.pause() {
-                if budget.is_some_and(|b| started.elapsed() + pause >= b) {
+                if budget.is_some_and(|b| started.elapsed().saturating_add(pause) >= b) {
                     return Err(Error::Timeout {
                         operation: op.id,
                         budget: budget.unwrap_or_default(),
-                        attempts: number - 1,
+                        attempts: number.saturating_sub(1),
                     });
                 }
                 tracing::info!(
@@ -344,7 +361,7 @@ impl Runtime {
                 return finish(outcome, op, number);
             };
             if let Some(budget) = budget
-                && started.elapsed() + wait >= budget
+                && started.elapsed().saturating_add(wait) >= budget
             {
                 tracing::debug!(?wait, ?budget, "a retry would not fit in the time budget; giving up");
                 return finish(outcome, op, number);
@@ -380,7 +397,9 @@ impl Runtime {
         let Some(wait) = crate::retry::server_wait(headers, SystemTime::now()) else {
             return;
         };
-        let until = Instant::now() + wait.min(Duration::from_secs(60));
+        let Some(until) = Instant::now().checked_add(wait.min(Duration::from_secs(60))) else {
+            return;
+        };
         if let Ok(mut slot) = self.shared.paused_until.lock() {
             *slot = Some(slot.map_or(until, |u| u.max(until)));
         }
@@ -407,8 +426,16 @@ impl Runtime {
                 .authorize(&mut request, stale.as_ref())
                 .await
                 .map_err(|e| Failure::Runtime(e.into()))?;
+            // Where the answer must come from: the request's own URL (copied only for a
+            // streaming body, which has no spare copy).
+            let own = spare.is_none().then(|| request.url().clone());
             let response = call.client.execute(request).await.map_err(Failure::Transport)?;
             let status = response.status();
+            if let Some(sent) = spare.map(reqwest::Request::url).or(own.as_ref())
+                && let Some(refused) = refused_answer(call.op, sent, &response)
+            {
+                return Err(Failure::Runtime(refused));
+            }
             // The re-send is cloned from `spare` only on this path, not on every call.
             if status == StatusCode::UNAUTHORIZED
                 && let (Authenticator::OAuth(oauth), Some(token)) = (&self.shared.auth, token)
@@ -463,31 +490,63 @@ fn finish(outcome: Result<Reply, Failure>, op: &'static OperationMeta, attempts:
     match outcome {
         Ok(answer) => Ok((answer, attempts)),
         Err(Failure::Runtime(e)) => Err(e),
-        Err(Failure::Transport(source)) => Err(Error::Transport {
-            operation: op.id,
-            connect: source.is_connect(),
-            source,
-        }),
+        Err(Failure::Transport(source)) => Err(Error::transport(op.id, source, attempts)),
     }
+}
+
+/// An answer that is never handed on: a redirect (the runtime's HTTP client follows none to
+/// another origin, none from the token endpoint, and at most `guard::MAX_REDIRECTS` on the
+/// org), or an answer from another origin than `sent` (a caller's own client followed a
+/// redirect). Names the origin only, never a path or query.
+fn refused_answer(op: &'static OperationMeta, sent: &reqwest::Url, response: &reqwest::Response) -> Option<Error> {
+    let status = response.status();
+    let origin = |url: &reqwest::Url| url.origin().ascii_serialization();
+    if !guard::same_origin(sent, response.url()) {
+        tracing::warn!(operation = op.id, "an answer from another origin was refused");
+        return Some(Error::Redirect {
+            operation: op.id,
+            status,
+            to: Some(origin(response.url())),
+        });
+    }
+    if !status.is_redirection() {
+        return None;
+    }
+    let to = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| response.url().join(l).ok())
+        .map(|u| origin(&u));
+    Some(Error::Redirect {
+        operation: op.id,
+        status,
+        to,
+    })
 }
 
 /// Points `request` at a page's `rel="next"` link: resolved against the request's URL, on
 /// the same origin only (credentials never go elsewhere), keeping any of the caller's query
-/// parameters the link lacks.
-fn follow_next_page(request: &mut reqwest::Request, next: &str, op: &'static OperationMeta) -> Result<(), Error> {
-    let current = request.url().clone();
-    let mut url = current.join(next).map_err(|e| Error::InvalidRequest {
+/// parameters the link lacks, and never back to a page the stream already fetched. For the
+/// first page (no link), records its URL.
+fn follow_next_page(request: &mut reqwest::Request, next: &NextPage, op: &'static OperationMeta) -> Result<(), Error> {
+    let stop = |message: String| Error::Pagination {
         operation: op.id,
-        message: format!("the next-page link `{next}` is not a URL: {e}"),
-    })?;
-    if url.origin() != current.origin() {
-        return Err(Error::InvalidRequest {
-            operation: op.id,
-            message: format!(
-                "the next-page link `{next}` leaves {}; not sending credentials there",
-                current.origin().ascii_serialization()
-            ),
-        });
+        message,
+    };
+    let Some(link) = next.link() else {
+        next.history.first_visit(request.url().as_str());
+        return Ok(());
+    };
+    let current = request.url().clone();
+    let mut url = current
+        .join(link)
+        .map_err(|e| stop(format!("the next-page link `{link}` is not a URL: {e}")))?;
+    if !guard::same_origin(&url, &current) {
+        return Err(stop(format!(
+            "the next-page link `{link}` leaves {}; not sending credentials there",
+            current.origin().ascii_serialization()
+        )));
     }
     let present: std::collections::HashSet<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
     let missing: Vec<(String, String)> = current
@@ -497,6 +556,11 @@ fn follow_next_page(request: &mut reqwest::Request, next: &str, op: &'static Ope
         .collect();
     if !missing.is_empty() {
         url.query_pairs_mut().extend_pairs(missing);
+    }
+    if !next.history.first_visit(url.as_str()) {
+        return Err(stop(format!(
+            "the next-page link `{link}` leads back to a page this stream already fetched"
+        )));
     }
     *request.url_mut() = url;
     Ok(())
@@ -510,10 +574,22 @@ mod tests {
         reqwest::Request::new(Method::GET, url.parse().unwrap())
     }
 
+    fn link(link: &str) -> NextPage {
+        NextPage {
+            link: Some(link.to_string()),
+            history: Default::default(),
+        }
+    }
+
     #[test]
     fn next_page_keeps_the_callers_query_and_origin() {
         let mut r = request("https://x.okta.com/api/v1/users?limit=2&search=profile.a%20eq%20%22b%22");
-        follow_next_page(&mut r, "https://x.okta.com/api/v1/users?after=00u2&limit=2", &RAW).unwrap();
+        follow_next_page(
+            &mut r,
+            &link("https://x.okta.com/api/v1/users?after=00u2&limit=2"),
+            &RAW,
+        )
+        .unwrap();
         let pairs: Vec<(String, String)> = r.url().query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
         assert_eq!(
             pairs,
@@ -524,10 +600,35 @@ mod tests {
             ]
         );
         let mut r = request("https://x.okta.com/api/v1/users");
-        follow_next_page(&mut r, "/api/v1/users?after=3", &RAW).unwrap();
+        follow_next_page(&mut r, &link("/api/v1/users?after=3"), &RAW).unwrap();
         assert_eq!(r.url().as_str(), "https://x.okta.com/api/v1/users?after=3");
         let mut r = request("https://x.okta.com/api/v1/users");
-        let e = follow_next_page(&mut r, "https://evil.example/api/v1/users?after=3", &RAW).unwrap_err();
+        let e = follow_next_page(&mut r, &link("https://evil.example/api/v1/users?after=3"), &RAW).unwrap_err();
         assert!(e.to_string().contains("not sending credentials"), "{e}");
+    }
+
+    #[test]
+    fn a_link_back_to_a_fetched_page_is_a_pagination_error() {
+        let first = NextPage::default();
+        let mut r = request("https://x.okta.com/api/v1/users?limit=2");
+        follow_next_page(&mut r, &first, &RAW).unwrap();
+        for back in ["", "?limit=2", "https://x.okta.com/api/v1/users?limit=2"] {
+            let mut r = request("https://x.okta.com/api/v1/users?limit=2");
+            let next = NextPage {
+                link: Some(back.into()),
+                history: first.history.clone(),
+            };
+            let e = follow_next_page(&mut r, &next, &RAW).unwrap_err();
+            assert!(
+                matches!(e, Error::Pagination { .. }) && e.to_string().contains("already fetched"),
+                "{e}"
+            );
+        }
+        let mut r = request("https://x.okta.com/api/v1/users?limit=2");
+        let next = NextPage {
+            link: Some("?after=2".into()),
+            history: first.history.clone(),
+        };
+        follow_next_page(&mut r, &next, &RAW).unwrap();
     }
 }

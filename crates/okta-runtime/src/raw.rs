@@ -71,10 +71,10 @@ impl RawRequest<'_> {
             operation: RAW.id,
             message,
         };
-        if !self.path.starts_with('/') {
+        if let Some(problem) = crate::guard::raw_path_problem(&self.path) {
             return Err(invalid(format!(
-                "raw path `{}` must start with `/` (requests stay on the org)",
-                self.path
+                "raw path `{}` {problem}; nothing was sent",
+                self.path.escape_debug()
             )));
         }
         let url = format!("{}{}", self.base_url.trim_end_matches('/'), self.path);
@@ -93,21 +93,16 @@ impl RawRequest<'_> {
             self.runtime.execute(self.http, request, || None),
         )
         .await;
-        let response = response.map_err(|source| Error::Transport {
-            operation: RAW.id,
-            connect: source.is_connect(),
-            source,
-        })?;
+        let response = response.map_err(|source| Error::transport(RAW.id, source, 1))?;
         if let Some(e) = Error::from_response(&response) {
             return Err(e);
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|source| Error::Transport {
-            operation: RAW.id,
-            connect: false,
-            source,
-        })?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(|source| Error::transport(RAW.id, source, 1))?;
         let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
             b"null"
         } else {

@@ -79,24 +79,28 @@ impl Runtime {
         }
     }
 
-    /// A runtime that sends requests without credentials (tests, or headers set by hand).
+    /// A runtime that sends requests without credentials (tests, or headers set by hand),
+    /// with the default HTTP client settings (see [`Runtime::from_config`]).
     pub fn new() -> Self {
         ensure_tls_provider();
-        Self::assemble(Authenticator::None, reqwest::Client::new(), None)
+        Self::assemble(Authenticator::None, default_http_client(), None)
     }
 
-    /// A runtime that authenticates with an Okta API token (`Authorization: SSWS <token>`).
+    /// A runtime that authenticates with an Okta API token (`Authorization: SSWS <token>`),
+    /// with the default HTTP client settings (see [`Runtime::from_config`]).
     pub fn with_api_token(token: &str) -> Result<Self, Error> {
         ensure_tls_provider();
         Ok(Self::assemble(
             Authenticator::fixed("SSWS", token)?,
-            reqwest::Client::new(),
+            default_http_client(),
             None,
         ))
     }
 
     /// A runtime for a validated configuration, with an HTTP client built from it
-    /// (connection timeout, proxy and credentials, rustls).
+    /// (connection and read timeouts, proxy and credentials, rustls, and the redirect policy
+    /// of [`crate::redirect_policy`]: nothing follows a redirect to another origin, and the
+    /// token endpoint follows none).
     pub fn from_config(config: &Config) -> Result<Self, Error> {
         ensure_tls_provider();
         Self::from_config_with_client(config, http_client(config)?)
@@ -104,6 +108,13 @@ impl Runtime {
 
     /// A runtime for a validated configuration that sends through the caller's HTTP client
     /// (custom TLS roots, proxies, middleware-free pools).
+    ///
+    /// The runtime cannot change that client's redirect policy or timeouts. Build it with
+    /// `.redirect(okta_runtime::redirect_policy())` (or `Policy::none()`) and a
+    /// `.read_timeout(..)`: reqwest's default policy follows redirects to other origins with
+    /// the request's custom headers and body (it drops only `Authorization` and cookies). An
+    /// answer that arrives from another origin is still refused ([`Error::Redirect`]), but
+    /// the request has reached that origin by then.
     pub fn from_config_with_client(config: &Config, http: reqwest::Client) -> Result<Self, Error> {
         ensure_tls_provider();
         let auth = match &config.auth {
@@ -206,12 +217,7 @@ impl Runtime {
 
 /// The HTTP client the configuration asks for.
 fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
-    // reqwest's own retry layer is off: the runtime's retry policy decides every retry, so
-    // attempts are counted once (`X-Okta-Retry-Count`, the time budget, the policy's limits)
-    // and no request is copied for a second retry layer.
-    let mut builder = reqwest::Client::builder()
-        .connect_timeout(config.connection_timeout)
-        .retry(reqwest::retry::never().max_retries_per_request(0));
+    let mut builder = client_builder(config.connection_timeout, config.read_timeout);
     if let Some(proxy) = &config.proxy {
         let mut p = reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(Error::HttpClient)?;
         if let Some((user, password)) = &proxy.credentials {
@@ -220,4 +226,28 @@ fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
         builder = builder.proxy(p);
     }
     builder.build().map_err(Error::HttpClient)
+}
+
+/// The HTTP client of a runtime built without a configuration: the configuration's defaults.
+fn default_http_client() -> reqwest::Client {
+    client_builder(Duration::from_secs(30), Some(crate::config::DEFAULT_READ_TIMEOUT))
+        .build()
+        // Building fails only for settings this builder does not use (TLS roots, proxies);
+        // `reqwest::Client::default()` is what `Runtime::new` always used.
+        .unwrap_or_default()
+}
+
+/// What every HTTP client the runtime builds has.
+fn client_builder(connect: Duration, read: Option<Duration>) -> reqwest::ClientBuilder {
+    // reqwest's own retry layer is off: the runtime's retry policy decides every retry, so
+    // attempts are counted once (`X-Okta-Retry-Count`, the time budget, the policy's limits)
+    // and no request is copied for a second retry layer.
+    let builder = reqwest::Client::builder()
+        .connect_timeout(connect)
+        .redirect(crate::guard::redirect_policy())
+        .retry(reqwest::retry::never().max_retries_per_request(0));
+    match read {
+        Some(read) => builder.read_timeout(read),
+        None => builder,
+    }
 }

@@ -60,7 +60,7 @@ fn bad_input_is_a_typed_config_error_naming_key_and_source() {
     let Error::Config(config) = &err else {
         panic!("not a config error: {err}");
     };
-    assert_eq!(config.key.path, "okta.client.token");
+    assert_eq!(config.key.unwrap().path, "okta.client.token");
     assert_eq!(config.source_, ConfigSource::Code);
     assert!(!err.to_string().contains("00abc"), "{err}");
 
@@ -72,7 +72,7 @@ fn bad_input_is_a_typed_config_error_naming_key_and_source() {
         .build()
         .expect_err("bad key");
     assert!(
-        matches!(&err, Error::Config(c) if c.key.path == "okta.client.privateKey"),
+        matches!(&err, Error::Config(c) if c.key.is_some_and(|k| k.path == "okta.client.privateKey")),
         "{err}"
     );
     let Error::Config(c) = &err else { unreachable!() };

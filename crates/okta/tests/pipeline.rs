@@ -132,7 +132,7 @@ async fn a_next_link_to_another_host_is_not_followed() {
     let got: Vec<_> = client(&server, runtime()).list_users().stream().collect().await;
     assert_eq!(got.len(), 2);
     let err = got[1].as_ref().expect_err("refused");
-    assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+    assert_eq!(err.kind(), ErrorKind::Pagination);
 }
 
 #[tokio::test]

@@ -5,6 +5,11 @@
 //!   `encode_path(&id.to_string())` inside the URL's `format!`, two heap allocations per
 //!   parameter (the copy and the encoded copy). `okta_runtime::build::PathSegment(&id)`
 //!   percent-encodes the same characters while `format!` writes.
+//! - `path_parameters_checked`: before the URL is written, each path parameter goes through
+//!   `okta_runtime::build::check_segment("name", &name)`, which refuses (as progenitor's
+//!   `Error::InvalidRequest`, naming the parameter) a value that renders empty, `.` or `..`:
+//!   a URL parser would drop or resolve it, and the request would reach another endpoint
+//!   (`/groups/../users/X` is the user-delete endpoint for a DELETE).
 //! - `unset_queries_skipped`: progenitor adds each query parameter with reqwest's
 //!   `.query(&QueryParam::new(name, &value))`, which takes the URL apart and puts it back
 //!   together (growing its buffer) even when an optional parameter is unset and adds nothing.
@@ -51,6 +56,72 @@ pub fn path_segments_in_place(file: &mut syn::File) -> anyhow::Result<usize> {
         anyhow::bail!("path_segments_in_place: no `encode_path(&x.to_string())` found");
     }
     Ok(fix.0)
+}
+
+/// Rule `path_parameters_checked` (after `path_segments_in_place`); returns how many path
+/// parameters it checks.
+pub fn path_parameters_checked(file: &mut syn::File) -> anyhow::Result<usize> {
+    struct Fix(usize);
+    impl VisitMut for Fix {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            syn::visit_mut::visit_block_mut(self, block);
+            let mut stmts = Vec::with_capacity(block.stmts.len());
+            for stmt in std::mem::take(&mut block.stmts) {
+                for value in url_path_values(&stmt) {
+                    let name = quote::quote!(#value).to_string().replace(' ', "");
+                    stmts.push(syn::parse_quote! {
+                        okta_runtime::build::check_segment(#name, &#value).map_err(Error::InvalidRequest)?;
+                    });
+                    self.0 += 1;
+                }
+                stmts.push(stmt);
+            }
+            block.stmts = stmts;
+        }
+    }
+    let mut fix = Fix(0);
+    fix.visit_file_mut(file);
+    if fix.0 == 0 {
+        anyhow::bail!("path_parameters_checked: no `let url = format!(.., PathSegment(&x))` found");
+    }
+    Ok(fix.0)
+}
+
+/// The `X` of each `okta_runtime::build::PathSegment(&X)` in `let url = format!(..);`.
+fn url_path_values(stmt: &syn::Stmt) -> Vec<Expr> {
+    let syn::Stmt::Local(local) = stmt else {
+        return Vec::new();
+    };
+    let syn::Pat::Ident(pat) = &local.pat else {
+        return Vec::new();
+    };
+    let Some(init) = &local.init else { return Vec::new() };
+    let Expr::Macro(m) = &*init.expr else { return Vec::new() };
+    if pat.ident != "url" || !m.mac.path.is_ident("format") {
+        return Vec::new();
+    }
+    let Ok(args) = m
+        .mac
+        .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
+    else {
+        return Vec::new();
+    };
+    args.iter()
+        .filter_map(|arg| {
+            let Expr::Call(ExprCall { func, args, .. }) = arg else {
+                return None;
+            };
+            let Expr::Path(f) = &**func else { return None };
+            let names: Vec<String> = f.path.segments.iter().map(|s| s.ident.to_string()).collect();
+            if names != ["okta_runtime", "build", "PathSegment"] || args.len() != 1 {
+                return None;
+            }
+            let Some(Expr::Reference(r)) = args.first() else {
+                return None;
+            };
+            Some((*r.expr).clone())
+        })
+        .collect()
 }
 
 /// `encode_path(&X.to_string())` -> `X`.
@@ -143,6 +214,27 @@ mod tests {
             text.contains("okta_runtime :: build :: PathSegment (& factor_id)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn path_parameters_are_checked_before_the_url_is_written() {
+        let mut file = dispatch();
+        path_segments_in_place(&mut file).unwrap();
+        assert_eq!(path_parameters_checked(&mut file).unwrap(), 2);
+        let text = quote::quote!(#file).to_string().replace(' ', "");
+        let user = text
+            .find(r#"okta_runtime::build::check_segment("user_id",&user_id).map_err(Error::InvalidRequest)?;"#)
+            .expect("user_id checked");
+        let factor = text
+            .find(r#"okta_runtime::build::check_segment("factor_id",&factor_id).map_err(Error::InvalidRequest)?;"#)
+            .expect("factor_id checked");
+        let url = text.find("leturl=format!").expect("the url");
+        assert!(user < factor && factor < url, "{text}");
+        // Without path parameters there is nothing to check, and the rule says so.
+        let mut bare: syn::File = syn::parse_quote! {
+            async fn send(self) { let url = format!("{}/api/v1/org", client.baseurl); }
+        };
+        assert!(path_parameters_checked(&mut bare).is_err());
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Authentication errors.
 
 /// Authentication failed. Never carries a token, an assertion, a key or a proof.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`, because callers waiting on one token renewal all get its outcome.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuthError {
     /// The token endpoint refused: Okta's `error` and `error_description`.
@@ -14,9 +16,25 @@ pub enum AuthError {
         /// OAuth `error_description`.
         description: Option<String>,
     },
-    /// The token endpoint could not be reached.
+    /// The token endpoint could not be reached (or stalled past the read timeout).
     #[error("token endpoint unreachable: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] std::sync::Arc<reqwest::Error>),
+    /// The token endpoint answered with a redirect (which is never followed), or its answer
+    /// came from another origin (a caller's own HTTP client followed one). Nothing of it is used.
+    #[error("token endpoint answered {status} from or towards another place than the org's token endpoint; refused")]
+    Redirected {
+        /// HTTP status.
+        status: u16,
+    },
+    /// The last token request failed moments ago; the next is not sent before the back-off
+    /// ends. Holds that failure.
+    #[error("{last} (the next token request is held back for {retry_in:?})")]
+    BackingOff {
+        /// The failure of the last token request.
+        last: Box<AuthError>,
+        /// How long until the next token request may be sent.
+        retry_in: std::time::Duration,
+    },
     /// The token endpoint answered 2xx with a body that is not a token response.
     #[error("token endpoint answered {status} with a body that is not a token response")]
     BadTokenResponse {

@@ -11,6 +11,28 @@ use std::time::{Duration, Instant};
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// Renew this long before `expires_in` runs out (capped at half the token's lifetime).
 const RENEW_BEFORE: Duration = Duration::from_secs(300);
+/// The longest lifetime a token is taken to have, whatever `expires_in` says (Okta's access
+/// tokens live an hour).
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+/// A token is used for at least this long, whatever `expires_in` says (`0` would otherwise
+/// make every call a token request); if it has really expired, the 401 renewal takes over.
+const MIN_REUSE: Duration = Duration::from_millis(500);
+/// After a failed token request, the next waits this long, doubling with each failure in a
+/// row up to [`BACKOFF_MAX`]; callers in between get the failure without a request.
+const BACKOFF_FIRST: Duration = Duration::from_millis(500);
+/// The longest back-off between failed token requests.
+const BACKOFF_MAX: Duration = Duration::from_secs(30);
+
+/// The renewal in progress (its lock makes callers share it) and how the last one ended.
+#[derive(Default)]
+struct Renewal {
+    /// Renewal attempts finished so far.
+    attempts: u64,
+    /// The last attempt's failure, and when the next attempt may start.
+    failure: Option<(AuthError, Instant)>,
+    /// Failed attempts in a row.
+    failures_in_a_row: u32,
+}
 /// How many times in a row a `use_dpop_nonce` answer is followed before giving up.
 pub(crate) const MAX_NONCE_ROUNDS: u32 = 2;
 
@@ -55,13 +77,48 @@ impl AccessToken {
     }
 }
 
+/// When a token fetched at `started` with `expires_in` seconds is renewed: [`RENEW_BEFORE`]
+/// ahead of its expiry (at most half its lifetime ahead), the lifetime taken as at most
+/// [`MAX_LIFETIME`] (an hour when the answer has none), and never sooner than [`MIN_REUSE`]
+/// after it was fetched. No number the server sends can overflow this.
+fn renew_at(started: Instant, expires_in: Option<u64>) -> Instant {
+    let lifetime = expires_in
+        .map_or(Duration::from_secs(3600), Duration::from_secs)
+        .min(MAX_LIFETIME);
+    let ahead = RENEW_BEFORE.min(lifetime / 2);
+    let use_for = lifetime.saturating_sub(ahead).max(MIN_REUSE);
+    started.checked_add(use_for).unwrap_or(started)
+}
+
 #[derive(serde::Deserialize)]
 struct TokenResponse {
     access_token: String,
     #[serde(default)]
     token_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "seconds")]
     expires_in: Option<u64>,
+}
+
+/// `expires_in` as any JSON number: a negative one is 0, a fraction is cut, anything else is
+/// absent (an hour).
+fn seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+    Ok(match value {
+        serde_json::Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_i64().map(|i| u64::try_from(i).unwrap_or(0)))
+            .or_else(|| {
+                n.as_f64().map(|f| {
+                    if f.is_finite() && f > 0.0 {
+                        f.min(u64::MAX as f64) as u64
+                    } else {
+                        0
+                    }
+                })
+            }),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -83,7 +140,9 @@ pub(crate) struct OAuthClient {
     token_nonce: Mutex<Option<String>>,
     resource_nonce: Mutex<Option<String>>,
     current: RwLock<Option<Arc<AccessToken>>>,
-    renewal: tokio::sync::Mutex<()>,
+    renewal: tokio::sync::Mutex<Renewal>,
+    /// `Renewal::attempts`, readable without waiting for the lock.
+    renewals: AtomicU64,
     token_requests: AtomicU64,
 }
 
@@ -125,7 +184,8 @@ impl OAuthClient {
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
             current: RwLock::new(None),
-            renewal: tokio::sync::Mutex::new(()),
+            renewal: tokio::sync::Mutex::new(Renewal::default()),
+            renewals: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
         })
     }
@@ -155,22 +215,59 @@ impl OAuthClient {
     }
 
     /// A usable token. `stale` is a token the resource server refused; it is renewed unless
-    /// another caller already replaced it. Concurrent callers share one renewal.
+    /// another caller already replaced it. Concurrent callers share one renewal and its
+    /// outcome, failure included: a caller that waited while another's renewal failed gets
+    /// that failure, and so does every caller until the back-off after it ends.
     pub(crate) async fn token(&self, stale: Option<&Arc<AccessToken>>) -> Result<Arc<AccessToken>, AuthError> {
         if let Some(t) = self.usable(stale) {
             return Ok(t);
         }
-        let _guard = self.renewal.lock().await;
+        let seen = self.renewals.load(Ordering::Acquire);
+        let mut renewal = self.renewal.lock().await;
         if let Some(t) = self.usable(stale) {
             return Ok(t);
         }
+        if let Some((failure, retry_at)) = &renewal.failure {
+            let now = Instant::now();
+            // A renewal failed while this caller waited: its outcome is this caller's too.
+            if renewal.attempts != seen {
+                return Err(failure.clone());
+            }
+            if let Some(retry_in) = retry_at.checked_duration_since(now).filter(|d| !d.is_zero()) {
+                return Err(AuthError::BackingOff {
+                    last: Box::new(failure.clone()),
+                    retry_in,
+                });
+            }
+        }
         // Boxed: fetching is rare, and its state (signing, the token request) would otherwise
         // sit inside every call's future.
-        let token = Arc::new(Box::pin(self.fetch()).await?);
-        if let Ok(mut slot) = self.current.write() {
-            *slot = Some(token.clone());
+        let outcome = Box::pin(self.fetch()).await;
+        renewal.attempts = renewal.attempts.wrapping_add(1);
+        self.renewals.store(renewal.attempts, Ordering::Release);
+        match outcome {
+            Ok(token) => {
+                renewal.failure = None;
+                renewal.failures_in_a_row = 0;
+                let token = Arc::new(token);
+                if let Ok(mut slot) = self.current.write() {
+                    *slot = Some(token.clone());
+                }
+                Ok(token)
+            }
+            Err(e) => {
+                renewal.failures_in_a_row = renewal.failures_in_a_row.saturating_add(1);
+                let doublings = renewal.failures_in_a_row.saturating_sub(1).min(16);
+                let backoff = BACKOFF_FIRST.saturating_mul(1 << doublings).min(BACKOFF_MAX);
+                tracing::warn!(
+                    error = %e,
+                    backoff_ms = backoff.as_millis() as u64,
+                    "token request failed; callers waiting on it share the failure"
+                );
+                renewal.failure = Some((e.clone(), Instant::now() + backoff));
+                Err(e)
+            }
         }
-        Ok(token)
     }
 
     /// Requests a token, following `use_dpop_nonce` and switching DPoP on when Okta demands it.
@@ -204,8 +301,15 @@ impl OAuthClient {
             let response = request
                 .send()
                 .await
-                .map_err(|e| AuthError::Transport(e.without_url()))?;
+                .map_err(|e| AuthError::Transport(Arc::new(e.without_url())))?;
             let status = response.status();
+            // The runtime's clients follow no redirect from the token endpoint; a caller's own
+            // client may have, and then this answer is not the org's.
+            if status.is_redirection() || response.url() != &self.token_url {
+                return Err(AuthError::Redirected {
+                    status: status.as_u16(),
+                });
+            }
             let nonce = response
                 .headers()
                 .get("dpop-nonce")
@@ -214,13 +318,11 @@ impl OAuthClient {
             let body = response
                 .bytes()
                 .await
-                .map_err(|e| AuthError::Transport(e.without_url()))?;
+                .map_err(|e| AuthError::Transport(Arc::new(e.without_url())))?;
             if status.is_success() {
                 let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| AuthError::BadTokenResponse {
                     status: status.as_u16(),
                 })?;
-                let lifetime = Duration::from_secs(parsed.expires_in.unwrap_or(3600));
-                let ahead = RENEW_BEFORE.min(lifetime / 2);
                 let dpop_bound = parsed
                     .token_type
                     .as_deref()
@@ -228,7 +330,7 @@ impl OAuthClient {
                 return Ok(AccessToken::new(
                     parsed.access_token,
                     dpop_bound,
-                    started + lifetime.saturating_sub(ahead),
+                    renew_at(started, parsed.expires_in),
                 ));
             }
             let err: TokenError = serde_json::from_slice(&body).unwrap_or_default();
@@ -312,6 +414,32 @@ impl OAuthClient {
                 true
             }
             _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_expires_in_gives_a_bounded_renewal_time() {
+        let now = Instant::now();
+        assert_eq!(renew_at(now, Some(3600)), now + Duration::from_secs(3300));
+        assert_eq!(renew_at(now, None), now + Duration::from_secs(3300));
+        assert_eq!(renew_at(now, Some(0)), now + MIN_REUSE);
+        assert_eq!(renew_at(now, Some(1)), now + Duration::from_millis(500));
+        assert_eq!(renew_at(now, Some(4)), now + Duration::from_secs(2));
+        assert_eq!(renew_at(now, Some(u64::MAX)), now + MAX_LIFETIME - RENEW_BEFORE);
+        for body in [
+            r#"{"expires_in":-5}"#,
+            r#"{"expires_in":1e300}"#,
+            r#"{"expires_in":"x"}"#,
+            r#"{"expires_in":null}"#,
+        ] {
+            let parsed: TokenResponse =
+                serde_json::from_str(&body.replace('{', r#"{"access_token":"t","#)).expect(body);
+            let _ = renew_at(now, parsed.expires_in);
         }
     }
 }

@@ -7,14 +7,21 @@ use super::source::{ConfigSource, Key};
 /// The message names the key (`okta.client.orgUrl`) and its source (a file path, an
 /// environment variable, code, or the default). It never contains a secret value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("configuration key `{}` (from {source_}): {problem}", key.path)]
+#[error("{}", describe(self))]
 pub struct ConfigError {
-    /// The key at fault.
-    pub key: Key,
+    /// The key at fault; `None` when a configuration file as a whole does not parse.
+    pub key: Option<Key>,
     /// Where its value came from.
     pub source_: ConfigSource,
     /// What is wrong.
     pub problem: ConfigProblem,
+}
+
+fn describe(e: &ConfigError) -> String {
+    match e.key {
+        Some(key) => format!("configuration key `{}` (from {}): {}", key.path, e.source_, e.problem),
+        None => format!("configuration {}: {}", e.source_, e.problem),
+    }
 }
 
 /// What is wrong with a configuration value. Match on it instead of parsing messages.
@@ -66,4 +73,21 @@ pub enum ConfigProblem {
     /// A configuration file that could not be read or parsed.
     #[error("{0}")]
     BadFile(String),
+    /// A configuration file is not valid YAML: where, and what the parser said.
+    #[error("is not valid YAML at line {line}, column {column}: {message}")]
+    Syntax {
+        /// The line (from 1).
+        line: usize,
+        /// The column (from 1).
+        column: usize,
+        /// The parser's message (it never quotes the file's values).
+        message: String,
+    },
+    /// The org URL has more than an origin (scheme, host and port); any user name and
+    /// password in it are shown as `***`.
+    #[error("`{0}` must be an origin only (scheme, host and optional port), but it has a {1}")]
+    NotAnOrigin(String, &'static str),
+    /// A duration that is not a number of seconds, or out of range.
+    #[error("`{0}` is not a usable duration: {1}")]
+    BadDuration(String, &'static str),
 }

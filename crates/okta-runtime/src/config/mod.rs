@@ -18,8 +18,9 @@
 //!     privateKey: /path/to/key.pem     # PEM (PKCS#1/PKCS#8/SEC1), JWK JSON, or a path to either
 //!     kid: my-key-id
 //!     dpop: false                      # also switched on when Okta demands DPoP
-//!     connectionTimeout: 30            # seconds
+//!     connectionTimeout: 30            # seconds (fractions too: 0.5); more than 0
 //!     requestTimeout: 0                # seconds for the whole call, retries included; 0 = none
+//!     readTimeout: 60                  # seconds the server may send nothing; 0 = no limit
 //!     rateLimit: { maxRetries: 2 }
 //!     cache: { enabled: false, defaultTtl: 300, defaultTti: 300 }
 //!     proxy: { host: proxy.local, port: 3128, username: u, password: p }
@@ -34,7 +35,7 @@
 //!     .api_token("00abc")
 //!     .build()
 //!     .unwrap_err();
-//! assert_eq!(err.key.path, "okta.client.orgUrl");
+//! assert_eq!(err.key.unwrap().path, "okta.client.orgUrl");
 //! assert_eq!(err.source_, ConfigSource::Code);
 //! assert!(matches!(err.problem, ConfigProblem::NotHttps(_)));
 //! ```
@@ -46,6 +47,7 @@ mod validate;
 
 pub use error::{ConfigError, ConfigProblem};
 pub use source::{ConfigSource, Key};
+pub use validate::DEFAULT_READ_TIMEOUT;
 
 /// Every documented configuration key, with its YAML path and environment variable.
 pub mod keys {
@@ -152,6 +154,9 @@ pub struct Config {
     pub connection_timeout: Duration,
     /// Budget for a whole call, retries and waits included; `None` means no limit.
     pub request_timeout: Option<Duration>,
+    /// How long the server may send nothing while a request or its answer is under way
+    /// (default 60 s, [`DEFAULT_READ_TIMEOUT`]); `None` means no limit.
+    pub read_timeout: Option<Duration>,
     /// How many times a rate-limited or failed request is retried (0 disables retries).
     pub max_retries: u32,
     /// Response cache.
@@ -197,7 +202,7 @@ impl std::fmt::Debug for ConfigBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let c = &self.raw.okta.client;
         f.debug_struct("ConfigBuilder")
-            .field("org_url", &c.org_url)
+            .field("org_url", &c.org_url.as_deref().map(validate::redact_url))
             .field("authorization_mode", &c.authorization_mode)
             .field("client_id", &c.client_id)
             .field("token", &c.token.as_ref().map(|_| "***"))
@@ -310,15 +315,22 @@ impl ConfigBuilder {
         self
     }
 
-    /// Connection timeout (whole seconds).
+    /// Connection timeout (exact; more than zero, at most a year).
     pub fn connection_timeout(mut self, timeout: Duration) -> Self {
-        self.raw.okta.client.connection_timeout = Some(timeout.as_secs().into());
+        self.raw.okta.client.connection_timeout = Some(validate::exact_seconds(timeout));
         self
     }
 
-    /// Budget for a whole call including retries (whole seconds; zero means none).
+    /// Budget for a whole call including retries (exact; zero means none; at most a year).
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
-        self.raw.okta.client.request_timeout = Some(timeout.as_secs().into());
+        self.raw.okta.client.request_timeout = Some(validate::exact_seconds(timeout));
+        self
+    }
+
+    /// How long the server may send nothing before the attempt fails (exact; zero means no
+    /// limit; default [`DEFAULT_READ_TIMEOUT`]).
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.raw.okta.client.read_timeout = Some(validate::exact_seconds(timeout));
         self
     }
 
@@ -331,8 +343,8 @@ impl ConfigBuilder {
     /// Turn the response cache on or off, with its TTL and TTI.
     pub fn cache(mut self, enabled: bool, ttl: Duration, tti: Duration) -> Self {
         self.raw.okta.client.cache.enabled = Some(enabled);
-        self.raw.okta.client.cache.default_ttl = Some(ttl.as_secs().into());
-        self.raw.okta.client.cache.default_tti = Some(tti.as_secs().into());
+        self.raw.okta.client.cache.default_ttl = Some(validate::exact_seconds(ttl));
+        self.raw.okta.client.cache.default_tti = Some(validate::exact_seconds(tti));
         self
     }
 
@@ -356,12 +368,12 @@ impl ConfigBuilder {
 
     /// Merges the sources and validates the result.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let figment = self.figment();
+        let figment = self.figment()?;
         let raw: Raw = figment.extract().map_err(|e| validate::extract_error(&figment, e))?;
         validate::validate(raw, &figment, self.signer)
     }
 
-    fn figment(&self) -> Figment {
+    fn figment(&self) -> Result<Figment, ConfigError> {
         let mut figment = Figment::new();
         if self.files {
             let home = self.home_dir.clone().or_else(std::env::home_dir);
@@ -373,6 +385,7 @@ impl ConfigBuilder {
             for file in files.into_iter().flatten() {
                 // A missing file is simply not a source; an unreadable or invalid one is an error.
                 if file.exists() {
+                    check_yaml(&file)?;
                     figment = figment.merge(Yaml::file_exact(file));
                 }
             }
@@ -388,6 +401,28 @@ impl ConfigBuilder {
                 .lowercase(false);
             figment = figment.merge(env);
         }
-        figment.merge(Serialized::globals(&self.raw))
+        Ok(figment.merge(Serialized::globals(&self.raw)))
+    }
+}
+
+/// Fails with the file, line and column when `file` is not YAML at all (figment would report
+/// it without a position, against no key). The parser's message never quotes a value.
+fn check_yaml(file: &std::path::Path) -> Result<(), ConfigError> {
+    let fail = |problem| ConfigError {
+        key: None,
+        source_: ConfigSource::File(file.to_path_buf()),
+        problem,
+    };
+    let text =
+        std::fs::read_to_string(file).map_err(|e| fail(ConfigProblem::BadFile(format!("cannot be read: {e}"))))?;
+    match serde_yaml::from_str::<serde_yaml::Value>(&text) {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let (line, column) = e.location().map_or((0, 0), |l| (l.line(), l.column()));
+            // serde_yaml appends " at line L column C" itself; the position is in the fields.
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            Err(fail(ConfigProblem::Syntax { line, column, message }))
+        }
     }
 }

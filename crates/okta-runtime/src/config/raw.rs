@@ -39,10 +39,12 @@ pub(crate) struct RawClient {
     pub dpop: Option<bool>,
     #[serde(deserialize_with = "lenient::string", skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
-    pub connection_timeout: Option<i128>,
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
-    pub request_timeout: Option<i128>,
+    #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
+    pub connection_timeout: Option<String>,
+    #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
+    pub request_timeout: Option<String>,
+    #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
+    pub read_timeout: Option<String>,
     pub rate_limit: RawRateLimit,
     pub cache: RawCache,
     pub proxy: RawProxy,
@@ -61,10 +63,10 @@ pub(crate) struct RawRateLimit {
 pub(crate) struct RawCache {
     #[serde(deserialize_with = "lenient::boolean", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
-    pub default_ttl: Option<i128>,
-    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
-    pub default_tti: Option<i128>,
+    #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
+    pub default_ttl: Option<String>,
+    #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
+    pub default_tti: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -196,6 +198,19 @@ mod lenient {
                 .map_err(|_| de::Error::custom(format!("expected a whole number, found `{s}`"))),
             Value::None => Ok(None),
             _ => Err(de::Error::custom("expected a whole number")),
+        }
+    }
+
+    /// A number of seconds as decimal text (`30`, `0.5`), validated later, so that the error
+    /// names the key and its source. Code writes exact decimals (`0.500000000`).
+    pub fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match d.deserialize_any(Scalar)? {
+            Value::Int(i) => Ok(Some(i.to_string())),
+            Value::Float(f) => Ok(Some(f.to_string())),
+            Value::Text(s) if s.trim().is_empty() => Ok(None),
+            Value::Text(s) => Ok(Some(s.trim().to_string())),
+            Value::None => Ok(None),
+            _ => Err(de::Error::custom("expected a number of seconds")),
         }
     }
 

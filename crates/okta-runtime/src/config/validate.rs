@@ -9,6 +9,12 @@ use figment::{Figment, Source};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `okta.client.readTimeout` when no source sets it: a call ends with `Error::Stalled` once
+/// the server has sent nothing for this long (Okta answers in well under a second; a minute
+/// leaves room for slow networks and large pages without letting a stalled server hold a
+/// call forever).
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The source a figment value's metadata names (env values have no file or code location).
 fn source_from(meta: &figment::Metadata, key: Option<Key>) -> ConfigSource {
     match (&meta.source, key) {
@@ -27,7 +33,7 @@ pub(crate) fn source_of(figment: &Figment, key: Key) -> ConfigSource {
 
 fn err(figment: &Figment, key: Key, problem: ConfigProblem) -> ConfigError {
     ConfigError {
-        key,
+        key: Some(key),
         source_: source_of(figment, key),
         problem,
     }
@@ -47,11 +53,7 @@ pub(crate) fn extract_error(figment: &Figment, e: figment::Error) -> ConfigError
         // No key: the file itself does not parse (figment names the file and the position).
         None => ConfigProblem::BadFile(e.kind.to_string()),
     };
-    ConfigError {
-        key: key.unwrap_or(keys::ORG_URL),
-        source_,
-        problem,
-    }
+    ConfigError { key, source_, problem }
 }
 
 const ADMIN_DOMAINS: &[&str] = &[
@@ -73,24 +75,53 @@ fn org_url(raw: Option<String>, https_check: bool, f: &Figment) -> Result<reqwes
         return Err(err(f, k, ConfigProblem::Placeholder("{yourOktaDomain}")));
     }
     if url.matches("://").count() > 1 {
-        return Err(err(f, k, ConfigProblem::MultipleSchemes(url)));
+        return Err(err(f, k, ConfigProblem::MultipleSchemes(redact_url(&url))));
     }
     let lower = url.to_ascii_lowercase();
     if https_check && !lower.starts_with("https://") {
-        return Err(err(f, k, ConfigProblem::NotHttps(url)));
+        return Err(err(f, k, ConfigProblem::NotHttps(redact_url(&url))));
     }
     if ADMIN_DOMAINS.iter().any(|d| lower.contains(d)) {
-        return Err(err(f, k, ConfigProblem::AdminDomain(url)));
+        return Err(err(f, k, ConfigProblem::AdminDomain(redact_url(&url))));
     }
     if lower.contains(".com.com") {
-        return Err(err(f, k, ConfigProblem::DoubleCom(url)));
+        return Err(err(f, k, ConfigProblem::DoubleCom(redact_url(&url))));
     }
     let parsed = reqwest::Url::parse(url.trim_end_matches('/'))
-        .map_err(|_| err(f, k, ConfigProblem::InvalidUrl(url.clone())))?;
+        .map_err(|_| err(f, k, ConfigProblem::InvalidUrl(redact_url(&url))))?;
     if parsed.host_str().is_none() || !matches!(parsed.scheme(), "http" | "https") {
-        return Err(err(f, k, ConfigProblem::InvalidUrl(url)));
+        return Err(err(f, k, ConfigProblem::InvalidUrl(redact_url(&url))));
+    }
+    // An origin and nothing else: requests are built on it, and credentials go only there.
+    let extra = if !parsed.username().is_empty() || parsed.password().is_some() {
+        Some("user name or password")
+    } else if parsed.query().is_some() {
+        Some("query")
+    } else if parsed.fragment().is_some() {
+        Some("fragment")
+    } else if parsed.path() != "/" {
+        Some("path")
+    } else {
+        None
+    };
+    if let Some(part) = extra {
+        return Err(err(f, k, ConfigProblem::NotAnOrigin(redact_url(&url), part)));
     }
     Ok(parsed)
+}
+
+/// `url` with anything between `://` and the last `@` before the host (a user name and
+/// password) replaced by `***`, for error messages.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***@{}", &url[..scheme_end], &rest[at + 1..]),
+        None => url.to_string(),
+    }
 }
 
 fn secret(raw: Option<String>, key: Key, placeholder: &'static str, f: &Figment) -> Result<Secret, ConfigError> {
@@ -106,13 +137,53 @@ fn secret(raw: Option<String>, key: Key, placeholder: &'static str, f: &Figment)
     Ok(Secret::new(value.trim()))
 }
 
-fn seconds(raw: Option<i128>, key: Key, default: u64, f: &Figment) -> Result<Duration, ConfigError> {
-    match raw {
-        None => Ok(Duration::from_secs(default)),
-        Some(v) => u64::try_from(v)
-            .map(Duration::from_secs)
-            .map_err(|_| err(f, key, ConfigProblem::OutOfRange(v, "0 or more seconds"))),
+/// The longest duration any key takes: a year.
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// A duration key's value: decimal seconds (`30`, `0.5`, `0.000001`), exact to the
+/// nanosecond, from 0 up to [`MAX_DURATION`]; `positive` refuses 0 too.
+fn seconds(
+    raw: Option<String>,
+    key: Key,
+    default: Duration,
+    positive: bool,
+    f: &Figment,
+) -> Result<Duration, ConfigError> {
+    let Some(text) = raw else { return Ok(default) };
+    let bad = |why: &'static str| err(f, key, ConfigProblem::BadDuration(text.clone(), why));
+    let value = parse_seconds(&text).ok_or_else(|| bad("expected a number of seconds, e.g. 30 or 0.5"))?;
+    if value > MAX_DURATION {
+        return Err(bad("at most a year (31536000 seconds)"));
     }
+    if positive && value.is_zero() {
+        return Err(bad("must be more than 0 seconds"));
+    }
+    Ok(value)
+}
+
+/// Decimal seconds as exact text: digits, optionally `.` and up to nine more digits.
+fn parse_seconds(text: &str) -> Option<Duration> {
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > 9 {
+        return None;
+    }
+    let secs = if whole.is_empty() {
+        0
+    } else {
+        whole.parse::<u64>().ok()?
+    };
+    let nanos = if fraction.is_empty() {
+        0
+    } else {
+        fraction.parse::<u32>().ok()? * 10u32.pow(9 - fraction.len() as u32)
+    };
+    Some(Duration::new(secs, nanos))
+}
+
+/// `d` as the exact decimal text [`parse_seconds`] reads (how code-set durations travel).
+pub(crate) fn exact_seconds(d: Duration) -> String {
+    format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
 }
 
 pub(crate) fn validate(
@@ -219,19 +290,27 @@ pub(crate) fn validate(
             u32::try_from(v).map_err(|_| err(f, keys::MAX_RETRIES, ConfigProblem::OutOfRange(v, "0 or more")))?
         }
     };
-    let request_timeout = seconds(c.request_timeout, keys::REQUEST_TIMEOUT, 0, f)?;
+    let request_timeout = seconds(c.request_timeout, keys::REQUEST_TIMEOUT, Duration::ZERO, false, f)?;
+    let read_timeout = seconds(c.read_timeout, keys::READ_TIMEOUT, DEFAULT_READ_TIMEOUT, false, f)?;
     Ok(Config {
         org_url,
         auth,
         dpop: c.dpop.unwrap_or(false),
         user_agent: c.user_agent.filter(|u| !u.trim().is_empty()),
-        connection_timeout: seconds(c.connection_timeout, keys::CONNECTION_TIMEOUT, 30, f)?,
+        connection_timeout: seconds(
+            c.connection_timeout,
+            keys::CONNECTION_TIMEOUT,
+            Duration::from_secs(30),
+            true,
+            f,
+        )?,
         request_timeout: (!request_timeout.is_zero()).then_some(request_timeout),
+        read_timeout: (!read_timeout.is_zero()).then_some(read_timeout),
         max_retries,
         cache: CacheConfig {
             enabled: c.cache.enabled.unwrap_or(false),
-            ttl: seconds(c.cache.default_ttl, keys::CACHE_TTL, 300, f)?,
-            tti: seconds(c.cache.default_tti, keys::CACHE_TTI, 300, f)?,
+            ttl: seconds(c.cache.default_ttl, keys::CACHE_TTL, Duration::from_secs(300), false, f)?,
+            tti: seconds(c.cache.default_tti, keys::CACHE_TTI, Duration::from_secs(300), false, f)?,
         },
         proxy,
         logging: LoggingConfig {

@@ -6,6 +6,11 @@ use std::time::{Duration, SystemTime};
 /// The wait the answer asks for, if it says: `Retry-After` (seconds or an HTTP date) when
 /// present, else the smallest `X-Rate-Limit-Reset` (epoch seconds) minus the answer's `Date`
 /// (or `now` without one), plus one second. `None` when the answer says neither.
+///
+/// Every number is the server's, so none of this can overflow: a reset or date too far in the
+/// future to be a time on this machine is a wait of [`Duration::MAX`] (the retry policy caps
+/// its waits, 60 s by default), one in the past is no wait (plus the second), and a value that
+/// is not a number or a date is ignored.
 pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Some(wait) = retry_after(headers, now) {
         return Some(wait);
@@ -18,8 +23,11 @@ pub fn server_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
         .flat_map(|v| v.split(','))
         .filter_map(|v| v.trim().parse::<u64>().ok())
         .min()?;
-    let reset = SystemTime::UNIX_EPOCH + Duration::from_secs(reset);
-    Some(reset.duration_since(date).unwrap_or_default() + Duration::from_secs(1))
+    let wait = match SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(reset)) {
+        Some(reset) => reset.duration_since(date).unwrap_or_default(),
+        None => Duration::MAX,
+    };
+    Some(wait.saturating_add(Duration::from_secs(1)))
 }
 
 fn server_date(headers: &HeaderMap, now: SystemTime) -> SystemTime {
@@ -38,6 +46,7 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
+    // httpdate takes years up to 9999 only, so the date always fits in a `SystemTime`.
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(server_date(headers, now)).unwrap_or_default())
 }
@@ -70,6 +79,30 @@ mod tests {
             ("x-rate-limit-reset", "1699999990"),
         ]);
         assert_eq!(server_wait(&past, far), Some(Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn absurd_numbers_are_bounded_not_panics() {
+        let now = SystemTime::now();
+        let h = headers(&[("x-rate-limit-reset", "18446744073709551615")]);
+        assert_eq!(server_wait(&h, now), Some(Duration::MAX));
+        let h = headers(&[("retry-after", "18446744073709551615")]);
+        assert_eq!(server_wait(&h, now), Some(Duration::from_secs(u64::MAX)));
+        for garbage in [
+            "-1",
+            "1e9",
+            "0x10",
+            "",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Mon, 01 Jan 1900 00:00:00 GMT",
+        ] {
+            let h = headers(&[
+                ("retry-after", garbage),
+                ("date", garbage),
+                ("x-rate-limit-reset", garbage),
+            ]);
+            let _ = server_wait(&h, now);
+        }
     }
 
     #[test]
