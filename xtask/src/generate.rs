@@ -117,13 +117,15 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         "unset_queries_skipped",
         postprocess::requests::unset_queries_skipped(&mut apis)?,
     ));
-    let rewired = postprocess::builders::builder_pipeline(&mut apis, &ops)?;
-    post.push(("builder_pipeline", rewired.builders));
-    post.push(("page_streams", rewired.lists));
+    // Before `builder_pipeline`: it reads the success and error types of progenitor's `send`.
     post.push((
         "conformance_table",
         postprocess::conformance::conformance_table(&mut apis, &ops)?,
     ));
+    let rewired = postprocess::builders::builder_pipeline(&mut apis, &ops)?;
+    post.push(("builder_pipeline", rewired.builders));
+    post.push(("page_streams", rewired.lists));
+    post.push(("client_surface", postprocess::client::client_surface(&mut apis)?));
     let mut models = reparse(&models)?;
     let mut apis = reparse(&apis)?;
     let gated = postprocess::features::apply(&mut models, &mut apis, &ops, &areas)?;

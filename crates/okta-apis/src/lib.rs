@@ -1,12 +1,13 @@
-//! Generated operations of the Okta Management API, and the seam to the runtime.
+//! Generated operations of the Okta Management API.
 //!
 //! `src/generated.rs` is written by `cargo xtask generate` (progenitor, builder style, one
-//! extension trait per Okta API tag). Every builder's `send()` runs inside
-//! `okta_runtime::call::send_operation` with the operation's row of [`OPERATIONS`] and its
-//! [`okta_runtime::RequestOptions`], and returns [`okta_runtime::Error`]; list builders also
-//! have `.pages()`, `.stream()` and `.max_pages(n)`. This file is the hand-written seam: the
-//! one `ClientHooks` impl that hands every request to [`okta_runtime::Runtime::execute`], and
-//! the client-level headers and raw requests.
+//! extension trait per Okta API tag). Every builder checks its arguments and builds its
+//! `reqwest::Request`, then hands it with the operation's row of [`OPERATIONS`] and its
+//! [`okta_runtime::RequestOptions`] to the runtime (`okta_runtime::call`), which sends it and
+//! decodes the answer into an [`okta_runtime::Response`] or an [`okta_runtime::Error`]. List
+//! builders also have `.pages()`, `.stream()` and `.max_pages(n)`, and [`Client::next_page`]
+//! fetches the page after a page. This file adds the client-level headers, raw requests and
+//! the lookup of an operation's facts.
 
 // Generated code follows the spec, not clippy's taste: names, argument counts and
 // impl shapes come from progenitor/typify. Lints are allowed here, in one place.
@@ -22,9 +23,9 @@ pub use client_builder::ClientBuilder;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
-use okta_runtime::RawRequest;
-use progenitor_client::{ClientHooks, OperationInfo};
+use okta_runtime::{Page, RawRequest};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
 
 /// Looks up an operation's facts by generated method name (`list_users`) or by the spec's
 /// operationId (`listUsers`).
@@ -32,20 +33,6 @@ pub fn operation(name: &str) -> Option<&'static okta_runtime::OperationMeta> {
     match OPERATIONS.binary_search_by(|op| op.method_name.cmp(name)) {
         Ok(i) => Some(&OPERATIONS[i]),
         Err(_) => OPERATIONS.iter().find(|op| op.id == name),
-    }
-}
-
-impl ClientHooks<okta_runtime::Runtime> for Client {
-    /// The runtime's future itself, not an `async fn` around it (which would keep the request
-    /// in a slot of its own).
-    #[allow(clippy::manual_async_fn)]
-    fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
-        let id = info.operation_id;
-        self.inner.execute(&self.client, request, move || operation(id))
     }
 }
 
@@ -95,6 +82,31 @@ impl Client {
     /// A request to an endpoint the spec lacks, through the same pipeline (auth, headers,
     /// retries, errors). `path` starts with `/`, e.g. `/api/v1/users/me`.
     pub fn raw(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_> {
-        self.inner.raw(&self.client, &self.baseurl, method, path)
+        self.inner.raw(&self.baseurl, method, path)
+    }
+
+    /// The page after `page` (a page of `.pages()` or of an earlier `next_page`), following
+    /// its `rel="next"` link with the first request's query and headers; `None` when `page`
+    /// is the last (no next link, or no items) or was built by hand. A link that leaves the
+    /// org's origin or the operation's path, or leads back to a page already fetched, is an
+    /// [`okta_runtime::Error::Pagination`], as in a stream.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &okta_apis::Client) -> Result<(), okta_runtime::Error> {
+    /// use okta_apis::ClientUserExt;
+    /// let mut page = client.list_users().limit(200).first_page().await?;
+    /// loop {
+    ///     for user in &page.items {
+    ///         println!("{:?}", user.id);
+    ///     }
+    ///     match client.next_page(&page).await? {
+    ///         Some(next) => page = next,
+    ///         None => break,
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, okta_runtime::Error> {
+        self.inner.next_page(&self.baseurl, page).await
     }
 }

@@ -7,7 +7,7 @@ use serde_json::json;
 
 fn client(server: &MockServer) -> Client {
     let runtime = okta_runtime::Runtime::with_api_token("test-token").expect("valid token");
-    Client::new(&server.base_url(), runtime)
+    Client::with_runtime(&server.base_url(), runtime)
 }
 
 #[tokio::test]

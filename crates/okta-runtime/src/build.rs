@@ -28,6 +28,53 @@ const PATH_SET: &percent_encoding::AsciiSet = &{
     set
 };
 
+/// Why a generated builder could not build its request: an argument that did not convert or
+/// is missing (the builder's message), or a header value that is not a valid header. The
+/// generated builders' `Error` (the module imports this type under progenitor's name, so its
+/// `Error::InvalidRequest(..)` and `?` apply unchanged).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum RequestError {
+    /// An argument is missing or did not convert.
+    InvalidRequest(String),
+    /// reqwest could not build the request (an invalid URL or header).
+    Build(reqwest::Error),
+}
+
+impl From<reqwest::Error> for RequestError {
+    fn from(e: reqwest::Error) -> Self {
+        Self::Build(e)
+    }
+}
+
+impl From<reqwest::header::InvalidHeaderValue> for RequestError {
+    fn from(_: reqwest::header::InvalidHeaderValue) -> Self {
+        // The value itself is never echoed: it may be a secret.
+        Self::InvalidRequest("a header argument is not a valid header value".into())
+    }
+}
+
+impl RequestError {
+    /// The call's error.
+    pub(crate) fn into_error(self, operation: &'static str) -> crate::Error {
+        let message = match self {
+            Self::InvalidRequest(message) => message,
+            Self::Build(e) => format!("the request could not be built: {e}"),
+        };
+        crate::Error::InvalidRequest { operation, message }
+    }
+}
+
+/// A request a generated builder built, with the call's options: what it hands the runtime.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Built {
+    /// The request (path and query written, body serialized; no authentication yet).
+    pub request: reqwest::Request,
+    /// The call's options.
+    pub options: crate::RequestOptions,
+}
+
 /// A path parameter, percent-encoded as it is written into the URL (no copy of its own).
 ///
 /// ```

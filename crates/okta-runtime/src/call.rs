@@ -1,277 +1,166 @@
-//! The call context: what the generated `send()` hands the pipeline besides the request
-//! (the operation's facts and the per-request options), and what the pipeline reports back
-//! (final status, attempts, request id). It travels in a tokio task-local, because
-//! progenitor's hook sees only the request and the operation's name.
+//! A call, from a generated builder to the wire and back.
+//!
+//! A generated `send()` builds its `reqwest::Request` (progenitor's argument checks and
+//! request building) and hands it, with the operation's facts (`&OPERATIONS[row]`) and the
+//! call's [`RequestOptions`], to one of the entry points here: [`json`] (a JSON success body,
+//! decoded as the operation's type), [`empty`] (no success body) or [`bytes`] (a body that is
+//! not JSON). Each runs the request through the pipeline inside the `okta.call` span and
+//! decodes the answer. Nothing travels beside the call: its facts and options are arguments,
+//! its outcome the return value.
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::build::{Built, RequestError};
+use crate::error::{DecodeError, Error};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
-use progenitor_client::ResponseValue;
-use reqwest::StatusCode;
+use crate::pipeline::Answer;
+use crate::response::Response;
+use crate::runtime::Runtime;
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
 use std::future::Future;
-use std::marker::PhantomData;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Instant;
+use tracing::Instrument;
 
-tokio::task_local! {
-    static CALL: Arc<CallContext>;
-}
-
-/// One call's facts and options, and the pipeline's report on it.
-#[derive(Debug)]
-pub struct CallContext {
-    /// The operation.
-    pub op: &'static OperationMeta,
-    /// Its options.
-    pub options: RequestOptions,
-    report: Mutex<CallReport>,
-}
-
-/// What the pipeline found out about a call.
-#[derive(Debug, Clone, Default)]
-pub struct CallReport {
-    /// The status of the last answer, if one arrived.
-    pub status: Option<StatusCode>,
+/// What the pipeline found out about a call, for its span.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallReport {
     /// How many attempts were started.
-    pub attempts: u32,
-    /// `X-Okta-Request-Id` of the last answer.
-    pub request_id: Option<String>,
+    pub(crate) attempts: u32,
     /// Whether the answer came from the response cache.
-    pub cache_hit: bool,
+    pub(crate) cache_hit: bool,
 }
 
-impl CallContext {
-    /// The final report, taken out (the call is over).
-    fn take_report(&self) -> CallReport {
-        self.report
-            .lock()
-            .map(|mut r| std::mem::take(&mut *r))
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn update(&self, f: impl FnOnce(&mut CallReport)) {
-        if let Ok(mut r) = self.report.lock() {
-            f(&mut r);
-        }
-    }
+/// Which request of an operation this is: the one its builder built, or a next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The builder's request (or a raw request).
+    Built,
+    /// A page's `rel="next"` link.
+    NextPage,
 }
 
-/// The context of the call running on this task, if any.
-pub(crate) fn current() -> Option<Arc<CallContext>> {
-    CALL.try_with(Arc::clone).ok()
-}
-
-/// Runs one call of `op` (a generated `send()`, or a raw request) inside its context and its
-/// tracing span `okta.call` (operation, method, path template, status, attempts, request id,
-/// duration); the future answers the call's output and the pipeline's report. Retries and
-/// cache hits are events inside the span.
-pub fn run<F: Future>(
-    op: &'static OperationMeta,
-    method: &str,
-    path: &str,
-    options: RequestOptions,
-    call: F,
-) -> CallFuture<F> {
-    let ctx = Arc::new(CallContext {
-        op,
-        options,
-        report: Mutex::new(CallReport::default()),
-    });
-    let span = tracing::info_span!(
-        "okta.call",
-        operation = op.id,
-        method = method,
-        path = path,
-        status = tracing::field::Empty,
-        attempts = tracing::field::Empty,
-        request_id = tracing::field::Empty,
-        duration_ms = tracing::field::Empty,
-    );
-    CallFuture {
-        inner: call,
-        ctx,
-        span,
-        started: Instant::now(),
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// The future [`run`] returns.
-    ///
-    /// One future, written by hand, rather than a stack of combinators (task-local scope, span,
-    /// map): the request's state is several kilobytes, each layer of a stack is a move of all
-    /// of it when the future is built, and the call's output is moved again through each layer
-    /// when it is ready.
-    #[must_use = "futures do nothing unless polled"]
-    pub struct CallFuture<F> {
-        #[pin]
-        inner: F,
-        ctx: Arc<CallContext>,
-        span: tracing::Span,
-        started: Instant,
-    }
-}
-
-impl<F: Future> Future for CallFuture<F> {
-    type Output = (F::Output, CallReport);
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let output = {
-            let _entered = this.span.enter();
-            let inner = this.inner;
-            match CALL.sync_scope(this.ctx.clone(), || inner.poll(cx)) {
-                Poll::Ready(output) => output,
-                Poll::Pending => return Poll::Pending,
-            }
+impl Runtime {
+    /// Runs one request of `op` through the pipeline inside its `okta.call` span (operation,
+    /// method, path template, status, attempts, request id, duration); retries and cache
+    /// hits are events inside it.
+    pub(crate) async fn call(
+        &self,
+        op: &'static OperationMeta,
+        options: &RequestOptions,
+        request: reqwest::Request,
+        target: Target,
+    ) -> Result<Answer, Error> {
+        let span = tracing::info_span!(
+            "okta.call",
+            operation = op.id,
+            method = request.method().as_str(),
+            path = op.path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let mut report = CallReport::default();
+        let outcome = self
+            .pipeline(op, options, request, target, &mut report)
+            .instrument(span.clone())
+            .await;
+        let status = match &outcome {
+            Ok(answer) => Some(answer.status),
+            Err(e) => e.status(),
         };
-        let report = this.ctx.take_report();
-        let span = &*this.span;
-        if let Some(status) = report.status {
+        if let Some(status) = status {
             span.record("status", status.as_u16());
         }
         span.record("attempts", report.attempts);
-        if let Some(id) = &report.request_id {
-            span.record("request_id", id.as_str());
+        let request_id = match &outcome {
+            Ok(answer) => answer.headers.get(crate::headers::REQUEST_ID),
+            Err(e) => e.api().and_then(|a| a.headers.get(crate::headers::REQUEST_ID)),
+        };
+        if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
         }
-        span.record("duration_ms", this.started.elapsed().as_millis() as u64);
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
         span.in_scope(|| {
             tracing::debug!(
-                status = report.status.map(|s| s.as_u16()),
+                status = status.map(|s| s.as_u16()),
                 attempts = report.attempts,
                 cache_hit = report.cache_hit,
                 "call finished"
             )
         });
-        Poll::Ready((output, report))
+        outcome
+    }
+
+    /// Runs a built request of `op` (a generated builder's, or a raw one).
+    async fn send_built(
+        &self,
+        op: &'static OperationMeta,
+        built: Result<Built, RequestError>,
+    ) -> Result<Answer, Error> {
+        let Built { request, options } = built.map_err(|e| e.into_error(op.id))?;
+        self.call(op, &options, request, Target::Built).await
     }
 }
 
-/// Finds where a body fails to decode as the operation's success type.
-pub type Locate = fn(&'static str, StatusCode, &[u8]) -> DecodeError;
-
-/// Runs a generated operation's request (`call`, progenitor's own send) inside the call
-/// context and converts any failure into the one [`Error`] type. `locate` re-reads a body
-/// that failed to decode, to name the JSON path (absent for non-JSON success types).
-pub fn send_operation<T, E, F>(
+/// Sends a generated operation whose success body is JSON and decodes it as `T`.
+#[doc(hidden)]
+pub fn json<'a, T: DeserializeOwned>(
+    runtime: &'a Runtime,
     op: &'static OperationMeta,
-    options: RequestOptions,
-    locate: Option<Locate>,
-    call: F,
-) -> SendOperation<F, T, E>
-where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    E: Send + 'static,
-{
-    SendOperation::Calling {
-        call: run(op, op.method, op.path, options, call),
-        op,
-        locate,
-        _types: PhantomData,
-    }
+    built: Result<Built, RequestError>,
+) -> impl Future<Output = Result<Response<T>, Error>> + 'a {
+    let sent = runtime.send_built(op, built);
+    async move { decode(op, sent.await?) }
 }
 
-/// A failure being turned into [`Error`] (reading the body of an unexpected answer).
-type Converting = Pin<Box<dyn Future<Output = Error> + Send>>;
-
-pin_project_lite::pin_project! {
-    /// The future [`send_operation`] returns: the call, then (only for a failure) its
-    /// conversion into [`Error`]. Written by hand for the reason [`CallFuture`] gives.
-    #[must_use = "futures do nothing unless polled"]
-    #[project = SendProj]
-    pub enum SendOperation<F, T, E> {
-        /// The call is running.
-        Calling {
-            #[pin]
-            call: CallFuture<F>,
-            op: &'static OperationMeta,
-            locate: Option<Locate>,
-            _types: PhantomData<fn() -> (T, E)>,
-        },
-        /// The call failed; its error is being converted.
-        Converting { error: Converting },
-        /// The output was handed out.
-        Done,
-    }
-}
-
-impl<F, T, E> Future for SendOperation<F, T, E>
-where
-    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
-    E: Send + 'static,
-{
-    type Output = Result<ResponseValue<T>, Error>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        loop {
-            let converting = match self.as_mut().project() {
-                SendProj::Calling { call, op, locate, .. } => match call.poll(cx) {
-                    Poll::Pending => return Poll::Pending,
-                    Poll::Ready((Ok(value), _)) => {
-                        self.set(Self::Done);
-                        return Poll::Ready(Ok(value));
-                    }
-                    Poll::Ready((Err(e), report)) => {
-                        let (op, locate) = (*op, *locate);
-                        Box::pin(async move { convert(e, op, &report, locate).await }) as Converting
-                    }
-                },
-                SendProj::Converting { error } => {
-                    let error = futures::ready!(error.as_mut().poll(cx));
-                    self.set(Self::Done);
-                    return Poll::Ready(Err(error));
-                }
-                SendProj::Done => return Poll::Pending,
-            };
-            self.set(Self::Converting { error: converting });
-        }
-    }
-}
-
-async fn convert<E>(
-    e: progenitor_client::Error<E>,
+/// Sends a generated operation whose success has no body.
+#[doc(hidden)]
+pub fn empty<'a>(
+    runtime: &'a Runtime,
     op: &'static OperationMeta,
-    report: &CallReport,
-    locate: Option<Locate>,
-) -> Error {
-    use progenitor_client::Error as P;
-    let transport = |source: reqwest::Error| Error::transport(op.id, source, report.attempts.max(1));
-    match e {
-        P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest {
-            operation: op.id,
-            message,
-        },
-        P::CommunicationError(source) | P::InvalidUpgrade(source) | P::ResponseBodyError(source) => transport(source),
-        P::ErrorResponse(value) => Error::Api(Box::new(ApiError::new(
+    built: Result<Built, RequestError>,
+) -> impl Future<Output = Result<Response<()>, Error>> + 'a {
+    let sent = runtime.send_built(op, built);
+    async move {
+        let answer = sent.await?;
+        Ok(Response::new((), answer.status, answer.headers))
+    }
+}
+
+/// Sends a generated operation whose success body is not JSON (an XML document, a file) and
+/// answers with its bytes.
+#[doc(hidden)]
+pub fn bytes<'a>(
+    runtime: &'a Runtime,
+    op: &'static OperationMeta,
+    built: Result<Built, RequestError>,
+) -> impl Future<Output = Result<Response<Bytes>, Error>> + 'a {
+    let sent = runtime.send_built(op, built);
+    async move {
+        let answer = sent.await?;
+        Ok(Response::new(answer.body, answer.status, answer.headers))
+    }
+}
+
+/// Decodes a success answer as `T` (an empty body, which the wire fix-ups turned into `null`
+/// where the operation allows one, decodes as `null`); a failure names the JSON path.
+pub(crate) fn decode<T: DeserializeOwned>(op: &'static OperationMeta, answer: Answer) -> Result<Response<T>, Error> {
+    let body: &[u8] = if answer.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &answer.body
+    };
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(Response::new(value, answer.status, answer.headers)),
+        Err(_) => Err(Error::Decode(Box::new(DecodeError::locate::<T>(
             op.id,
-            value.status(),
-            value.headers().clone(),
-            bytes::Bytes::new(),
-        ))),
-        P::InvalidResponsePayload(body, err) => {
-            let status = report.status.unwrap_or(StatusCode::OK);
-            let decode = match locate {
-                Some(locate) => locate(op.id, status, &body),
-                None => DecodeError::new(op.id, status, ".".into(), err.to_string(), &body),
-            };
-            Error::Decode(Box::new(decode))
-        }
-        P::UnexpectedResponse(response) => {
-            if let Some(carried) = Error::from_response(&response) {
-                return carried;
-            }
-            let status = response.status();
-            let headers = response.headers().clone();
-            match response.bytes().await {
-                Ok(body) => {
-                    let mut e = ApiError::new(op.id, status, headers, body);
-                    e.attempts = report.attempts.max(1);
-                    Error::Api(Box::new(e))
-                }
-                Err(source) => transport(source),
-            }
-        }
+            answer.status,
+            body,
+        )))),
     }
 }

@@ -1,14 +1,8 @@
-//! The one error type every operation returns, and how it travels through progenitor's hook.
+//! The one error type every call returns.
 //!
 //! [`Error`] is non-generic: match on its variants (or on [`Error::kind`]) to tell a bad
 //! configuration from a token-endpoint refusal, a transport failure, a spent time budget, an
 //! API error answer from Okta or a body that did not decode.
-//!
-//! Progenitor's `exec` hook must answer with a `reqwest::Result<reqwest::Response>`, which
-//! cannot carry our errors. A failure inside the pipeline is therefore answered with a
-//! synthetic response of status [`FAILURE_STATUS`] (599, which no Okta operation declares, so
-//! generated code hands it back untouched) whose extensions hold the error;
-//! [`Error::from_response`] takes it back out.
 
 use crate::auth::AuthError;
 use crate::config::ConfigError;
@@ -16,11 +10,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// The status of the synthetic response that carries a runtime failure.
-pub const FAILURE_STATUS: u16 = 599;
 
 /// Everything that can go wrong in a call.
 #[derive(Debug, thiserror::Error)]
@@ -189,32 +179,7 @@ impl Error {
     pub fn error_code(&self) -> Option<&str> {
         self.api().and_then(|e| e.error_code.as_deref())
     }
-
-    /// The failure a synthetic response carries, if it is one (see the module docs).
-    pub fn from_response(response: &reqwest::Response) -> Option<Error> {
-        if response.status().as_u16() != FAILURE_STATUS {
-            return None;
-        }
-        let carried = response.extensions().get::<Carried>()?;
-        carried.0.lock().ok()?.take()
-    }
-
-    /// Wraps the failure in a synthetic response for progenitor's hook.
-    pub(crate) fn into_response(self) -> reqwest::Response {
-        let mut response = http::Response::new(Vec::<u8>::new());
-        if let Ok(status) = http::StatusCode::from_u16(FAILURE_STATUS) {
-            *response.status_mut() = status;
-        }
-        response
-            .extensions_mut()
-            .insert(Carried(Arc::new(Mutex::new(Some(self)))));
-        reqwest::Response::from(response)
-    }
 }
-
-/// Extensions must be `Clone`; the error is taken out once.
-#[derive(Clone)]
-struct Carried(Arc<Mutex<Option<Error>>>);
 
 /// Okta's rate-limit headers on an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -1,19 +1,20 @@
-//! The hand-written runtime of okta-rs.
+//! The hand-written runtime of okta-rs: it owns every call.
 //!
-//! Every generated operation (crate `okta-apis`) hands its `reqwest::Request` to
-//! [`Runtime::execute`] together with the [`OperationMeta`] the generator wrote for it. The
-//! runtime owns everything that is not a fact of one operation:
+//! A generated operation (crate `okta-apis`) builds its `reqwest::Request` and hands it,
+//! with the [`OperationMeta`] the generator wrote for it and the call's [`RequestOptions`],
+//! to the runtime's `call` entry points; the runtime sends it, decodes the answer and returns a [`Response`] or an
+//! [`Error`]. It owns everything that is not a fact of one operation:
 //!
 //! - [`config`]: the configuration sources Okta's SDKs document, merged and validated;
 //! - [`auth`]: SSWS, bearer, private-key JWT client credentials, DPoP, the token cache;
-//! - [`call`]: the call context (operation facts, [`RequestOptions`]) and the `okta.call` span;
-//! - the pipeline ([`Runtime::execute`]): next-page link, wire fix-ups, headers, [`cache`],
-//!   [`retry`] within the time budget, authentication, send, error decoding;
-//! - [`pagination`]: `Link` parsing, page and item streams;
+//! - `call`: the entry points the generated builders call, and the `okta.call` span;
+//! - the pipeline: path check, wire fix-ups, headers, [`cache`], [`retry`] within the time
+//!   budget, authentication, send, error decoding;
+//! - [`pagination`]: `Link` parsing, page and item streams, next pages by hand;
 //! - [`wire`]: the wire fix-ups the normalizer asked for (media types, empty bodies);
-//! - [`build`]: helpers the generated builders call while they build a request;
+//! - `build`: helpers the generated builders call while they build a request;
 //! - [`raw`]: requests to endpoints the spec lacks, through the same pipeline;
-//! - [`error`]: the one error type, and how it travels through progenitor's hook.
+//! - [`error`]: the one error type.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -23,8 +24,10 @@
 //! ```
 
 pub mod auth;
+#[doc(hidden)]
 pub mod build;
 pub mod cache;
+#[doc(hidden)]
 pub mod call;
 pub mod config;
 pub mod error;
@@ -35,12 +38,15 @@ mod options;
 pub mod pagination;
 mod pipeline;
 pub mod raw;
+mod response;
 pub mod retry;
 mod runtime;
 mod secret;
 pub mod wire;
 
 pub use auth::{AssertionSigner, AuthError, KeySigner, SignerError};
+/// The body of an answer that is not JSON (an XML document, an image).
+pub use bytes::Bytes;
 pub use cache::{MemoryCache, ResponseCache};
 pub use config::{AuthConfig, Config, ConfigBuilder, ConfigError, ConfigProblem, ConfigSource};
 pub use error::{ApiError, DecodeError, Error, ErrorKind, RateLimit};
@@ -48,10 +54,10 @@ pub use guard::{MAX_REDIRECTS, redirect_policy};
 pub use operation::OperationMeta;
 pub use options::RequestOptions;
 pub use pagination::{ItemStream, Page, PageStream};
-pub use progenitor_client::ResponseValue;
 pub use raw::RawRequest;
 /// HTTP types of the public API (methods for raw requests, header names and values, statuses).
 pub use reqwest::{Method, StatusCode, header};
+pub use response::Response;
 pub use retry::{Backoff, DefaultRetryPolicy, ExponentialBackoff, RetryDecision, RetryPolicy};
 pub use runtime::{Runtime, ensure_tls_provider};
 pub use secret::Secret;

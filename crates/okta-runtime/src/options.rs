@@ -27,7 +27,6 @@ pub struct RequestOptions {
     pub(crate) bypass_cache: bool,
     pub(crate) headers: HeaderMap,
     pub(crate) max_pages: Option<usize>,
-    pub(crate) next_page: Option<crate::pagination::NextPage>,
 }
 
 /// Header values may be credentials of the caller's own: only names are shown.
@@ -39,7 +38,6 @@ impl std::fmt::Debug for RequestOptions {
             .field("bypass_cache", &self.bypass_cache)
             .field("headers", &crate::headers::names(&self.headers))
             .field("max_pages", &self.max_pages)
-            .field("next_page", &self.next_page)
             .finish()
     }
 }
@@ -89,15 +87,6 @@ impl RequestOptions {
     /// The page bound, if one was set.
     pub fn page_limit(&self) -> Option<usize> {
         self.max_pages
-    }
-
-    /// Makes the call one page of a page stream: the first page, or the page at a `rel="next"`
-    /// URL, checked against the pages the stream already fetched. Used by the generated page
-    /// streams.
-    #[doc(hidden)]
-    pub fn with_next_page(mut self, next: crate::pagination::NextPage) -> Self {
-        self.next_page = Some(next);
-        self
     }
 }
 

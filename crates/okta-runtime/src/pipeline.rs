@@ -1,32 +1,29 @@
-//! The request pipeline: next-page link, wire fix-ups, headers, cache, retries within the
-//! time budget, authentication, send, answer, error decoding.
+//! The request pipeline: path check, wire fix-ups, headers, cache, retries within the time
+//! budget, authentication, send, answer, error decoding. It answers with the [`Answer`] read
+//! to the end, which `call` decodes.
 //!
-//! A success answer is handed to the generated code unread (progenitor reads and decodes it),
-//! unless the pipeline needs its body first: to fill the response cache, to adapt an empty
-//! body (`wire::adapt_body`), or to read it within the call's time budget. Failures are always
-//! read, to build the [`ApiError`].
+//! A success body is read after the retry loop, unless the pipeline needs it earlier: to fill
+//! the response cache, to adapt an empty body (`wire::adapt_body`), or to read it within the
+//! call's time budget. Failures are always read inside the loop, to build the [`ApiError`].
 //!
-//! The cost of that choice: a success body that breaks off after its status arrived is read
-//! after the retry loop, so it is not retried; the call fails with [`Error::Transport`]. With a
-//! time budget the body is read inside the loop, and such a failure is retried like any other
-//! transport failure. Reading every body inside the loop (moving the answer's `http` parts back
-//! to progenitor, not copying them) measured 1.16 to 1.27 in okta-bench's scenario 3 against
-//! 1.06 to 1.09 unread, and 99 allocations per `get_user` against 93 (BENCHMARKS.md).
+//! The cost of that choice: a success body that breaks off after its status arrived is not
+//! retried; the call fails with [`Error::Transport`]. With a time budget the body is read inside
+//! the loop, and such a failure is retried like any other transport failure. Reading every body
+//! inside the loop (boxed there, as failures are) measured 1.16 to 1.27 in okta-bench's
+//! scenario 3 against 1.06 to 1.09 after it, and 99 allocations per `get_user` against 93
+//! (BENCHMARKS.md).
 
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
 use crate::cache::{CachedResponse, stale_paths};
-use crate::call::{self, CallContext};
+use crate::call::{CallReport, Target};
 use crate::error::{ApiError, Error, RateLimit};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
-use crate::pagination::NextPage;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
 use crate::{Runtime, guard, headers, wire};
 use bytes::Bytes;
-use futures::FutureExt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -82,13 +79,6 @@ impl Reply {
             Self::Read(a) => Ok(a),
         }
     }
-
-    fn into_response(self) -> reqwest::Response {
-        match self {
-            Self::Unread(r) => r,
-            Self::Read(a) => a.into_response(),
-        }
-    }
 }
 
 /// An answer read to the end.
@@ -105,13 +95,6 @@ impl Answer {
         let body = response.bytes().await?;
         Ok(Self { status, headers, body })
     }
-
-    fn into_response(self) -> reqwest::Response {
-        let mut r = http::Response::new(self.body);
-        *r.status_mut() = self.status;
-        *r.headers_mut() = self.headers;
-        reqwest::Response::from(r)
-    }
 }
 
 /// What one call runs with, besides its request.
@@ -119,7 +102,8 @@ struct Call<'a> {
     client: &'a reqwest::Client,
     op: &'static OperationMeta,
     options: &'a RequestOptions,
-    ctx: Option<&'a CallContext>,
+    /// How many attempts were started (read for the call's span).
+    attempts: std::sync::atomic::AtomicU32,
     /// The time budget for the whole call (the call's, else the client's request timeout).
     budget: Option<Duration>,
     /// Whether a success answer must be read inside the pipeline.
@@ -132,58 +116,18 @@ enum Failure {
 }
 
 impl Runtime {
-    /// Runs one request through the pipeline and answers as progenitor's hook must: a success
-    /// answer as it came, anything else as a synthetic response carrying the [`Error`] (see
-    /// [`crate::error`]). Per-call options and facts come from the call context
-    /// ([`crate::call::run`]), read when the future is first polled; without one, the facts
-    /// `op` looks up (or the raw-request facts) and defaults apply. `op` is called only then:
-    /// every generated `send()` has a context.
-    ///
-    /// The future is not boxed (a box this size is too big for the allocator's per-thread
-    /// cache, so under concurrency its allocation and cross-thread release contend on a
-    /// lock), and this is not an `async fn`, which would keep `request` twice.
-    pub fn execute<'a, F>(
-        &'a self,
-        client: &'a reqwest::Client,
-        request: reqwest::Request,
-        op: F,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + use<'a, F>
-    where
-        F: FnOnce() -> Option<&'static OperationMeta>,
-    {
-        self.pipeline(client, op, request).map(|outcome| {
-            Ok(match outcome {
-                Ok(reply) => reply.into_response(),
-                Err(e) => e.into_response(),
-            })
-        })
-    }
-
-    async fn pipeline(
+    /// Runs one request of `op` with `options`: the path check, wire fix-ups, headers, the
+    /// cache, the retry loop (authentication, send, 401 renewal, DPoP nonces), and the answer
+    /// read to the end. `target` says whether this is a page's next link, which makes a path
+    /// that does not fit the operation a [`Error::Pagination`].
+    pub(crate) async fn pipeline(
         &self,
-        client: &reqwest::Client,
-        op: impl FnOnce() -> Option<&'static OperationMeta>,
+        op: &'static OperationMeta,
+        options: &RequestOptions,
         mut request: reqwest::Request,
-    ) -> Result<Reply, Error> {
-        // Read here, at the first poll, inside the call's scope: a raw request builds this
-        // future before `call::run` puts its context in place.
-        let ctx = call::current();
-        let op = match &ctx {
-            Some(c) => c.op,
-            None => op().unwrap_or(&RAW),
-        };
-        let fallback;
-        let options = match &ctx {
-            Some(c) => &c.options,
-            None => {
-                fallback = RequestOptions::default();
-                &fallback
-            }
-        };
-        let ctx = ctx.as_deref();
-        if let Some(next) = &options.next_page {
-            follow_next_page(&mut request, next, op)?;
-        }
+        target: Target,
+        report: &mut CallReport,
+    ) -> Result<Answer, Error> {
         // The endpoint named is the endpoint reached: the path has the operation's shape.
         if !std::ptr::eq(op, &RAW) && !guard::path_matches(op.path, request.url().path()) {
             let path = request.url().path();
@@ -191,12 +135,12 @@ impl Runtime {
                 "the path `{path}` does not have the shape of `{}`; nothing was sent",
                 op.path
             );
-            return Err(match options.next_page {
-                Some(_) => Error::Pagination {
+            return Err(match target {
+                Target::NextPage => Error::Pagination {
                     operation: op.id,
                     message,
                 },
-                None => Error::InvalidRequest {
+                Target::Built => Error::InvalidRequest {
                     operation: op.id,
                     message,
                 },
@@ -204,11 +148,6 @@ impl Runtime {
         }
         wire::prepare_request(&mut request, op);
         headers::apply(&mut request, &options.headers, &self.headers, &self.user_agent);
-        let report = |f: &dyn Fn(&mut call::CallReport)| {
-            if let Some(c) = ctx {
-                c.update(f);
-            }
-        };
 
         let method = request.method().clone();
         // The URL is kept only for the cache (a copy per call otherwise).
@@ -220,33 +159,28 @@ impl Runtime {
             && let Some(hit) = cache.get(url.as_str())
         {
             tracing::debug!(url = url.path(), "response cache hit");
-            report(&|r| {
-                r.cache_hit = true;
-                r.status = Some(hit.status);
-            });
-            return Ok(Reply::Read(Answer {
+            report.cache_hit = true;
+            return Ok(Answer {
                 status: hit.status,
                 headers: hit.headers.clone(),
                 body: hit.body.clone(),
-            }));
+            });
         }
 
         let budget = options.timeout.or(self.request_timeout);
         let call = Call {
-            client,
+            client: &self.shared.http,
             op,
             options,
-            ctx,
+            attempts: Default::default(),
             budget,
             // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
             read_success: cacheable || !op.empty_success.is_empty() || budget.is_some(),
         };
-        let (reply, attempts) = self.with_retries(&call, request).await?;
+        let outcome = self.with_retries(&call, request).await;
+        report.attempts = call.attempts.load(std::sync::atomic::Ordering::Relaxed);
+        let (reply, attempts) = outcome?;
         let status = reply.status();
-        report(&|r| {
-            r.status = Some(status);
-            r.request_id = reply.request_id().and_then(|v| v.to_str().ok()).map(str::to_string);
-        });
         if !status.is_success() {
             let answer = Box::pin(reply.read())
                 .await
@@ -260,8 +194,12 @@ impl Runtime {
             // A change that succeeded makes what the cache holds for its paths stale.
             cache.evict(&stale_paths(url));
         }
-        let Reply::Read(mut answer) = reply else {
-            return Ok(reply);
+        let mut answer = match reply {
+            Reply::Read(answer) => answer,
+            // Not boxed: this is every call's path.
+            Reply::Unread(response) => Answer::read(response)
+                .await
+                .map_err(|source| Error::transport(op.id, source, attempts))?,
         };
         if let (true, Some((cache, url))) = (cacheable && status == StatusCode::OK, &cached) {
             cache.put(
@@ -274,7 +212,7 @@ impl Runtime {
             );
         }
         answer.body = wire::adapt_body(status, answer.body, op);
-        Ok(Reply::Read(answer))
+        Ok(answer)
     }
 
     fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
@@ -289,7 +227,7 @@ impl Runtime {
 
     /// Sends, asking the retry policy after each attempt, within the time budget.
     async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Reply, u32), Error> {
-        let (op, options, ctx) = (call.op, call.options, call.ctx);
+        let (op, options) = (call.op, call.options);
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let budget = call.budget;
         let started = Instant::now();
@@ -314,9 +252,7 @@ impl Runtime {
                 // otherwise sit in every call's future.
                 Box::pin(tokio::time::sleep(pause)).await;
             }
-            if let Some(c) = ctx {
-                c.update(|r| r.attempts = number);
-            }
+            call.attempts.store(number, std::sync::atomic::Ordering::Relaxed);
             let copy = replay_copy(&request);
             // The send future is built in each arm, not before: a local would hold a copy of
             // its own beside the one each arm awaits.
@@ -523,112 +459,4 @@ fn refused_answer(op: &'static OperationMeta, sent: &reqwest::Url, response: &re
         status,
         to,
     })
-}
-
-/// Points `request` at a page's `rel="next"` link: resolved against the request's URL, on
-/// the same origin only (credentials never go elsewhere), keeping any of the caller's query
-/// parameters the link lacks, and never back to a page the stream already fetched. For the
-/// first page (no link), records its URL.
-fn follow_next_page(request: &mut reqwest::Request, next: &NextPage, op: &'static OperationMeta) -> Result<(), Error> {
-    let stop = |message: String| Error::Pagination {
-        operation: op.id,
-        message,
-    };
-    let Some(link) = next.link() else {
-        next.history.first_visit(request.url().as_str());
-        return Ok(());
-    };
-    let current = request.url().clone();
-    let mut url = current
-        .join(link)
-        .map_err(|e| stop(format!("the next-page link `{link}` is not a URL: {e}")))?;
-    if !guard::same_origin(&url, &current) {
-        return Err(stop(format!(
-            "the next-page link `{link}` leaves {}; not sending credentials there",
-            current.origin().ascii_serialization()
-        )));
-    }
-    let present: std::collections::HashSet<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
-    let missing: Vec<(String, String)> = current
-        .query_pairs()
-        .filter(|(k, _)| !present.contains(k.as_ref()))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    if !missing.is_empty() {
-        url.query_pairs_mut().extend_pairs(missing);
-    }
-    if !next.history.first_visit(url.as_str()) {
-        return Err(stop(format!(
-            "the next-page link `{link}` leads back to a page this stream already fetched"
-        )));
-    }
-    *request.url_mut() = url;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn request(url: &str) -> reqwest::Request {
-        reqwest::Request::new(Method::GET, url.parse().unwrap())
-    }
-
-    fn link(link: &str) -> NextPage {
-        NextPage {
-            link: Some(link.to_string()),
-            history: Default::default(),
-        }
-    }
-
-    #[test]
-    fn next_page_keeps_the_callers_query_and_origin() {
-        let mut r = request("https://x.okta.com/api/v1/users?limit=2&search=profile.a%20eq%20%22b%22");
-        follow_next_page(
-            &mut r,
-            &link("https://x.okta.com/api/v1/users?after=00u2&limit=2"),
-            &RAW,
-        )
-        .unwrap();
-        let pairs: Vec<(String, String)> = r.url().query_pairs().map(|(k, v)| (k.into(), v.into())).collect();
-        assert_eq!(
-            pairs,
-            vec![
-                ("after".into(), "00u2".into()),
-                ("limit".into(), "2".into()),
-                ("search".into(), "profile.a eq \"b\"".into())
-            ]
-        );
-        let mut r = request("https://x.okta.com/api/v1/users");
-        follow_next_page(&mut r, &link("/api/v1/users?after=3"), &RAW).unwrap();
-        assert_eq!(r.url().as_str(), "https://x.okta.com/api/v1/users?after=3");
-        let mut r = request("https://x.okta.com/api/v1/users");
-        let e = follow_next_page(&mut r, &link("https://evil.example/api/v1/users?after=3"), &RAW).unwrap_err();
-        assert!(e.to_string().contains("not sending credentials"), "{e}");
-    }
-
-    #[test]
-    fn a_link_back_to_a_fetched_page_is_a_pagination_error() {
-        let first = NextPage::default();
-        let mut r = request("https://x.okta.com/api/v1/users?limit=2");
-        follow_next_page(&mut r, &first, &RAW).unwrap();
-        for back in ["", "?limit=2", "https://x.okta.com/api/v1/users?limit=2"] {
-            let mut r = request("https://x.okta.com/api/v1/users?limit=2");
-            let next = NextPage {
-                link: Some(back.into()),
-                history: first.history.clone(),
-            };
-            let e = follow_next_page(&mut r, &next, &RAW).unwrap_err();
-            assert!(
-                matches!(e, Error::Pagination { .. }) && e.to_string().contains("already fetched"),
-                "{e}"
-            );
-        }
-        let mut r = request("https://x.okta.com/api/v1/users?limit=2");
-        let next = NextPage {
-            link: Some("?after=2".into()),
-            history: first.history.clone(),
-        };
-        follow_next_page(&mut r, &next, &RAW).unwrap();
-    }
 }

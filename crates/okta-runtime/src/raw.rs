@@ -1,10 +1,10 @@
 //! Raw requests: any endpoint the spec lacks, through the same pipeline.
 
-use crate::error::{DecodeError, Error};
+use crate::call::{Target, decode};
+use crate::error::Error;
 use crate::options::RequestOptions;
 use crate::pipeline::RAW;
-use crate::{Runtime, call};
-use progenitor_client::ResponseValue;
+use crate::{Response, Runtime};
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,7 +14,6 @@ use serde::de::DeserializeOwned;
 #[derive(Debug)]
 pub struct RawRequest<'a> {
     runtime: &'a Runtime,
-    http: &'a reqwest::Client,
     base_url: &'a str,
     method: Method,
     path: String,
@@ -24,18 +23,11 @@ pub struct RawRequest<'a> {
 }
 
 impl Runtime {
-    /// A raw request to `path` (e.g. `/api/v1/users/me`) under `base_url`, sent with `http`.
-    /// The generated client's `raw()` fills in its own base URL and HTTP client.
-    pub fn raw<'a>(
-        &'a self,
-        http: &'a reqwest::Client,
-        base_url: &'a str,
-        method: Method,
-        path: impl Into<String>,
-    ) -> RawRequest<'a> {
+    /// A raw request to `path` (e.g. `/api/v1/users/me`) under `base_url`. The generated
+    /// client's `raw()` fills in its own base URL.
+    pub fn raw<'a>(&'a self, base_url: &'a str, method: Method, path: impl Into<String>) -> RawRequest<'a> {
         RawRequest {
             runtime: self,
-            http,
             base_url,
             method,
             path: path.into(),
@@ -66,7 +58,7 @@ impl RawRequest<'_> {
     }
 
     /// Sends and decodes the answer as `T`.
-    pub async fn send<T: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+    pub async fn send<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         let invalid = |message: String| Error::InvalidRequest {
             operation: RAW.id,
             message,
@@ -78,44 +70,19 @@ impl RawRequest<'_> {
             )));
         }
         let url = format!("{}{}", self.base_url.trim_end_matches('/'), self.path);
-        let mut builder = self.http.request(self.method.clone(), url).query(&self.query);
+        let mut builder = self.runtime.http_client().request(self.method, url).query(&self.query);
         if let Some(body) = self.body {
             builder = builder.json(&body.map_err(|e| invalid(format!("the JSON body did not serialize: {e}")))?);
         }
         let request = builder
             .build()
             .map_err(|e| invalid(format!("the request could not be built: {e}")))?;
-        let (response, _) = call::run(
-            &RAW,
-            self.method.as_str(),
-            &self.path,
-            self.options,
-            self.runtime.execute(self.http, request, || None),
-        )
-        .await;
-        let response = response.map_err(|source| Error::transport(RAW.id, source, 1))?;
-        if let Some(e) = Error::from_response(&response) {
-            return Err(e);
-        }
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|source| Error::transport(RAW.id, source, 1))?;
-        let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            &body
-        };
-        match serde_json::from_slice(body) {
-            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(_) => Err(Error::Decode(Box::new(DecodeError::locate::<T>(RAW.id, status, body)))),
-        }
+        let answer = self.runtime.call(&RAW, &self.options, request, Target::Built).await?;
+        decode(&RAW, answer)
     }
 
     /// Sends and answers with the JSON as it came (`null` for an empty body).
-    pub async fn send_json(self) -> Result<ResponseValue<serde_json::Value>, Error> {
+    pub async fn send_json(self) -> Result<Response<serde_json::Value>, Error> {
         self.send().await
     }
 }

@@ -1,15 +1,16 @@
-//! Three ways to page through a list: a stream of items, a stream of pages with their
-//! numbers, and a manual cursor (`after`) loop.
+//! Four ways to page through a list: a stream of items, a stream of pages with their
+//! numbers, page by page by hand (`client.next_page(&page)`), and a manual cursor (`after`)
+//! loop.
 //!
 //! expect: items: 23 users
 //! expect: page 1: 10 users
 //! expect: page 3: 3 users
+//! expect: next_page: 23 users in 3 pages
 //! expect: manual cursor: 23 users in 3 requests
 
 mod common;
 
 use futures::{StreamExt, TryStreamExt};
-use okta::Page;
 use okta::prelude::*;
 
 #[tokio::main]
@@ -37,17 +38,27 @@ async fn main() -> common::Result {
         );
     }
 
-    // 3. By hand: follow the `after` cursor from each answer's Link header.
+    // 3. By hand: each page knows its next link; `next_page` answers `None` after the last.
+    let mut page = client.list_users().limit(10).first_page().await?;
+    let (mut total, mut pages) = (page.items.len(), 1);
+    while let Some(next) = client.next_page(&page).await? {
+        total += next.items.len();
+        pages += 1;
+        page = next;
+    }
+    println!("next_page: {total} users in {pages} pages");
+
+    // 4. By cursor: take the `after` cursor from each answer's Link header.
     let (mut total, mut requests, mut after) = (0, 0, None::<String>);
     loop {
         let mut call = client.list_users().limit(10);
         if let Some(cursor) = &after {
             call = call.after(cursor);
         }
-        let page = Page::from(call.send().await?);
+        let answer = call.send().await?;
         requests += 1;
-        total += page.items.len();
-        after = page.next_cursor();
+        total += answer.len();
+        after = okta::runtime::pagination::next_cursor(answer.headers());
         if after.is_none() {
             break;
         }

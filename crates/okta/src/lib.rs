@@ -11,9 +11,9 @@ pub use okta_models as models;
 pub use okta_runtime as runtime;
 /// The one error type of every operation, and its parts.
 pub use okta_runtime::{ApiError, DecodeError, Error, ErrorKind};
-/// Pagination, options and policies.
+/// Answers, pagination, options and policies.
 pub use okta_runtime::{
-    DefaultRetryPolicy, ExponentialBackoff, ItemStream, Page, PageStream, RequestOptions, ResponseValue, RetryPolicy,
+    Bytes, DefaultRetryPolicy, ExponentialBackoff, ItemStream, Page, PageStream, RequestOptions, Response, RetryPolicy,
 };
 /// HTTP types used by the API: methods for raw requests, header names and values, statuses.
 pub use okta_runtime::{Method, StatusCode, header};

@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 fn client(server: &MockServer, runtime: Runtime) -> okta::Client {
-    okta::Client::new_with_client(&server.base_url(), runtime.http_client().clone(), runtime)
+    okta::Client::with_runtime(&server.base_url(), runtime)
 }
 
 fn users_ok<'a>(server: &'a MockServer, authorization: &str) -> httpmock::Mock<'a> {

@@ -1,21 +1,30 @@
-//! Rule `builder_pipeline`: every operation builder sends through the runtime's call context
-//! and returns the runtime's one error type; list operations get page and item streams.
+//! Rule `builder_pipeline`: every operation builder builds its request and hands it to the
+//! runtime, which sends it and decodes the answer; list operations get page and item streams.
 //!
-//! Progenitor's builder `send()` returns `progenitor_client::Error<E>`, generic per operation,
-//! and has no place for per-request options. For each builder this rule:
+//! Progenitor's builder `send()` builds the `reqwest::Request` (argument checks, path, query,
+//! headers, body), then drives the call itself through its hooks and matches on the status
+//! with a `progenitor_client::Error<E>` generic per operation. For each builder this rule:
 //! - adds an `options: okta_runtime::RequestOptions` field and an `.options(...)` setter;
-//! - renames progenitor's `send` to a private `dispatch` (its destructuring gets `..`);
-//! - adds `send()`, which runs `dispatch` through `okta_runtime::call::send_operation` with the
-//!   operation's row of `OPERATIONS` and converts errors into `okta_runtime::Error`;
-//! - for list operations (`OpInfo::lists`), adds `.max_pages(n)`, `.pages()` and `.stream()`.
+//! - cuts progenitor's `send` where the request is built, and keeps that part as a private,
+//!   synchronous `request()` answering `okta_runtime::build::Built` (the request and the
+//!   call's options); the hook calls and the status match after it are dropped;
+//! - adds `send()`, which hands `request()` with the operation's row of `OPERATIONS` to
+//!   `okta_runtime::call::json::<T>` (`call::empty` when the success has no body,
+//!   `call::bytes` when it is not JSON) and answers `okta_runtime::Response<T>`;
+//! - for list operations (`OpInfo::lists`), adds `.max_pages(n)`, `.pages()` (the runtime's
+//!   `pagination::stream`, which fetches each next link itself), `.stream()` and
+//!   `.first_page()` (for paging by hand with `client.next_page(&page)`).
 //!
-//! It fails when a builder, its `new`, its `send` or a list's `Vec` return type is missing,
-//! and when the number of builders is not the number of operations.
+//! It fails when a builder, its `new`, its `send`, the statement that builds the request or a
+//! list's `Vec` return type is missing, and when the number of builders is not the number of
+//! operations. The builder module's imports become `okta_runtime::build::RequestError as
+//! Error`, so the kept statements' `Error::InvalidRequest(..)` and `?` need no rewriting.
 
 use super::apis::OpInfo;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::quote;
 use std::collections::BTreeMap;
+use syn::parse::Parser;
 use syn::{Expr, Fields, File, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Stmt, Type};
 
 /// How many builders were rewired, and how many of them list.
@@ -39,6 +48,19 @@ pub fn builder_pipeline(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<Rewir
     }) else {
         anyhow::bail!("builder_pipeline: progenitor output has no `builder` module");
     };
+    // The kept request-building statements name progenitor's `Error` (`Error::InvalidRequest`,
+    // `?` on reqwest's and header errors); the runtime's `RequestError` has the same shape.
+    let before = items.len();
+    items.retain(|i| !matches!(i, Item::Use(u) if quote!(#u).to_string().contains("ResponseValue")));
+    if items.len() != before - 1 {
+        anyhow::bail!("builder_pipeline: the `builder` module does not import progenitor's names in one `use`");
+    }
+    items.insert(
+        0,
+        syn::parse_quote!(
+            use okta_runtime::build::RequestError as Error;
+        ),
+    );
     let mut fields = 0;
     let mut out = Rewired::default();
     for item in items.iter_mut() {
@@ -90,36 +112,22 @@ fn rewire(imp: &mut syn::ItemImpl, row: usize, op: &OpInfo) -> anyhow::Result<bo
                 .push(syn::parse_quote!(options: ::std::default::Default::default()));
             has_new = true;
         } else if f.sig.ident == "send" {
-            f.sig.ident = syn::parse_quote!(dispatch);
-            f.vis = syn::Visibility::Inherited;
-            let pattern = f.block.stmts.iter_mut().find_map(|st| match st {
-                Stmt::Local(l) => match &mut l.pat {
-                    Pat::Struct(p) => Some(p),
-                    _ => None,
-                },
-                _ => None,
-            });
-            let Some(pattern) = pattern else {
-                anyhow::bail!("builder_pipeline: `{id}` builder's `send` does not destructure `self`");
-            };
-            pattern.rest = Some(syn::PatRest {
-                attrs: Vec::new(),
-                dot2_token: Default::default(),
-            });
             success = Some(success_type(&f.sig.output).ok_or_else(|| {
                 anyhow::anyhow!("builder_pipeline: `{id}` builder's `send` does not return Result<ResponseValue<T>, _>")
             })?);
+            into_request(f, id)?;
         }
     }
     let (Some(success), true) = (success, has_new) else {
         anyhow::bail!("builder_pipeline: `{id}` builder lacks `new` or `send`");
     };
-    let locate = match quote!(#success).to_string().as_str() {
-        "()" | "ByteStream" => quote!(None),
-        _ => quote!(Some(okta_runtime::error::DecodeError::locate::<#success>)),
+    let row_expr = quote!(&super::OPERATIONS[#row]);
+    let (answer, entry) = match quote!(#success).to_string().as_str() {
+        "()" => (quote!(()), quote!(okta_runtime::call::empty)),
+        "ByteStream" => (quote!(okta_runtime::Bytes), quote!(okta_runtime::call::bytes)),
+        _ => (quote!(#success), quote!(okta_runtime::call::json::<#success>)),
     };
-    let send_doc =
-        format!("Sends `{id}` through the runtime pipeline (auth, cache, retries, errors) and decodes the answer.");
+    let send_doc = format!("Sends `{id}` through the runtime (auth, cache, retries, errors) and decodes the answer.");
     imp.items.push(syn::parse_quote! {
         /// Per-request options: time budget, retry policy, cache bypass, extra headers.
         pub fn options(mut self, options: okta_runtime::RequestOptions) -> Self {
@@ -127,15 +135,12 @@ fn rewire(imp: &mut syn::ItemImpl, row: usize, op: &OpInfo) -> anyhow::Result<bo
             self
         }
     });
-    // Not an `async fn`: it would keep the builder and the whole request future in slots of
-    // their own (see `okta_runtime::call::run`).
+    // Not an `async fn`: it would keep the builder in a slot of its own beside the request.
     imp.items.push(syn::parse_quote! {
         #[doc = #send_doc]
-        pub fn send(
-            mut self,
-        ) -> impl ::std::future::Future<Output = Result<ResponseValue<#success>, okta_runtime::Error>> + 'a {
-            let options = ::std::mem::take(&mut self.options);
-            okta_runtime::call::send_operation(&super::OPERATIONS[#row], options, #locate, self.dispatch())
+        pub fn send(self) -> impl ::std::future::Future<Output = Result<okta_runtime::Response<#answer>, okta_runtime::Error>> + 'a {
+            let client = self.client;
+            #entry(&client.inner, #row_expr, self.request())
         }
     });
     // A list whose success may also be empty (`Option<Vec<_>>`, rule `empty_success`) is one
@@ -156,12 +161,15 @@ fn rewire(imp: &mut syn::ItemImpl, row: usize, op: &OpInfo) -> anyhow::Result<bo
     imp.items.push(syn::parse_quote! {
         /// Every page, following `Link: <...>; rel="next"`, with each page's status and headers.
         pub fn pages(self) -> okta_runtime::PageStream<'a, #item> {
-            let max = self.options.page_limit();
-            okta_runtime::pagination::pages(max, move |next| {
-                let mut call = self.clone();
-                call.options = call.options.with_next_page(next);
-                async move { call.send().await.map(okta_runtime::Page::from) }
-            })
+            let client = self.client;
+            okta_runtime::pagination::stream::<#item>(&client.inner, #row_expr, self.request())
+        }
+    });
+    imp.items.push(syn::parse_quote! {
+        /// The first page, for paging by hand: `client.next_page(&page)` fetches the next.
+        pub fn first_page(self) -> impl ::std::future::Future<Output = Result<okta_runtime::Page<#item>, okta_runtime::Error>> + 'a {
+            let client = self.client;
+            okta_runtime::pagination::first_page::<#item>(&client.inner, #row_expr, self.request())
         }
     });
     imp.items.push(syn::parse_quote! {
@@ -171,6 +179,51 @@ fn rewire(imp: &mut syn::ItemImpl, row: usize, op: &OpInfo) -> anyhow::Result<bo
         }
     });
     Ok(true)
+}
+
+/// Turns progenitor's `send` into `fn request(self) -> Result<Built, Error>`: its statements
+/// up to the one that builds `request`, with `options` taken out of `self`, then the request
+/// and the options handed over.
+fn into_request(f: &mut syn::ImplItemFn, id: &str) -> anyhow::Result<()> {
+    f.sig.ident = syn::parse_quote!(request);
+    f.sig.asyncness = None;
+    f.vis = syn::Visibility::Inherited;
+    f.sig.output = syn::parse_quote!(-> Result<okta_runtime::build::Built, Error>);
+    f.attrs.retain(|a| !a.path().is_ident("doc"));
+    f.attrs
+        .push(syn::parse_quote!(#[doc = "Checks the arguments and builds the request."]));
+    let pattern = f.block.stmts.iter_mut().find_map(|st| match st {
+        Stmt::Local(l) => match &mut l.pat {
+            Pat::Struct(p) => Some(p),
+            _ => None,
+        },
+        _ => None,
+    });
+    let Some(pattern) = pattern else {
+        anyhow::bail!("builder_pipeline: `{id}` builder's `send` does not destructure `self`");
+    };
+    let Pat::Struct(with_options) = Pat::parse_single.parse2(quote!(Self { options }))? else {
+        anyhow::bail!("builder_pipeline: `Self {{ options }}` is not a struct pattern");
+    };
+    pattern.fields.extend(with_options.fields);
+    pattern.rest = Some(syn::PatRest {
+        attrs: Vec::new(),
+        dot2_token: Default::default(),
+    });
+    let built = f
+        .block
+        .stmts
+        .iter()
+        .position(|st| matches!(st, Stmt::Local(l) if matches!(&l.pat, Pat::Ident(p) if p.ident == "request")));
+    let Some(built) = built else {
+        anyhow::bail!("builder_pipeline: `{id}` builder's `send` has no `let mut request = ...build()?`");
+    };
+    f.block.stmts.truncate(built + 1);
+    f.block.stmts.push(Stmt::Expr(
+        syn::parse_quote!(Ok(okta_runtime::build::Built { request, options })),
+        None,
+    ));
+    Ok(())
 }
 
 /// `T` of `Result<ResponseValue<T>, _>`.
@@ -220,6 +273,8 @@ mod tests {
     fn sample() -> File {
         syn::parse_quote! {
             pub mod builder {
+                use super::types;
+                use super::{encode_path, Error, OperationInfo, ResponseValue};
                 #[derive(Debug, Clone)]
                 pub struct ListUsers<'a> {
                     client: &'a super::Client,
@@ -229,9 +284,18 @@ mod tests {
                     pub fn new(client: &'a super::Client) -> Self {
                         Self { client: client, limit: Ok(None) }
                     }
+                    ///Sends a `GET` request to `/api/v1/users`
                     pub async fn send(self) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error<types::Error>> {
                         let Self { client, limit } = self;
-                        todo!()
+                        let limit = limit.map_err(Error::InvalidRequest)?;
+                        #[allow(unused_mut)]
+                        let mut request = client.client.get(url).build()?;
+                        let info = OperationInfo { operation_id: "list_users" };
+                        let result = client.exec(request, &info).await;
+                        match result?.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
                     }
                 }
             }
@@ -239,16 +303,39 @@ mod tests {
     }
 
     #[test]
-    fn list_builders_get_options_send_and_streams() {
+    fn builders_build_the_request_and_hand_it_to_the_runtime() {
         let mut file = sample();
         let n = builder_pipeline(&mut file, &[op("listUsers", true)]).unwrap();
         assert_eq!(n, Rewired { builders: 1, lists: 1 });
         let text = quote!(#file).to_string();
+        assert!(
+            text.contains("use okta_runtime :: build :: RequestError as Error ;"),
+            "{text}"
+        );
+        assert!(!text.contains("ResponseValue"), "{text}");
         assert!(text.contains("options : okta_runtime :: RequestOptions"));
-        assert!(text.contains("async fn dispatch"));
-        assert!(text.contains("let Self { client , limit , .. } = self"));
-        assert!(text.contains("super :: OPERATIONS [0usize]"));
-        assert!(text.contains("DecodeError :: locate :: < :: std :: vec :: Vec < types :: User > >"));
+        assert!(
+            text.contains("fn request (self) -> Result < okta_runtime :: build :: Built , Error >"),
+            "{text}"
+        );
+        assert!(
+            text.contains("let Self { client , limit , options , .. } = self"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Ok (okta_runtime :: build :: Built { request , options })"),
+            "{text}"
+        );
+        for gone in ["OperationInfo {", "client . exec", "UnexpectedResponse", "async fn"] {
+            assert!(!text.contains(gone), "`{gone}` is left: {text}");
+        }
+        assert!(text.contains(
+            "okta_runtime :: call :: json :: < :: std :: vec :: Vec < types :: User > > (& client . inner , & super :: OPERATIONS [0usize] , self . request ())"
+        ), "{text}");
+        assert!(
+            text.contains("okta_runtime :: pagination :: stream :: < types :: User > (& client . inner"),
+            "{text}"
+        );
         assert!(text.contains("pub fn stream (self) -> okta_runtime :: ItemStream < 'a , types :: User >"));
     }
 
@@ -258,11 +345,13 @@ mod tests {
         assert!(builder_pipeline(&mut file, &[op("listUsers", true), op("getUser", false)]).is_err());
         let mut file: File = syn::parse_quote! {
             pub mod builder {
+                use super::{Error, ResponseValue};
                 pub struct ListUsers<'a> { client: &'a super::Client }
                 impl<'a> ListUsers<'a> {
                     pub fn new(client: &'a super::Client) -> Self { Self { client: client } }
                     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
                         let Self { client } = self;
+                        let mut request = client.client.get(url).build()?;
                         todo!()
                     }
                 }
@@ -270,5 +359,24 @@ mod tests {
         };
         let e = builder_pipeline(&mut file, &[op("listUsers", true)]).unwrap_err();
         assert!(e.to_string().contains("does not return a Vec"), "{e}");
+    }
+
+    #[test]
+    fn a_send_that_builds_no_request_fails_loudly() {
+        let mut file: File = syn::parse_quote! {
+            pub mod builder {
+                use super::{Error, ResponseValue};
+                pub struct GetUser<'a> { client: &'a super::Client }
+                impl<'a> GetUser<'a> {
+                    pub fn new(client: &'a super::Client) -> Self { Self { client: client } }
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<()>> {
+                        let Self { client } = self;
+                        client.exec(todo!()).await
+                    }
+                }
+            }
+        };
+        let e = builder_pipeline(&mut file, &[op("getUser", false)]).unwrap_err();
+        assert!(e.to_string().contains("no `let mut request"), "{e}");
     }
 }

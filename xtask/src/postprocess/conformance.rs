@@ -3,8 +3,8 @@
 //! types and encode them again. Behind okta-apis' `conformance` feature (which needs `full`),
 //! for `cargo xtask conformance`; users never compile it.
 //!
-//! The types come from the builders after rule `builder_pipeline`: the success and error
-//! types of `dispatch`'s `Result<ResponseValue<T>, Error<E>>`, and the `body` field
+//! The types come from progenitor's builders, before rule `builder_pipeline` rewrites them:
+//! the success and error types of `send`'s `Result<ResponseValue<T>, Error<E>>`, and the `body` field
 //! (`Result<types::builder::X, String>` means `types::X`; `reqwest::Body` is not JSON).
 //! It fails when an operation's builder is missing.
 
@@ -102,7 +102,7 @@ pub fn conformance_table(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<usiz
                 };
                 for ii in &imp.items {
                     let ImplItem::Fn(f) = ii else { continue };
-                    if f.sig.ident != "dispatch" {
+                    if f.sig.ident != "send" {
                         continue;
                     }
                     let ReturnType::Type(_, ty) = &f.sig.output else {
@@ -121,7 +121,7 @@ pub fn conformance_table(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<usiz
         }
     }
     if let Some(missing) = table.iter().position(|c| !c.seen) {
-        anyhow::bail!("conformance_table: no `dispatch` for operation `{}`", ops[missing].id);
+        anyhow::bail!("conformance_table: no `send` for operation `{}`", ops[missing].id);
     }
     let codec = |t: &Option<Type>| match t {
         Some(t) => quote!(Some(crate::conformance::roundtrip::<#t>)),
@@ -163,11 +163,11 @@ mod tests {
             pub mod builder {
                 pub struct CreateUser<'a> { client: &'a super::Client, body: Result<types::builder::CreateUserRequest, String> }
                 impl<'a> CreateUser<'a> {
-                    async fn dispatch(self) -> Result<ResponseValue<types::User>, Error<types::Error>> { todo!() }
+                    pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::Error>> { todo!() }
                 }
                 pub struct DeleteUser<'a> { client: &'a super::Client }
                 impl<'a> DeleteUser<'a> {
-                    async fn dispatch(self) -> Result<ResponseValue<()>, Error<()>> { todo!() }
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> { todo!() }
                 }
             }
         };

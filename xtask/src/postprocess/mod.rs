@@ -3,6 +3,7 @@
 pub mod api_version;
 pub mod apis;
 pub mod builders;
+pub mod client;
 pub mod conformance;
 pub mod enums;
 pub mod features;

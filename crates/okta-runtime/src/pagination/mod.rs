@@ -1,21 +1,23 @@
-//! Link-header pagination: where the next page is, page and item streams, and the manual
-//! cursor helpers.
+//! Link-header pagination: where the next page is, page and item streams, and paging by hand.
 //!
 //! Every generated list operation has `.pages()` (a [`PageStream`]: items plus each page's
-//! status and headers), `.stream()` (an [`ItemStream`]) and `.max_pages(n)`. A stream follows
-//! the full `rel="next"` URL of each page (keeping the caller's query parameters the link
-//! lacks), holds one page at a time, and ends when a page has no next link, when a page has
-//! no items (a polling query, such as the System Log's without `until`, always links to a
-//! next page), after `max_pages` pages, or right after yielding an error: it never ends
-//! silently on one, and never loops. A next link that leaves the org's origin or the
-//! operation's path, or that leads back to a page the stream already fetched (`<>` is the
-//! page itself), is an [`crate::Error::Pagination`].
+//! status and headers), `.stream()` (an [`ItemStream`]) and `.max_pages(n)`; each [`Page`] also
+//! knows how to fetch the one after it: `.first_page()`, then `client.next_page(&page)` until it
+//! answers `None` (as octocrab's `get_page`).
+//! The runtime follows the full `rel="next"` URL of each page (keeping the caller's query
+//! parameters the link lacks) with the first request's method and headers. A stream holds one
+//! page at a time and ends when a page has no next link, when a page has no items (a polling
+//! query, such as the System Log's without `until`, always links to a next page), after
+//! `max_pages` pages, or right after yielding an error: it never ends silently on one, and
+//! never loops. A next link that leaves the org's origin or the operation's path, or that
+//! leads back to a page already fetched (`<>` is the page itself), is an
+//! [`crate::Error::Pagination`].
 
 pub mod link;
 mod stream;
 
 pub use link::Link;
-pub use stream::{ItemStream, NextPage, Page, PageStream, items, pages};
+pub use stream::{ItemStream, Page, PageStream, first_page, items, stream};
 
 /// The full URL of the next page (`rel="next"`), if the response has one.
 pub fn next_link(headers: &http::HeaderMap) -> Option<String> {
