@@ -1,22 +1,24 @@
 //! `Client::from_env()` and `Client::builder()`: a client from configuration in one call.
 
 use crate::Client;
-use okta_runtime::{AssertionSigner, Config, ConfigBuilder, Error, ResponseCache, RetryPolicy, Runtime};
+use okta_runtime::{
+    AssertionSigner, BuildError, Config, ConfigBuilder, Interceptor, ResponseCache, RetryPolicy, Runtime, TokenProvider,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 impl Client {
     /// A client from every configuration source Okta's SDKs read: `~/.okta/okta.yaml`,
-    /// `./okta.yaml` and the `OKTA_CLIENT_*` variables. Bad input is an [`Error::Config`] that
+    /// `./okta.yaml` and the `OKTA_CLIENT_*` variables. Bad input is a [`BuildError::Config`] that
     /// names the key and where its value came from.
     ///
     /// ```no_run
-    /// # fn run() -> Result<(), okta_runtime::Error> {
+    /// # fn run() -> Result<(), okta_runtime::BuildError> {
     /// let client = okta_apis::Client::from_env()?;
     /// # Ok(()) }
     /// ```
-    pub fn from_env() -> Result<Self, Error> {
+    pub fn from_env() -> Result<Self, BuildError> {
         Self::builder().build()
     }
 
@@ -42,7 +44,7 @@ impl Client {
     ///     .api_token("00aBcD-example")
     ///     .build()
     ///     .unwrap_err();
-    /// let okta_runtime::Error::Config(config) = err else { panic!("a config error") };
+    /// let okta_runtime::BuildError::Config(config) = err else { panic!("a config error") };
     /// assert_eq!(config.key.unwrap().path, "okta.client.orgUrl");
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -62,6 +64,7 @@ pub struct ClientBuilder {
     cache: Option<Arc<dyn ResponseCache>>,
     http: Option<reqwest::Client>,
     pacing: bool,
+    interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 /// Setters that hand their value to [`ConfigBuilder`] unchanged.
@@ -150,8 +153,22 @@ impl ClientBuilder {
         self
     }
 
+    /// Authenticate with bearer tokens from `provider` (a vault, a sidecar), renewed without
+    /// rebuilding the client; no token or key is needed in files or variables.
+    pub fn token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.config = self.config.token_provider(provider);
+        self
+    }
+
+    /// Adds an interceptor, called around every attempt of every call
+    /// ([`okta_runtime::interceptor`]).
+    pub fn interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
     /// Validates the configuration and builds the client.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(self) -> Result<Client, BuildError> {
         let config: Config = self.config.build()?;
         let mut runtime = match self.http {
             Some(http) => Runtime::from_config_with_client(&config, http)?,
@@ -164,6 +181,9 @@ impl ClientBuilder {
             runtime = runtime.with_cache(cache);
         }
         runtime = runtime.with_rate_limit_pacing(self.pacing);
+        for interceptor in self.interceptors {
+            runtime = runtime.with_interceptor(interceptor);
+        }
         Ok(Client::with_runtime(config.base_url(), runtime))
     }
 }

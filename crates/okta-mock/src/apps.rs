@@ -2,8 +2,8 @@
 //! mode with a label), replace, activate/deactivate, and delete (inactive apps only).
 
 use crate::error::OktaError;
+use crate::extract::{Ctx, flag, json_body, query};
 use crate::listing;
-use crate::routes::{Ctx, flag, json_body, query};
 use crate::state::now;
 use axum::Json;
 use axum::body::Bytes;

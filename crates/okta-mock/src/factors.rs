@@ -4,7 +4,7 @@
 
 use crate::PASS_CODE;
 use crate::error::OktaError;
-use crate::routes::{Ctx, json_body};
+use crate::extract::{Ctx, json_body};
 use crate::state::now;
 use axum::Json;
 use axum::body::Bytes;

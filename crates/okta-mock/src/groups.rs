@@ -2,8 +2,8 @@
 //! membership (list members, add, remove). Every user is in the built-in `Everyone` group.
 
 use crate::error::OktaError;
+use crate::extract::{Ctx, json_body, query};
 use crate::listing;
-use crate::routes::{Ctx, json_body, query};
 use crate::state::now;
 use axum::Json;
 use axum::body::Bytes;

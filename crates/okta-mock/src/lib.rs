@@ -28,6 +28,7 @@
 mod apps;
 mod auth;
 mod error;
+mod extract;
 mod factors;
 mod faults;
 mod filter;

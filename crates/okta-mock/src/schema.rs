@@ -2,7 +2,7 @@
 //! are added or changed under `definitions.custom.properties`, and removed by sending `null`.
 
 use crate::error::OktaError;
-use crate::routes::{Ctx, json_body};
+use crate::extract::{Ctx, json_body};
 use crate::state::now;
 use axum::Json;
 use axum::body::Bytes;

@@ -3,8 +3,8 @@
 //! groups a user is in.
 
 use crate::error::OktaError;
+use crate::extract::{Ctx, flag, json_body, query};
 use crate::listing::{self, ListQuery};
-use crate::routes::{Ctx, flag, json_body, query};
 use crate::state::{Store, now};
 use axum::Json;
 use axum::body::Bytes;

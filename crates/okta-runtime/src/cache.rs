@@ -6,6 +6,10 @@
 //! - A successful non-GET request evicts its resource, and every collection above it, under
 //!   any query string (`POST /api/v1/users/{id}/lifecycle/suspend` evicts `/api/v1/users/{id}`),
 //!   also when the call bypasses the cache or is a raw request.
+//! - An entry belongs to the credentials that fetched it: its [`CacheKey`] holds a fingerprint
+//!   of them (never the credentials), so one cache shared by clients with different API
+//!   tokens or OAuth clients never answers one with what another was allowed to read. An
+//!   eviction drops the path for every principal.
 //! - [`ResponseCache`] is the seam for another store; [`MemoryCache`] (moka) is the default.
 
 use bytes::Bytes;
@@ -25,21 +29,54 @@ pub struct CachedResponse {
     pub body: Bytes,
 }
 
+/// Where an answer is stored: who fetched it and from which full URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    principal: u64,
+    url: String,
+}
+
+impl CacheKey {
+    /// The key of `url` fetched with the credentials whose fingerprint is `principal`.
+    pub fn new(principal: u64, url: impl Into<String>) -> Self {
+        Self {
+            principal,
+            url: url.into(),
+        }
+    }
+
+    /// A fingerprint of the credentials (a keyed hash, different in each process; `0` for
+    /// none). Equal for clients that share credentials, and for clones of one client.
+    pub fn principal(&self) -> u64 {
+        self.principal
+    }
+
+    /// The full URL, query included.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL without its query string.
+    fn path(&self) -> &str {
+        self.url.split_once('?').map_or(&self.url, |(path, _)| path)
+    }
+}
+
 /// A response store. Implementations must be safe under concurrent use.
 pub trait ResponseCache: Send + Sync + std::fmt::Debug {
-    /// The answer stored under a full URL, if it is still fresh.
-    fn get(&self, url: &str) -> Option<Arc<CachedResponse>>;
-    /// Stores an answer under a full URL.
-    fn put(&self, url: String, response: Arc<CachedResponse>);
-    /// Drops every entry whose URL path (without the query) is one of `paths`
-    /// (scheme and authority included, e.g. `https://x.okta.com/api/v1/users/00u1`).
+    /// The answer stored under `key`, if it is still fresh.
+    fn get(&self, key: &CacheKey) -> Option<Arc<CachedResponse>>;
+    /// Stores an answer under `key`.
+    fn put(&self, key: CacheKey, response: Arc<CachedResponse>);
+    /// Drops every entry, of every principal, whose URL path (without the query) is one of
+    /// `paths` (scheme and authority included, e.g. `https://x.okta.com/api/v1/users/00u1`).
     fn evict(&self, paths: &[String]);
 }
 
 /// The in-memory cache: [`moka`] with TTL, TTI and a size bound.
 #[derive(Clone)]
 pub struct MemoryCache {
-    inner: moka::sync::Cache<String, Arc<CachedResponse>>,
+    inner: moka::sync::Cache<CacheKey, Arc<CachedResponse>>,
 }
 
 impl std::fmt::Debug for MemoryCache {
@@ -74,24 +111,21 @@ impl MemoryCache {
 }
 
 impl ResponseCache for MemoryCache {
-    fn get(&self, url: &str) -> Option<Arc<CachedResponse>> {
-        self.inner.get(url)
+    fn get(&self, key: &CacheKey) -> Option<Arc<CachedResponse>> {
+        self.inner.get(key)
     }
 
-    fn put(&self, url: String, response: Arc<CachedResponse>) {
-        self.inner.insert(url, response);
+    fn put(&self, key: CacheKey, response: Arc<CachedResponse>) {
+        self.inner.insert(key, response);
     }
 
     fn evict(&self, paths: &[String]) {
-        for p in paths {
-            self.inner.invalidate(p);
-        }
         let paths = paths.to_vec();
-        // Entries under a query string: dropped lazily, never served again.
-        let result = self.inner.invalidate_entries_if(move |url, _| {
-            url.split_once('?')
-                .is_some_and(|(path, _)| paths.iter().any(|p| p == path))
-        });
+        // Every principal's entries, with or without a query string: dropped lazily, never
+        // served again.
+        let result = self
+            .inner
+            .invalidate_entries_if(move |key, _| paths.iter().any(|p| p == key.path()));
         if result.is_err() {
             tracing::warn!("response cache: could not register an eviction");
         }
@@ -141,23 +175,32 @@ mod tests {
     }
 
     #[test]
-    fn eviction_reaches_query_variants() {
+    fn eviction_reaches_query_variants_of_every_principal() {
         let cache = MemoryCache::new(Duration::from_secs(60), Duration::from_secs(60));
         let entry = Arc::new(CachedResponse {
             status: StatusCode::OK,
             headers: HeaderMap::new(),
             body: Bytes::from_static(b"{}"),
         });
-        for url in [
-            "https://x/api/v1/users/1",
-            "https://x/api/v1/users/1?expand=groups",
-            "https://x/api/v1/groups/2",
-        ] {
-            cache.put(url.to_string(), entry.clone());
+        for principal in [1, 2] {
+            for url in [
+                "https://x/api/v1/users/1",
+                "https://x/api/v1/users/1?expand=groups",
+                "https://x/api/v1/groups/2",
+            ] {
+                cache.put(CacheKey::new(principal, url), entry.clone());
+            }
         }
+        assert!(
+            cache.get(&CacheKey::new(3, "https://x/api/v1/users/1")).is_none(),
+            "another principal"
+        );
         cache.evict(&["https://x/api/v1/users/1".to_string()]);
-        assert!(cache.get("https://x/api/v1/users/1").is_none());
-        assert!(cache.get("https://x/api/v1/users/1?expand=groups").is_none());
-        assert!(cache.get("https://x/api/v1/groups/2").is_some());
+        for principal in [1, 2] {
+            let get = |url: &str| cache.get(&CacheKey::new(principal, url));
+            assert!(get("https://x/api/v1/users/1").is_none());
+            assert!(get("https://x/api/v1/users/1?expand=groups").is_none());
+            assert!(get("https://x/api/v1/groups/2").is_some());
+        }
     }
 }

@@ -85,6 +85,11 @@ impl Runtime {
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
+        if let Err(e) = &outcome {
+            for i in self.interceptors.iter() {
+                i.on_error(op, e);
+            }
+        }
         span.in_scope(|| {
             tracing::debug!(
                 status = status.map(|s| s.as_u16()),

@@ -1,8 +1,10 @@
-//! The one error type every call returns.
+//! The one error type every call returns, and the one building a client returns.
 //!
-//! [`Error`] is non-generic: match on its variants (or on [`Error::kind`]) to tell a bad
-//! configuration from a token-endpoint refusal, a transport failure, a spent time budget, an
-//! API error answer from Okta or a body that did not decode.
+//! [`Error`] is non-generic and holds only what a call can produce: match on its variants (or
+//! on [`Error::kind`]) to tell a token-endpoint refusal from a transport failure, a spent time
+//! budget, an API error answer from Okta or a body that did not decode. What only building a
+//! client can produce (a bad configuration, an HTTP client that cannot be built, a credential
+//! that cannot be a header) is a [`BuildError`].
 
 use crate::auth::AuthError;
 use crate::config::ConfigError;
@@ -12,13 +14,25 @@ use reqwest::header::HeaderMap;
 use std::fmt;
 use std::time::Duration;
 
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The configuration is invalid (names the key and where it came from).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The HTTP client could not be built from the configuration.
+    #[error("the HTTP client could not be built: {0}")]
+    HttpClient(#[source] reqwest::Error),
+    /// A credential cannot be used (it cannot be sent in an HTTP header).
+    #[error("the credentials cannot be used: {0}")]
+    Auth(#[from] AuthError),
+}
+
 /// Everything that can go wrong in a call.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The configuration is invalid (names the key and where it came from).
-    #[error(transparent)]
-    Config(#[from] ConfigError),
     /// Authentication failed before the request was sent (token endpoint, signer, DPoP).
     #[error("authentication failed: {0}")]
     Auth(#[from] AuthError),
@@ -33,9 +47,6 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// The HTTP client could not be built from the configuration.
-    #[error("the HTTP client could not be built: {0}")]
-    HttpClient(#[source] reqwest::Error),
     /// The call's time budget (`requestTimeout` or the per-request timeout) ran out.
     #[error("{operation}: request timeout of {budget:?} exceeded after {attempts} attempt(s)")]
     Timeout {
@@ -121,11 +132,9 @@ impl Error {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// [`Error::Config`].
-    Config,
     /// [`Error::Auth`].
     Auth,
-    /// [`Error::Transport`] and [`Error::HttpClient`].
+    /// [`Error::Transport`].
     Transport,
     /// [`Error::Timeout`].
     Timeout,
@@ -145,9 +154,8 @@ impl Error {
     /// The kind of error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::Config(_) => ErrorKind::Config,
             Self::Auth(_) => ErrorKind::Auth,
-            Self::Transport { .. } | Self::HttpClient(_) => ErrorKind::Transport,
+            Self::Transport { .. } => ErrorKind::Transport,
             Self::Timeout { .. } | Self::Stalled { .. } => ErrorKind::Timeout,
             Self::Redirect { .. } => ErrorKind::Redirect,
             Self::Pagination { .. } => ErrorKind::Pagination,

@@ -10,6 +10,7 @@
 //! - `call`: the entry points the generated builders call, and the `okta.call` span;
 //! - the pipeline: path check, wire fix-ups, headers, [`cache`], [`retry`] within the time
 //!   budget, authentication, send, error decoding;
+//! - [`interceptor`]: the caller's hooks around every attempt;
 //! - [`pagination`]: `Link` parsing, page and item streams, next pages by hand;
 //! - [`wire`]: the wire fix-ups the normalizer asked for (media types, empty bodies);
 //! - `build`: helpers the generated builders call while they build a request;
@@ -33,6 +34,7 @@ pub mod config;
 pub mod error;
 mod guard;
 mod headers;
+pub mod interceptor;
 pub mod operation;
 mod options;
 pub mod pagination;
@@ -44,13 +46,14 @@ mod runtime;
 mod secret;
 pub mod wire;
 
-pub use auth::{AssertionSigner, AuthError, KeySigner, SignerError};
+pub use auth::{AssertionSigner, AuthError, KeySigner, ProviderError, SignerError, TokenProvider};
 /// The body of an answer that is not JSON (an XML document, an image).
 pub use bytes::Bytes;
-pub use cache::{MemoryCache, ResponseCache};
+pub use cache::{CacheKey, MemoryCache, ResponseCache};
 pub use config::{AuthConfig, Config, ConfigBuilder, ConfigError, ConfigProblem, ConfigSource};
-pub use error::{ApiError, DecodeError, Error, ErrorKind, RateLimit};
+pub use error::{ApiError, BuildError, DecodeError, Error, ErrorKind, RateLimit};
 pub use guard::{MAX_REDIRECTS, redirect_policy};
+pub use interceptor::Interceptor;
 pub use operation::OperationMeta;
 pub use options::RequestOptions;
 pub use pagination::{ItemStream, Page, PageStream};
@@ -58,6 +61,6 @@ pub use raw::RawRequest;
 /// HTTP types of the public API (methods for raw requests, header names and values, statuses).
 pub use reqwest::{Method, StatusCode, header};
 pub use response::Response;
-pub use retry::{Backoff, DefaultRetryPolicy, ExponentialBackoff, RetryDecision, RetryPolicy};
+pub use retry::{Backoff, DefaultRetryPolicy, ExponentialBackoff, RetryDecision, RetryPolicy, RetryPolicyExt};
 pub use runtime::{Runtime, ensure_tls_provider};
 pub use secret::Secret;

@@ -5,7 +5,7 @@
 pub struct OperationMeta {
     /// The spec's operationId, e.g. `listUsers`.
     pub id: &'static str,
-    /// The generated method's name (snake case), which progenitor passes to the runtime hook.
+    /// The generated method's name (snake case): `OPERATIONS` is sorted by it.
     pub method_name: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
@@ -17,6 +17,10 @@ pub struct OperationMeta {
     pub lifecycle: Option<&'static str>,
     /// Whether the success body is a JSON array (a list operation that pages with `Link`).
     pub lists: bool,
+    /// Whether repeating the call cannot repeat a side effect, so a 503, a 504 or a transport
+    /// failure may be retried (GET, HEAD, PUT, DELETE and OPTIONS operations; a call can say
+    /// otherwise with `RequestOptions::idempotent`).
+    pub idempotent: bool,
     /// The request media type the spec gives, when it is not the one the generated code sends.
     pub request_media_type: Option<&'static str>,
     /// For a multipart upload: the form field that carries the file.

@@ -27,6 +27,7 @@ pub struct RequestOptions {
     pub(crate) bypass_cache: bool,
     pub(crate) headers: HeaderMap,
     pub(crate) max_pages: Option<usize>,
+    pub(crate) idempotent: Option<bool>,
 }
 
 /// Header values may be credentials of the caller's own: only names are shown.
@@ -38,6 +39,7 @@ impl std::fmt::Debug for RequestOptions {
             .field("bypass_cache", &self.bypass_cache)
             .field("headers", &crate::headers::names(&self.headers))
             .field("max_pages", &self.max_pages)
+            .field("idempotent", &self.idempotent)
             .finish()
     }
 }
@@ -82,6 +84,14 @@ impl RequestOptions {
     /// The extra headers set for this call.
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// Says whether this call may be repeated after a 503, a 504 or a transport failure,
+    /// whatever the operation's `idempotent` fact says (a POST whose body carries its own
+    /// idempotency, or a GET with a side effect of its own).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
     }
 
     /// The page bound, if one was set.

@@ -14,9 +14,10 @@
 //! (BENCHMARKS.md).
 
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
-use crate::cache::{CachedResponse, stale_paths};
+use crate::cache::{CacheKey, CachedResponse, stale_paths};
 use crate::call::{CallReport, Target};
 use crate::error::{ApiError, Error, RateLimit};
+use crate::interceptor::{AfterAttempt, BeforeAttempt};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
@@ -25,7 +26,9 @@ use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+// `tokio::time`'s clock, so that tests can run waits and budgets with paused time.
+use std::time::{Duration, SystemTime};
+use tokio::time::Instant;
 
 /// The facts the pipeline uses for a request that is not a spec operation.
 pub static RAW: OperationMeta = OperationMeta {
@@ -36,6 +39,8 @@ pub static RAW: OperationMeta = OperationMeta {
     scopes: &[],
     lifecycle: None,
     lists: false,
+    // Raw requests are idempotent by their method (see `with_retries`).
+    idempotent: false,
     request_media_type: None,
     multipart_field: None,
     empty_success: &[],
@@ -152,11 +157,14 @@ impl Runtime {
         let method = request.method().clone();
         // The URL is kept only for the cache (a copy per call otherwise).
         let cached = self.cache.as_ref().map(|cache| (cache, request.url().clone()));
+        // The key holds who asks: one cache shared by clients with other credentials never
+        // answers one with what another fetched.
+        let key = |url: &reqwest::Url| CacheKey::new(self.shared.principal, url.as_str());
         // Reads and fills skip lists, raw requests and bypassing calls; evictions never do.
         let cacheable =
             cached.is_some() && method == Method::GET && !op.lists && !options.bypass_cache && !std::ptr::eq(op, &RAW);
         if let (true, Some((cache, url))) = (cacheable, &cached)
-            && let Some(hit) = cache.get(url.as_str())
+            && let Some(hit) = cache.get(&key(url))
         {
             tracing::debug!(url = url.path(), "response cache hit");
             report.cache_hit = true;
@@ -203,7 +211,7 @@ impl Runtime {
         };
         if let (true, Some((cache, url))) = (cacheable && status == StatusCode::OK, &cached) {
             cache.put(
-                url.to_string(),
+                key(url),
                 Arc::new(CachedResponse {
                     status,
                     headers: answer.headers.clone(),
@@ -232,6 +240,12 @@ impl Runtime {
         let budget = call.budget;
         let started = Instant::now();
         let method = request.method().clone();
+        // The call's word, else the operation's fact; a raw request's method decides.
+        let idempotent = options.idempotent.unwrap_or(if std::ptr::eq(op, &RAW) {
+            crate::retry::is_idempotent(&method)
+        } else {
+            op.idempotent
+        });
         let mut retry_for: Option<HeaderValue> = None;
         let mut number = 0u32;
         loop {
@@ -254,6 +268,7 @@ impl Runtime {
             }
             call.attempts.store(number, std::sync::atomic::Ordering::Relaxed);
             let copy = replay_copy(&request);
+            let attempt_started = Instant::now();
             // The send future is built in each arm, not before: a local would hold a copy of
             // its own beside the one each arm awaits.
             let outcome = match budget {
@@ -278,6 +293,19 @@ impl Runtime {
             if let Ok(reply) = &outcome {
                 self.note_rate_limit(reply.headers());
             }
+            if !self.interceptors.is_empty() {
+                let reply = outcome.as_ref().ok();
+                let attempt = AfterAttempt {
+                    operation: op,
+                    number,
+                    elapsed: attempt_started.elapsed(),
+                    status: reply.map(Reply::status),
+                    headers: reply.map(Reply::headers),
+                };
+                for i in self.interceptors.iter() {
+                    i.after_attempt(&attempt);
+                }
+            }
             let attempt_outcome = match &outcome {
                 Ok(r) => AttemptOutcome::Response {
                     status: r.status(),
@@ -288,7 +316,23 @@ impl Runtime {
                 },
                 Err(Failure::Runtime(_)) => return finish(outcome, op, number),
             };
-            let wait = match policy.decide(&Attempt::new(op.id, &method, number, attempt_outcome)) {
+            // Okta's errorCode, read only from a failure (whose body is already read).
+            let error_code = match &outcome {
+                Ok(Reply::Read(answer)) if !answer.status.is_success() => error_code(&answer.body),
+                _ => None,
+            };
+            // Read only from a failure: a success is never retried by the wait it asks for.
+            let server_wait = outcome
+                .as_ref()
+                .ok()
+                .filter(|r| !r.status().is_success())
+                .and_then(|r| crate::retry::asked_wait(r.status(), r.headers(), SystemTime::now()));
+            let attempt = Attempt::new(op, &method, number, attempt_outcome)
+                .with_idempotent(idempotent)
+                .with_error_code(error_code.as_deref())
+                .with_elapsed(started.elapsed())
+                .with_server_wait(server_wait);
+            let wait = match policy.decide(&attempt) {
                 RetryDecision::Stop => return finish(outcome, op, number),
                 RetryDecision::RetryAfter(wait) => wait,
             };
@@ -356,6 +400,18 @@ impl Runtime {
         let mut renewed = false;
         let mut nonce_rounds = 0;
         loop {
+            if !self.interceptors.is_empty() {
+                let mut headers = std::mem::take(request.headers_mut());
+                let attempt = BeforeAttempt {
+                    operation: call.op,
+                    method: request.method(),
+                    number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
+                };
+                for i in self.interceptors.iter() {
+                    i.before_attempt(&attempt, &mut headers);
+                }
+                *request.headers_mut() = headers;
+            }
             let token = self
                 .shared
                 .auth
@@ -374,10 +430,14 @@ impl Runtime {
             }
             // The re-send is cloned from `spare` only on this path, not on every call.
             if status == StatusCode::UNAUTHORIZED
-                && let (Authenticator::OAuth(oauth), Some(token)) = (&self.shared.auth, token)
+                && let Some(token) = token
                 && let Some(next) = spare.and_then(replay_copy)
             {
-                if token.dpop && nonce_rounds < MAX_NONCE_ROUNDS && oauth.resource_nonce_demanded(response.headers()) {
+                if let Authenticator::OAuth(oauth) = &self.shared.auth
+                    && token.dpop
+                    && nonce_rounds < MAX_NONCE_ROUNDS
+                    && oauth.resource_nonce_demanded(response.headers())
+                {
                     nonce_rounds += 1;
                     tracing::debug!(round = nonce_rounds, "resource server asked for a DPoP nonce; retrying");
                     request = next;
@@ -402,6 +462,16 @@ impl Runtime {
                 .map_err(Failure::Transport);
         }
     }
+}
+
+/// Okta's `errorCode` (or OAuth's `error`) of a failure body, if it has one.
+fn error_code(body: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Code {
+        #[serde(rename = "errorCode", alias = "error")]
+        code: Option<String>,
+    }
+    serde_json::from_slice::<Code>(body).ok()?.code
 }
 
 /// A copy of `request` to send again, or `None` when its body is a stream. The same as

@@ -3,15 +3,16 @@
 use crate::auth::{Authenticator, OAuthClient};
 use crate::cache::{MemoryCache, ResponseCache};
 use crate::config::{AuthConfig, Config};
-use crate::error::Error;
+use crate::error::BuildError;
 use crate::headers;
+use crate::interceptor::Interceptor;
 use crate::retry::{DefaultRetryPolicy, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// What every generated operation runs through: authentication, custom headers, the response
-/// cache, retries within a time budget, and error decoding (see [`Runtime::execute`]).
+/// cache, retries within a time budget, and error decoding (the `call` module is its entry).
 ///
 /// Cloning is cheap. The HTTP client, the credentials and the token cache are shared by every
 /// clone; the settings (headers, retry policy, cache, timeout) belong to the clone, so changing
@@ -25,6 +26,7 @@ pub struct Runtime {
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
     pub(crate) pacing: bool,
+    pub(crate) interceptors: Arc<Vec<Arc<dyn Interceptor>>>,
 }
 
 /// Custom header values may be credentials of the caller's own: only names are shown.
@@ -38,6 +40,7 @@ impl std::fmt::Debug for Runtime {
             .field("cache", &self.cache)
             .field("request_timeout", &self.request_timeout)
             .field("pacing", &self.pacing)
+            .field("interceptors", &self.interceptors)
             .finish_non_exhaustive()
     }
 }
@@ -45,9 +48,11 @@ impl std::fmt::Debug for Runtime {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) auth: Authenticator,
+    /// The credentials' fingerprint (`Authenticator::principal`), part of every cache key.
+    pub(crate) principal: u64,
     pub(crate) http: reqwest::Client,
     /// When pacing: no request leaves before this instant (the org's rate limit is spent).
-    pub(crate) paused_until: std::sync::Mutex<Option<std::time::Instant>>,
+    pub(crate) paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Default for Runtime {
@@ -66,6 +71,7 @@ impl Runtime {
     fn assemble(auth: Authenticator, http: reqwest::Client, user_agent: Option<&str>) -> Self {
         Self {
             shared: Arc::new(Shared {
+                principal: auth.principal(),
                 auth,
                 http,
                 paused_until: std::sync::Mutex::new(None),
@@ -76,6 +82,7 @@ impl Runtime {
             cache: None,
             request_timeout: None,
             pacing: false,
+            interceptors: Arc::default(),
         }
     }
 
@@ -88,7 +95,7 @@ impl Runtime {
 
     /// A runtime that authenticates with an Okta API token (`Authorization: SSWS <token>`),
     /// with the default HTTP client settings (see [`Runtime::from_config`]).
-    pub fn with_api_token(token: &str) -> Result<Self, Error> {
+    pub fn with_api_token(token: &str) -> Result<Self, BuildError> {
         ensure_tls_provider();
         Ok(Self::assemble(
             Authenticator::fixed("SSWS", token)?,
@@ -101,7 +108,7 @@ impl Runtime {
     /// (connection and read timeouts, proxy and credentials, rustls, and the redirect policy
     /// of [`crate::redirect_policy`]: nothing follows a redirect to another origin, and the
     /// token endpoint follows none).
-    pub fn from_config(config: &Config) -> Result<Self, Error> {
+    pub fn from_config(config: &Config) -> Result<Self, BuildError> {
         ensure_tls_provider();
         Self::from_config_with_client(config, http_client(config)?)
     }
@@ -115,11 +122,14 @@ impl Runtime {
     /// the request's custom headers and body (it drops only `Authorization` and cookies). An
     /// answer that arrives from another origin is still refused ([`Error::Redirect`]), but
     /// the request has reached that origin by then.
-    pub fn from_config_with_client(config: &Config, http: reqwest::Client) -> Result<Self, Error> {
+    pub fn from_config_with_client(config: &Config, http: reqwest::Client) -> Result<Self, BuildError> {
         ensure_tls_provider();
         let auth = match &config.auth {
             AuthConfig::Ssws { token } => Authenticator::fixed("SSWS", token.expose())?,
             AuthConfig::Bearer { token } => Authenticator::fixed("Bearer", token.expose())?,
+            AuthConfig::TokenProvider { provider } => {
+                Authenticator::Provider(Arc::new(crate::auth::ProvidedTokens::new(provider.clone())))
+            }
             AuthConfig::PrivateKey {
                 client_id,
                 scopes,
@@ -151,6 +161,13 @@ impl Runtime {
     /// Caches GET answers in `cache` (see [`crate::cache`]).
     pub fn with_cache(mut self, cache: Arc<dyn ResponseCache>) -> Self {
         self.cache = Some(cache);
+        self
+    }
+
+    /// Adds an interceptor, called around every attempt of every call of this client, after
+    /// those added before it (see [`crate::interceptor`]).
+    pub fn with_interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        Arc::make_mut(&mut self.interceptors).push(interceptor);
         self
     }
 
@@ -216,16 +233,17 @@ impl Runtime {
 }
 
 /// The HTTP client the configuration asks for.
-fn http_client(config: &Config) -> Result<reqwest::Client, Error> {
+fn http_client(config: &Config) -> Result<reqwest::Client, BuildError> {
     let mut builder = client_builder(config.connection_timeout, config.read_timeout);
     if let Some(proxy) = &config.proxy {
-        let mut p = reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(Error::HttpClient)?;
+        let mut p =
+            reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(BuildError::HttpClient)?;
         if let Some((user, password)) = &proxy.credentials {
             p = p.basic_auth(user, password.expose());
         }
         builder = builder.proxy(p);
     }
-    builder.build().map_err(Error::HttpClient)
+    builder.build().map_err(BuildError::HttpClient)
 }
 
 /// The HTTP client of a runtime built without a configuration: the configuration's defaults.

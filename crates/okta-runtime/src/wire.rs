@@ -77,6 +77,7 @@ mod tests {
         scopes: &[],
         lifecycle: None,
         lists: false,
+        idempotent: false,
         request_media_type: Some("multipart/form-data"),
         multipart_field: Some("file"),
         empty_success: &[],

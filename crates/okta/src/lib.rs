@@ -9,11 +9,12 @@ pub use okta_apis::{Client, ClientBuilder, OPERATIONS, operation};
 pub use okta_models as models;
 /// The runtime every operation runs through.
 pub use okta_runtime as runtime;
-/// The one error type of every operation, and its parts.
-pub use okta_runtime::{ApiError, DecodeError, Error, ErrorKind};
+/// The one error type of every call, and its parts; what building a client can fail with.
+pub use okta_runtime::{ApiError, BuildError, DecodeError, Error, ErrorKind};
 /// Answers, pagination, options and policies.
 pub use okta_runtime::{
-    Bytes, DefaultRetryPolicy, ExponentialBackoff, ItemStream, Page, PageStream, RequestOptions, Response, RetryPolicy,
+    Bytes, DefaultRetryPolicy, ExponentialBackoff, Interceptor, ItemStream, Page, PageStream, RequestOptions, Response,
+    RetryDecision, RetryPolicy, RetryPolicyExt, TokenProvider,
 };
 /// HTTP types used by the API: methods for raw requests, header names and values, statuses.
 pub use okta_runtime::{Method, StatusCode, header};

@@ -4,9 +4,9 @@
 #![allow(clippy::result_large_err)]
 
 use httpmock::MockServer;
+use okta::DefaultRetryPolicy;
 use okta::prelude::*;
 use okta::runtime::{ConfigProblem, ConfigSource, ExponentialBackoff};
-use okta::{DefaultRetryPolicy, Error};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,7 +57,7 @@ fn bad_input_is_a_typed_config_error_naming_key_and_source() {
         .api_token("00abc{apiToken}")
         .build()
         .expect_err("placeholder token");
-    let Error::Config(config) = &err else {
+    let okta::BuildError::Config(config) = &err else {
         panic!("not a config error: {err}");
     };
     assert_eq!(config.key.unwrap().path, "okta.client.token");
@@ -72,10 +72,12 @@ fn bad_input_is_a_typed_config_error_naming_key_and_source() {
         .build()
         .expect_err("bad key");
     assert!(
-        matches!(&err, Error::Config(c) if c.key.is_some_and(|k| k.path == "okta.client.privateKey")),
+        matches!(&err, okta::BuildError::Config(c) if c.key.is_some_and(|k| k.path == "okta.client.privateKey")),
         "{err}"
     );
-    let Error::Config(c) = &err else { unreachable!() };
+    let okta::BuildError::Config(c) = &err else {
+        unreachable!()
+    };
     assert!(!matches!(c.problem, ConfigProblem::Missing(_)), "{err}");
 }
 

@@ -4,6 +4,7 @@
 //! drops a constraint Prism cannot produce answers for; none loosens what a request must carry.
 //! Each adaptation counts its places and fails loudly when it matches nothing.
 
+use super::refs::{SCHEMAS, component_schemas, schema_ref};
 use crate::normalize::walk::for_each_schema;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,24 +90,6 @@ pub fn served(doc: &Value) -> anyhow::Result<(Value, Vec<(&'static str, usize)>)
         counts.push((a.name, n));
     }
     Ok((doc, counts))
-}
-
-pub(super) const SCHEMAS: &str = "#/components/schemas/";
-
-/// A copy of the document's component schemas, by name (empty when it has none).
-fn component_schemas(doc: &Value) -> serde_json::Map<String, Value> {
-    doc.pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default()
-}
-
-/// The component a schema refers to (`$ref: #/components/schemas/<name>`), by name.
-pub(super) fn schema_ref(schema: &Value) -> Option<&str> {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix(SCHEMAS))
 }
 
 fn discriminators_enforced(doc: &mut Value) -> usize {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::served::{SCHEMAS, schema_ref};
+use super::refs::{SCHEMAS, schema_ref};
 
 /// Builds minimal values from the schemas of one document.
 pub struct Values<'a> {

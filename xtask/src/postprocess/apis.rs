@@ -151,6 +151,9 @@ pub fn operation_table(file: &mut File, ops: &[OpInfo], facts: &Facts) -> usize 
         let scopes = &o.scopes;
         let lifecycle = opt(o.lifecycle.as_deref());
         let lists = o.lists;
+        // Whether a retry cannot repeat a side effect: by the method, as RFC 9110 defines it
+        // (Okta's POSTs create, trigger lifecycles or send mail; none is idempotent).
+        let idempotent = matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
         let media = opt(facts.request_media_type.get(id).map(String::as_str));
         let field = opt(facts.multipart_field.get(id).map(String::as_str));
         let empty: Vec<u16> = facts.empty_success.get(id).cloned().unwrap_or_default();
@@ -158,7 +161,7 @@ pub fn operation_table(file: &mut File, ops: &[OpInfo], facts: &Facts) -> usize 
         quote! {
             okta_runtime::OperationMeta {
                 id: #id, method_name: #method_name, method: #method, path: #path, scopes: &[#(#scopes),*], lifecycle: #lifecycle,
-                lists: #lists, request_media_type: #media, multipart_field: #field, empty_success: &[#(#empty),*],
+                lists: #lists, idempotent: #idempotent, request_media_type: #media, multipart_field: #field, empty_success: &[#(#empty),*],
                 response_media_type: #accept,
             }
         }

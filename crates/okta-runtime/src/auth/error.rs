@@ -44,7 +44,10 @@ pub enum AuthError {
     /// The assertion signer failed.
     #[error("signing the client assertion failed: {0}")]
     Signer(#[from] super::SignerError),
-    /// A credential cannot be sent in an HTTP header.
+    /// The caller's token provider failed.
+    #[error("the token provider failed: {0}")]
+    Provider(#[source] super::ProviderError),
+    /// A credential contains characters that cannot be sent in an HTTP header.
     #[error("a credential contains characters that cannot be sent in an HTTP header")]
     InvalidCredential,
     /// A DPoP key or proof could not be made.

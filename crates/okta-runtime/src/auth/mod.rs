@@ -8,11 +8,14 @@ mod dpop;
 mod error;
 mod jwt;
 pub mod key;
+mod provider;
 mod token;
 
 pub use dpop::{DpopError, DpopKey};
 pub use error::AuthError;
 pub use key::{KeyError, KeySigner};
+pub(crate) use provider::ProvidedTokens;
+pub use provider::{ProviderError, TokenProvider};
 pub(crate) use token::{AccessToken, MAX_NONCE_ROUNDS, OAuthClient};
 
 use futures::future::BoxFuture;
@@ -66,6 +69,8 @@ pub(crate) enum Authenticator {
     Static(reqwest::header::HeaderValue),
     /// OAuth 2.0 access tokens, renewed ahead of expiry.
     OAuth(Arc<OAuthClient>),
+    /// Bearer tokens from the caller's [`TokenProvider`].
+    Provider(Arc<ProvidedTokens>),
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -74,6 +79,7 @@ impl std::fmt::Debug for Authenticator {
             Self::None => f.write_str("None"),
             Self::Static(_) => f.write_str("Static(***)"),
             Self::OAuth(c) => f.debug_tuple("OAuth").field(c).finish(),
+            Self::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
         }
     }
 }
@@ -87,11 +93,27 @@ impl Authenticator {
         Ok(Self::Static(value))
     }
 
+    /// A fingerprint of the credentials, for the response cache's keys: a hash keyed afresh in
+    /// each process (so it says nothing about the credentials outside it), equal for equal
+    /// credentials; `0` for none.
+    pub(crate) fn principal(&self) -> u64 {
+        use std::hash::BuildHasher;
+        static KEYS: std::sync::OnceLock<std::collections::hash_map::RandomState> = std::sync::OnceLock::new();
+        let keys = KEYS.get_or_init(std::collections::hash_map::RandomState::new);
+        match self {
+            Self::None => 0,
+            Self::Static(value) => keys.hash_one(("static", value.as_bytes())),
+            Self::OAuth(client) => keys.hash_one(("oauth", client.identity())),
+            Self::Provider(tokens) => keys.hash_one(("provider", tokens.identity())),
+        }
+    }
+
     /// How many token requests this authenticator has sent (0 unless it uses OAuth).
     pub(crate) fn token_requests(&self) -> u64 {
         match self {
             Self::OAuth(c) => c.token_requests(),
-            _ => 0,
+            Self::Provider(p) => p.asked(),
+            Self::None | Self::Static(_) => 0,
         }
     }
 
@@ -118,6 +140,15 @@ impl Authenticator {
                     None => Box::pin(client.token(stale)).await?,
                 };
                 client.apply(request, &token)?;
+                Ok(Some(token))
+            }
+            Self::Provider(tokens) => {
+                let token = match tokens.usable(stale) {
+                    Some(token) => token,
+                    None => Box::pin(tokens.token(stale)).await?,
+                };
+                let value = token.authorization.clone().ok_or(AuthError::InvalidCredential)?;
+                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
                 Ok(Some(token))
             }
         }

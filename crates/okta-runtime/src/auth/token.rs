@@ -43,7 +43,7 @@ pub(crate) struct AccessToken {
     renew_at: Instant,
     /// `Authorization: <Bearer|DPoP> <token>`, built once (marked sensitive); `None` when the
     /// token cannot be a header value.
-    authorization: Option<reqwest::header::HeaderValue>,
+    pub(crate) authorization: Option<reqwest::header::HeaderValue>,
 }
 
 impl std::fmt::Debug for AccessToken {
@@ -56,7 +56,7 @@ impl std::fmt::Debug for AccessToken {
 }
 
 impl AccessToken {
-    fn new(value: String, dpop: bool, renew_at: Instant) -> Self {
+    pub(crate) fn new(value: String, dpop: bool, renew_at: Instant) -> Self {
         let scheme = if dpop { "DPoP" } else { "Bearer" };
         let authorization = reqwest::header::HeaderValue::from_str(&format!("{scheme} {value}"))
             .ok()
@@ -72,7 +72,7 @@ impl AccessToken {
         }
     }
 
-    fn fresh(&self) -> bool {
+    pub(crate) fn fresh(&self) -> bool {
         Instant::now() < self.renew_at
     }
 }
@@ -144,6 +144,14 @@ pub(crate) struct OAuthClient {
     /// `Renewal::attempts`, readable without waiting for the lock.
     renewals: AtomicU64,
     token_requests: AtomicU64,
+}
+
+impl OAuthClient {
+    /// Who this client is to the org: its token endpoint, client id and scopes (what an access
+    /// token it gets may read).
+    pub(crate) fn identity(&self) -> (&str, &str, &str) {
+        (self.token_url.as_str(), &self.client_id, &self.scope)
+    }
 }
 
 impl std::fmt::Debug for OAuthClient {

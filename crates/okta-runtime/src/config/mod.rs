@@ -86,6 +86,12 @@ pub enum AuthConfig {
         /// Signs client assertions (a parsed private key, or a custom signer).
         signer: Arc<dyn AssertionSigner>,
     },
+    /// `Authorization: Bearer <token>` with tokens from the caller's provider (set in code
+    /// only, with [`ConfigBuilder::token_provider`]).
+    TokenProvider {
+        /// The provider.
+        provider: Arc<dyn crate::auth::TokenProvider>,
+    },
 }
 
 impl std::fmt::Debug for AuthConfig {
@@ -103,6 +109,7 @@ impl std::fmt::Debug for AuthConfig {
                 .field("scopes", scopes)
                 .field("signer", signer)
                 .finish(),
+            Self::TokenProvider { provider } => f.debug_struct("TokenProvider").field("provider", provider).finish(),
         }
     }
 }
@@ -196,6 +203,7 @@ pub struct ConfigBuilder {
     home_dir: Option<PathBuf>,
     working_dir: Option<PathBuf>,
     signer: Option<Arc<dyn AssertionSigner>>,
+    provider: Option<Arc<dyn crate::auth::TokenProvider>>,
 }
 
 impl std::fmt::Debug for ConfigBuilder {
@@ -209,6 +217,7 @@ impl std::fmt::Debug for ConfigBuilder {
             .field("private_key", &c.private_key.as_ref().map(|_| "***"))
             .field("proxy_password", &c.proxy.password.as_ref().map(|_| "***"))
             .field("signer", &self.signer)
+            .field("token_provider", &self.provider)
             .field("files", &self.files)
             .field("env", &self.env)
             .finish_non_exhaustive()
@@ -231,6 +240,7 @@ impl ConfigBuilder {
             home_dir: None,
             working_dir: None,
             signer: None,
+            provider: None,
         }
     }
 
@@ -288,6 +298,14 @@ impl ConfigBuilder {
         self.raw.okta.client.client_id = Some(client_id.into());
         self.raw.okta.client.authorization_mode = Some("PrivateKey".into());
         self.signer = Some(signer);
+        self
+    }
+
+    /// Authenticate with bearer tokens from `provider` (a vault, a sidecar), asked again when
+    /// a token is older than its `max_age` or the org refuses it. Wins over the
+    /// `authorizationMode` of every source: no token or key is needed in files or variables.
+    pub fn token_provider(mut self, provider: Arc<dyn crate::auth::TokenProvider>) -> Self {
+        self.provider = Some(provider);
         self
     }
 
@@ -370,7 +388,7 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config, ConfigError> {
         let figment = self.figment()?;
         let raw: Raw = figment.extract().map_err(|e| validate::extract_error(&figment, e))?;
-        validate::validate(raw, &figment, self.signer)
+        validate::validate(raw, &figment, self.signer, self.provider)
     }
 
     fn figment(&self) -> Result<Figment, ConfigError> {

@@ -190,20 +190,22 @@ pub(crate) fn validate(
     raw: Raw,
     f: &Figment,
     custom_signer: Option<Arc<dyn AssertionSigner>>,
+    provider: Option<Arc<dyn crate::auth::TokenProvider>>,
 ) -> Result<Config, ConfigError> {
     let c = raw.okta.client;
     let disable_https_check = raw.okta.testing.disable_https_check.unwrap_or(false);
     let org_url = org_url(c.org_url, !disable_https_check, f)?;
 
     let mode = c.authorization_mode.unwrap_or_else(|| "SSWS".into());
-    let auth = match mode.trim().to_ascii_lowercase().as_str() {
-        "ssws" | "" => AuthConfig::Ssws {
+    let auth = match (provider, mode.trim().to_ascii_lowercase().as_str()) {
+        (Some(provider), _) => AuthConfig::TokenProvider { provider },
+        (None, "ssws" | "") => AuthConfig::Ssws {
             token: secret(c.token, keys::TOKEN, "{apiToken}", f)?,
         },
-        "bearer" => AuthConfig::Bearer {
+        (None, "bearer") => AuthConfig::Bearer {
             token: secret(c.token, keys::TOKEN, "{apiToken}", f)?,
         },
-        "privatekey" => {
+        (None, "privatekey") => {
             let k = keys::CLIENT_ID;
             let client_id = c
                 .client_id
@@ -236,7 +238,7 @@ pub(crate) fn validate(
                 signer,
             }
         }
-        _ => {
+        (None, _) => {
             return Err(err(f, keys::AUTHORIZATION_MODE, ConfigProblem::UnknownMode(mode)));
         }
     };

@@ -1,13 +1,22 @@
-//! Retry and backoff policies.
+//! Retry and backoff policies, composable in the google-cloud-rust way.
 //!
 //! After each attempt the pipeline asks a [`RetryPolicy`] whether to try again and after how
-//! long. [`DefaultRetryPolicy`] does what Okta documents:
+//! long, showing it the [`Attempt`]: the operation's facts, the method, whether the call may be
+//! repeated (the operation's `idempotent` fact, or the call's
+//! [`crate::RequestOptions::idempotent`]), the outcome (status and headers, or a transport
+//! failure), Okta's `errorCode`, the attempt number, the time spent, and the wait the server
+//! asked for. How long to wait between attempts is a [`Backoff`] of its own; decorators
+//! ([`RetryPolicyExt::with_attempt_limit`], [`RetryPolicyExt::with_time_limit`]) bound any
+//! policy. Waits go through `tokio::time`, so tests can run them with paused time.
+//!
+//! [`DefaultRetryPolicy`] does what Okta documents:
 //!
 //! - 429: wait until `X-Rate-Limit-Reset` (the smallest, if repeated) measured against the
 //!   answer's `Date`, plus one second; `Retry-After` wins when present; the wait is capped.
 //!   Any method: Okta answers 429 before doing anything.
 //! - 503, 504 and transport failures: exponential backoff with jitter ([`Backoff`]), for
-//!   idempotent methods only (GET, HEAD, PUT, DELETE, OPTIONS).
+//!   idempotent calls only (by default the operations whose method is GET, HEAD, PUT, DELETE
+//!   or OPTIONS).
 //! - At most `rateLimit.maxRetries` retries (default 2; 0 disables), and never past the call's
 //!   time budget (the pipeline checks that).
 //!
@@ -20,6 +29,7 @@ mod rate_limit;
 pub use backoff::{Backoff, ExponentialBackoff};
 pub use rate_limit::{retry_after, server_wait};
 
+use crate::operation::OperationMeta;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use std::sync::Arc;
@@ -46,25 +56,69 @@ pub enum AttemptOutcome<'a> {
 #[derive(Debug, Clone, Copy)]
 #[non_exhaustive]
 pub struct Attempt<'a> {
-    /// The operationId (`raw` for raw requests).
-    pub operation: &'static str,
+    /// The operation's facts (`operation.id` is the operationId; `raw` for raw requests).
+    pub operation: &'static OperationMeta,
     /// The HTTP method.
     pub method: &'a Method,
+    /// Whether repeating the call cannot repeat a side effect: the operation's fact, unless
+    /// the call said otherwise ([`crate::RequestOptions::idempotent`]).
+    pub idempotent: bool,
     /// Which attempt just ended (1 for the first).
     pub number: u32,
     /// How it ended.
     pub outcome: AttemptOutcome<'a>,
+    /// Okta's `errorCode` (or OAuth's `error`) of a failure answer, e.g. `E0000047`.
+    pub error_code: Option<&'a str>,
+    /// Time since the call's first attempt started.
+    pub elapsed: Duration,
+    /// The wait the server asked for: `Retry-After`, or for a 429 the `X-Rate-Limit-Reset`
+    /// measured against the answer's `Date`.
+    pub server_wait: Option<Duration>,
 }
 
 impl<'a> Attempt<'a> {
-    /// Describes an attempt (for testing policies).
-    pub fn new(operation: &'static str, method: &'a Method, number: u32, outcome: AttemptOutcome<'a>) -> Self {
+    /// Describes an attempt of `operation` (for testing policies): idempotent as the
+    /// operation is, no error code, no time spent, no server-given wait.
+    pub fn new(
+        operation: &'static OperationMeta,
+        method: &'a Method,
+        number: u32,
+        outcome: AttemptOutcome<'a>,
+    ) -> Self {
         Self {
             operation,
             method,
+            idempotent: operation.idempotent,
             number,
             outcome,
+            error_code: None,
+            elapsed: Duration::ZERO,
+            server_wait: None,
         }
+    }
+
+    /// The same attempt, idempotent or not.
+    pub fn with_idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = idempotent;
+        self
+    }
+
+    /// The same attempt with Okta's `errorCode`.
+    pub fn with_error_code(mut self, code: Option<&'a str>) -> Self {
+        self.error_code = code;
+        self
+    }
+
+    /// The same attempt after `elapsed`.
+    pub fn with_elapsed(mut self, elapsed: Duration) -> Self {
+        self.elapsed = elapsed;
+        self
+    }
+
+    /// The same attempt with the wait the server asked for.
+    pub fn with_server_wait(mut self, wait: Option<Duration>) -> Self {
+        self.server_wait = wait;
+        self
     }
 }
 
@@ -83,7 +137,67 @@ pub trait RetryPolicy: Send + Sync + std::fmt::Debug {
     fn decide(&self, attempt: &Attempt<'_>) -> RetryDecision;
 }
 
-/// Whether retrying `method` cannot repeat a side effect.
+/// Decorators for any [`RetryPolicy`].
+pub trait RetryPolicyExt: RetryPolicy + Sized {
+    /// Stops once `attempts` attempts have been made, whatever the inner policy says.
+    fn with_attempt_limit(self, attempts: u32) -> AttemptLimit<Self> {
+        AttemptLimit { inner: self, attempts }
+    }
+
+    /// Stops when another try would start after `limit` (the wait included).
+    fn with_time_limit(self, limit: Duration) -> TimeLimit<Self> {
+        TimeLimit { inner: self, limit }
+    }
+}
+
+impl<P: RetryPolicy> RetryPolicyExt for P {}
+
+/// A policy that stops after a number of attempts ([`RetryPolicyExt::with_attempt_limit`]).
+#[derive(Debug, Clone)]
+pub struct AttemptLimit<P> {
+    inner: P,
+    attempts: u32,
+}
+
+impl<P: RetryPolicy> RetryPolicy for AttemptLimit<P> {
+    fn decide(&self, attempt: &Attempt<'_>) -> RetryDecision {
+        if attempt.number >= self.attempts {
+            return RetryDecision::Stop;
+        }
+        self.inner.decide(attempt)
+    }
+}
+
+/// A policy that stops when the next try would start past a time limit
+/// ([`RetryPolicyExt::with_time_limit`]).
+#[derive(Debug, Clone)]
+pub struct TimeLimit<P> {
+    inner: P,
+    limit: Duration,
+}
+
+impl<P: RetryPolicy> RetryPolicy for TimeLimit<P> {
+    fn decide(&self, attempt: &Attempt<'_>) -> RetryDecision {
+        match self.inner.decide(attempt) {
+            RetryDecision::RetryAfter(wait) if attempt.elapsed.saturating_add(wait) > self.limit => RetryDecision::Stop,
+            decision => decision,
+        }
+    }
+}
+
+/// The wait an answer asks for: for a 429, `Retry-After` or the `X-Rate-Limit-Reset` measured
+/// against `Date` ([`server_wait`]); for any other status `Retry-After` only (Okta sends its
+/// rate-limit headers on every answer, and a 503's reset is just the window's end).
+pub fn asked_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        server_wait(headers, now)
+    } else {
+        retry_after(headers, now)
+    }
+}
+
+/// Whether retrying `method` cannot repeat a side effect (what the generator writes as each
+/// operation's `idempotent` fact).
 pub fn is_idempotent(method: &Method) -> bool {
     matches!(
         *method,
@@ -138,13 +252,13 @@ impl RetryPolicy for DefaultRetryPolicy {
         if attempt.number > self.max_retries {
             return RetryDecision::Stop;
         }
-        let idempotent = is_idempotent(attempt.method);
+        let idempotent = attempt.idempotent;
         let wait = match attempt.outcome {
-            AttemptOutcome::Response { status, headers } => match status.as_u16() {
-                429 => server_wait(headers, SystemTime::now()).unwrap_or_else(|| self.backoff.delay(attempt.number)),
-                503 | 504 if idempotent => {
-                    retry_after(headers, SystemTime::now()).unwrap_or_else(|| self.backoff.delay(attempt.number))
-                }
+            AttemptOutcome::Response { status, .. } => match (status.as_u16(), idempotent) {
+                // Okta answers 429 before doing anything: any call may be repeated.
+                (429, _) | (503 | 504, true) => attempt
+                    .server_wait
+                    .unwrap_or_else(|| self.backoff.delay(attempt.number)),
                 _ => return RetryDecision::Stop,
             },
             AttemptOutcome::Transport { .. } if idempotent => self.backoff.delay(attempt.number),
@@ -158,14 +272,30 @@ impl RetryPolicy for DefaultRetryPolicy {
 mod tests {
     use super::*;
 
+    /// An operation whose method is `method`, idempotent as the generator would write it.
+    fn op(method: &Method) -> &'static OperationMeta {
+        let idempotent = is_idempotent(method);
+        Box::leak(Box::new(OperationMeta {
+            id: "op",
+            method_name: "op",
+            method: if idempotent { "GET" } else { "POST" },
+            path: "/api/v1/x",
+            scopes: &[],
+            lifecycle: None,
+            lists: false,
+            idempotent,
+            request_media_type: None,
+            multipart_field: None,
+            empty_success: &[],
+            response_media_type: None,
+        }))
+    }
+
     fn decide(policy: &DefaultRetryPolicy, method: Method, n: u32, status: u16, headers: &HeaderMap) -> RetryDecision {
         let status = StatusCode::from_u16(status).unwrap();
-        policy.decide(&Attempt::new(
-            "op",
-            &method,
-            n,
-            AttemptOutcome::Response { status, headers },
-        ))
+        let attempt = Attempt::new(op(&method), &method, n, AttemptOutcome::Response { status, headers })
+            .with_server_wait(asked_wait(status, headers, SystemTime::now()));
+        policy.decide(&attempt)
     }
 
     #[test]
@@ -198,9 +328,49 @@ mod tests {
             RetryDecision::Stop,
             "0 disables"
         );
-        let transport = |m: &Method| p.decide(&Attempt::new("op", m, 1, AttemptOutcome::Transport { connect: true }));
+        let transport = |m: &Method| p.decide(&Attempt::new(op(m), m, 1, AttemptOutcome::Transport { connect: true }));
         assert!(matches!(transport(&Method::DELETE), RetryDecision::RetryAfter(_)));
         assert_eq!(transport(&Method::POST), RetryDecision::Stop);
+        // The call's word wins over the operation's fact.
+        let post = Method::POST;
+        let idempotent_post =
+            Attempt::new(op(&post), &post, 1, AttemptOutcome::Transport { connect: false }).with_idempotent(true);
+        assert!(matches!(p.decide(&idempotent_post), RetryDecision::RetryAfter(_)));
+    }
+
+    #[test]
+    fn decorators_bound_any_policy() {
+        let p = DefaultRetryPolicy::new(10).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_secs(1))));
+        let get = Method::GET;
+        let h = HeaderMap::new();
+        let unavailable = |n: u32, elapsed: Duration| {
+            Attempt::new(
+                op(&get),
+                &get,
+                n,
+                AttemptOutcome::Response {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    headers: &h,
+                },
+            )
+            .with_elapsed(elapsed)
+        };
+        let limited = p.clone().with_attempt_limit(3);
+        assert!(matches!(
+            limited.decide(&unavailable(2, Duration::ZERO)),
+            RetryDecision::RetryAfter(_)
+        ));
+        assert_eq!(limited.decide(&unavailable(3, Duration::ZERO)), RetryDecision::Stop);
+        let timed = p.with_time_limit(Duration::from_secs(10));
+        assert!(matches!(
+            timed.decide(&unavailable(1, Duration::from_secs(8))),
+            RetryDecision::RetryAfter(_)
+        ));
+        assert_eq!(
+            timed.decide(&unavailable(1, Duration::from_millis(9500))),
+            RetryDecision::Stop,
+            "the 1 s wait would end past the limit"
+        );
     }
 
     #[test]

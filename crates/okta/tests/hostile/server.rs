@@ -32,6 +32,7 @@ impl Seen {
 }
 
 /// What the server does with a request.
+#[derive(Clone)]
 pub enum Answer {
     /// Writes this raw HTTP response and closes the connection.
     Raw(String),
