@@ -20,12 +20,12 @@ pub const MAX_REDIRECTS: usize = 5;
 /// literal segment equal, each `{parameter}` segment non-empty and not a dot segment. What
 /// comes before them is the base URL's own path (empty for an org URL).
 pub fn path_matches(template: &str, path: &str) -> bool {
-    let want: Vec<&str> = template.trim_start_matches('/').split('/').collect();
-    let got: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    let Some(offset) = got.len().checked_sub(want.len()) else {
+    // Compared from the end, without collecting the segments (this runs on every call).
+    let (want, got) = (template.trim_start_matches('/'), path.trim_start_matches('/'));
+    if got.split('/').count() < want.split('/').count() {
         return false;
-    };
-    want.iter().zip(&got[offset..]).all(|(w, g)| {
+    }
+    want.rsplit('/').zip(got.rsplit('/')).all(|(w, g)| {
         if w.starts_with('{') && w.ends_with('}') {
             !g.is_empty() && !is_dot_segment(g)
         } else {
@@ -37,8 +37,22 @@ pub fn path_matches(template: &str, path: &str) -> bool {
 /// `.` or `..`, also percent-encoded (`%2e`, `%2E%2e`, `.%2E`), as the WHATWG URL standard
 /// reads them.
 fn is_dot_segment(segment: &str) -> bool {
-    let lower = segment.to_ascii_lowercase().replace("%2e", ".");
-    lower == "." || lower == ".."
+    let bytes = segment.as_bytes();
+    let (mut i, mut dots) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i] == b'.' {
+            i += 1;
+        } else if bytes[i] == b'%' && bytes.get(i + 1) == Some(&b'2') && matches!(bytes.get(i + 2), Some(b'e' | b'E')) {
+            i += 3;
+        } else {
+            return false;
+        }
+        dots += 1;
+        if dots > 2 {
+            return false;
+        }
+    }
+    dots > 0
 }
 
 /// What is wrong with the path of a raw request, if anything: it must start with `/`, and a
@@ -73,7 +87,15 @@ pub fn raw_path_problem(path: &str) -> Option<&'static str> {
 
 /// Whether `a` and `b` have the same origin (scheme, host, port).
 pub fn same_origin(a: &Url, b: &Url) -> bool {
-    a.origin() == b.origin()
+    // For http(s), an origin is the scheme, host and port: compared in place, since building
+    // an `Origin` copies the host (this runs on every answer). Other schemes' origins are
+    // opaque, and `Url::origin` says so.
+    match (a.scheme(), b.scheme()) {
+        ("http" | "https", _) | (_, "http" | "https") => {
+            a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+        }
+        _ => a.origin() == b.origin(),
+    }
 }
 
 /// The path of the org's token endpoint, which follows no redirect.
@@ -126,6 +148,37 @@ mod tests {
         assert!(!path_matches("/api/v1/users/{id}", "/api/v1/"));
         assert!(path_matches("/api/v1/users", "/api/v1/users"));
         assert!(!path_matches("/api/v1/users", "/api/v1/groups"));
+        for dots in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
+            assert!(is_dot_segment(dots), "{dots}");
+        }
+        for not in ["", "...", "a.", "%2", "%2f", ".%2", "%2e%2e%2e", "x%2e"] {
+            assert!(!is_dot_segment(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn origins_are_scheme_host_and_port() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        assert!(same_origin(
+            &u("https://x.okta.com/a?b"),
+            &u("https://x.okta.com:443/c")
+        ));
+        assert!(same_origin(
+            &u("http://127.0.0.1:8080/a"),
+            &u("http://127.0.0.1:8080/b")
+        ));
+        assert!(!same_origin(&u("https://x.okta.com/"), &u("http://x.okta.com/")));
+        assert!(!same_origin(&u("https://x.okta.com/"), &u("https://x.okta.com:8443/")));
+        assert!(!same_origin(&u("https://x.okta.com/"), &u("https://evil.example/")));
+        assert!(!same_origin(
+            &u("https://x.okta.com/"),
+            &u("https://x.okta.com.evil.example/")
+        ));
+        assert!(
+            !same_origin(&u("file:///a"), &u("file:///a")),
+            "opaque origins are never the same"
+        );
+        assert!(!same_origin(&u("https://x.okta.com/"), &u("data:text/plain,x")));
     }
 
     #[test]
