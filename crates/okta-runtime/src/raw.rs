@@ -77,7 +77,7 @@ impl RawRequest<'_> {
         let request = builder
             .build()
             .map_err(|e| invalid(format!("the request could not be built: {e}")))?;
-        let answer = self.runtime.call(&RAW, &self.options, request, Target::Built).await?;
+        let answer = self.runtime.call(&RAW, self.options, request, Target::Built).await?;
         decode(&RAW, answer)
     }
 

@@ -196,7 +196,7 @@ async fn fetch<T: DeserializeOwned>(
     depth: u32,
 ) -> Result<Page<T>, Error> {
     let url = request.url().clone();
-    let answer = runtime.call(op, &chain.options, request, target).await?;
+    let answer = runtime.call(op, chain.options.clone(), request, target).await?;
     let (items, status, headers) = decode::<Vec<T>>(op, answer)?.into_parts();
     let step = chain.first.map(|request| {
         Arc::new(Step {
