@@ -9,38 +9,6 @@ use axum::body::Bytes;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-/// The schema a new org starts with: `name` and `description`, no custom attributes.
-pub(crate) fn default_group_schema(base: &str) -> Value {
-    let at = now();
-    let attribute = |title: &str, required: bool| {
-        json!({
-            "title": title, "type": "string", "required": required, "mutability": "READ_WRITE",
-            "scope": "NONE", "maxLength": 1024,
-            "permissions": [{"principal": "SELF", "action": "READ_ONLY"}],
-        })
-    };
-    json!({
-        "id": format!("{base}/meta/schemas/group/default"),
-        "$schema": "http://json-schema.org/draft-04/schema#",
-        "name": "group",
-        "title": "Okta group",
-        "description": "Okta group profile template",
-        "lastUpdated": at,
-        "created": at,
-        "definitions": {
-            "custom": {"id": "#custom", "type": "object", "properties": {}, "required": []},
-            "base": {
-                "id": "#base", "type": "object",
-                "properties": {"name": attribute("Name", true), "description": attribute("Description", false)},
-                "required": ["name"],
-            },
-        },
-        "type": "object",
-        "properties": {"profile": {"allOf": [{"$ref": "#/definitions/custom"}, {"$ref": "#/definitions/base"}]}},
-        "_links": {"self": {"href": format!("{base}/api/v1/meta/schemas/group/default"), "method": "GET"}},
-    })
-}
-
 pub(crate) async fn get(State(ctx): State<Ctx>) -> Result<Json<Value>, OktaError> {
     Ok(Json(ctx.read()?.group_schema.clone()))
 }

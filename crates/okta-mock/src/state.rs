@@ -60,7 +60,7 @@ impl Store {
             everyone,
             apps: BTreeMap::new(),
             factors: HashMap::new(),
-            group_schema: crate::schema::default_group_schema(base),
+            group_schema: default_group_schema(base),
         }
     }
 
@@ -156,4 +156,36 @@ pub(crate) struct Org {
     pub(crate) counters: Counters,
     /// The nonce DPoP proofs to the token endpoint must carry.
     pub(crate) dpop_nonce: String,
+}
+
+/// The schema a new org starts with: `name` and `description`, no custom attributes.
+fn default_group_schema(base: &str) -> Value {
+    let at = now();
+    let attribute = |title: &str, required: bool| {
+        json!({
+            "title": title, "type": "string", "required": required, "mutability": "READ_WRITE",
+            "scope": "NONE", "maxLength": 1024,
+            "permissions": [{"principal": "SELF", "action": "READ_ONLY"}],
+        })
+    };
+    json!({
+        "id": format!("{base}/meta/schemas/group/default"),
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "name": "group",
+        "title": "Okta group",
+        "description": "Okta group profile template",
+        "lastUpdated": at,
+        "created": at,
+        "definitions": {
+            "custom": {"id": "#custom", "type": "object", "properties": {}, "required": []},
+            "base": {
+                "id": "#base", "type": "object",
+                "properties": {"name": attribute("Name", true), "description": attribute("Description", false)},
+                "required": ["name"],
+            },
+        },
+        "type": "object",
+        "properties": {"profile": {"allOf": [{"$ref": "#/definitions/custom"}, {"$ref": "#/definitions/base"}]}},
+        "_links": {"self": {"href": format!("{base}/api/v1/meta/schemas/group/default"), "method": "GET"}},
+    })
 }

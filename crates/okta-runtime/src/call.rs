@@ -12,7 +12,7 @@ use crate::build::{Built, RequestError};
 use crate::error::{DecodeError, Error};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
-use crate::pipeline::Answer;
+use crate::pipeline::{Answer, CallReport, Target};
 use crate::response::Response;
 use crate::runtime::Runtime;
 use bytes::Bytes;
@@ -22,24 +22,6 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::time::Instant;
 use tracing::Instrument;
-
-/// What the pipeline found out about a call, for its span.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct CallReport {
-    /// How many attempts were started.
-    pub(crate) attempts: u32,
-    /// Whether the answer came from the response cache.
-    pub(crate) cache_hit: bool,
-}
-
-/// Which request of an operation this is: the one its builder built, or a next page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// The builder's request (or a raw request).
-    Built,
-    /// A page's `rel="next"` link.
-    NextPage,
-}
 
 impl Runtime {
     /// Runs one request of `op` through the pipeline inside its `okta.call` span (operation,

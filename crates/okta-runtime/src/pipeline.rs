@@ -15,7 +15,6 @@
 
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
 use crate::cache::{CacheKey, CachedResponse, stale_paths};
-use crate::call::{CallReport, Target};
 use crate::error::{ApiError, Error, RateLimit};
 use crate::interceptor::{AfterAttempt, BeforeAttempt};
 use crate::operation::OperationMeta;
@@ -100,6 +99,24 @@ impl Answer {
         let body = response.bytes().await?;
         Ok(Self { status, headers, body })
     }
+}
+
+/// What the pipeline found out about a call, for its span.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallReport {
+    /// How many attempts were started.
+    pub(crate) attempts: u32,
+    /// Whether the answer came from the response cache.
+    pub(crate) cache_hit: bool,
+}
+
+/// Which request of an operation this is: the one its builder built, or a next page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// The builder's request (or a raw request).
+    Built,
+    /// A page's `rel="next"` link.
+    NextPage,
 }
 
 /// What one call runs with, besides its request.

@@ -1,9 +1,9 @@
 //! Raw requests: any endpoint the spec lacks, through the same pipeline.
 
-use crate::call::{Target, decode};
+use crate::call::decode;
 use crate::error::Error;
 use crate::options::RequestOptions;
-use crate::pipeline::RAW;
+use crate::pipeline::{RAW, Target};
 use crate::{Response, Runtime};
 use reqwest::Method;
 use serde::Serialize;

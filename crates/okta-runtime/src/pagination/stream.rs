@@ -2,11 +2,12 @@
 //! remembers for fetching the next one by hand.
 
 use crate::build::{Built, RequestError};
-use crate::call::{Target, decode};
+use crate::call::decode;
 use crate::error::Error;
 use crate::guard;
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
+use crate::pipeline::Target;
 use crate::runtime::Runtime;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use reqwest::StatusCode;
