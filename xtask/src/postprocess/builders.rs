@@ -58,6 +58,7 @@ pub fn builder_pipeline(file: &mut File, ops: &[OpInfo]) -> anyhow::Result<Rewir
     items.insert(
         0,
         syn::parse_quote!(
+            #[allow(unused_imports)]
             use okta_runtime::build::RequestError as Error;
         ),
     );

@@ -45,6 +45,17 @@ pub fn client_surface(file: &mut File) -> anyhow::Result<usize> {
             anyhow::bail!("client_surface: found {n} of {name}, expected one");
         }
     }
+    // Only the builders read the `client` field now; a build without any API area has none.
+    let field = file.items.iter_mut().find_map(|item| match item {
+        Item::Struct(s) if s.ident == "Client" => s
+            .fields
+            .iter_mut()
+            .find(|f| f.ident.as_ref().is_some_and(|i| i == "client")),
+        _ => None,
+    });
+    if let Some(field) = field {
+        field.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+    }
     let client_impl = file.items.iter_mut().find_map(|item| match item {
         Item::Impl(i)
             if i.trait_.is_none() && matches!(&*i.self_ty, syn::Type::Path(p) if p.path.is_ident("Client")) =>
