@@ -46,7 +46,7 @@ mod runtime;
 mod secret;
 pub mod wire;
 
-pub use auth::{AssertionSigner, AuthError, KeySigner, ProviderError, SignerError, TokenProvider};
+pub use auth::{AssertionSigner, AuthError, KeySigner, ProviderError, SignerError, Token, TokenProvider};
 /// The body of an answer that is not JSON (an XML document, an image).
 pub use bytes::Bytes;
 pub use cache::{CacheKey, MemoryCache, ResponseCache};

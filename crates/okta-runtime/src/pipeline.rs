@@ -243,9 +243,11 @@ impl Runtime {
     fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
         let mut e = ApiError::new(op.id, answer.status, answer.headers, answer.body);
         e.attempts = attempts;
-        if let (StatusCode::FORBIDDEN, Authenticator::OAuth(oauth)) = (e.status, &self.shared.auth) {
+        if let (StatusCode::FORBIDDEN, Authenticator::Tokens(tokens)) = (e.status, &self.shared.auth)
+            && let Some(requested) = tokens.scopes()
+        {
             e.required_scopes = op.scopes.to_vec();
-            e.requested_scopes = oauth.scopes();
+            e.requested_scopes = requested;
         }
         Error::Api(Box::new(e))
     }
@@ -402,8 +404,9 @@ impl Runtime {
         }
     }
 
-    /// Authenticates and sends; on 401 under OAuth renews the token once and retries once,
-    /// and follows a resource server's `use_dpop_nonce` a bounded number of times. `spare` is
+    /// Authenticates and sends; on 401 with an access token renews it once and retries once,
+    /// and follows a request for the same token again (a DPoP `use_dpop_nonce`) a bounded
+    /// number of times. `spare` is
     /// the caller's unauthenticated copy of the request (`None` for a streaming body, which is
     /// sent once); a re-send is copied from it only when one is needed. A failure is read to
     /// the end, and a success too when the call needs its body (`Call::read_success`).
@@ -450,13 +453,15 @@ impl Runtime {
                 && let Some(token) = token
                 && let Some(next) = spare.and_then(replay_copy)
             {
-                if let Authenticator::OAuth(oauth) = &self.shared.auth
-                    && token.dpop
+                if let Authenticator::Tokens(tokens) = &self.shared.auth
                     && nonce_rounds < MAX_NONCE_ROUNDS
-                    && oauth.resource_nonce_demanded(response.headers())
+                    && tokens.retry_same_token(&token, response.headers())
                 {
                     nonce_rounds += 1;
-                    tracing::debug!(round = nonce_rounds, "resource server asked for a DPoP nonce; retrying");
+                    tracing::debug!(
+                        round = nonce_rounds,
+                        "the org asked for the same token again (a DPoP nonce); retrying"
+                    );
                     request = next;
                     continue;
                 }

@@ -1,6 +1,6 @@
 //! [`Runtime`]: the settings and state a client carries into the pipeline.
 
-use crate::auth::{Authenticator, OAuthClient};
+use crate::auth::{Authenticator, PrivateKeyJwt, ProvidedTokens};
 use crate::cache::{MemoryCache, ResponseCache};
 use crate::config::{AuthConfig, Config};
 use crate::error::BuildError;
@@ -128,20 +128,20 @@ impl Runtime {
             AuthConfig::Ssws { token } => Authenticator::fixed("SSWS", token.expose())?,
             AuthConfig::Bearer { token } => Authenticator::fixed("Bearer", token.expose())?,
             AuthConfig::TokenProvider { provider } => {
-                Authenticator::Provider(Arc::new(crate::auth::ProvidedTokens::new(provider.clone())))
+                Authenticator::Tokens(Arc::new(ProvidedTokens::new(provider.clone())))
             }
             AuthConfig::PrivateKey {
                 client_id,
                 scopes,
                 signer,
-            } => Authenticator::OAuth(Arc::new(OAuthClient::new(
+            } => Authenticator::Tokens(Arc::new(ProvidedTokens::private_key(PrivateKeyJwt::new(
                 http.clone(),
                 &config.org_url,
                 client_id.clone(),
                 scopes,
                 signer.clone(),
                 config.dpop,
-            )?)),
+            )?))),
         };
         let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
         runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));

@@ -14,7 +14,7 @@ pub use okta_runtime::{ApiError, BuildError, DecodeError, Error, ErrorKind};
 /// Answers, pagination, options and policies.
 pub use okta_runtime::{
     Bytes, DefaultRetryPolicy, ExponentialBackoff, Interceptor, ItemStream, Page, PageStream, RequestOptions, Response,
-    RetryDecision, RetryPolicy, RetryPolicyExt, TokenProvider,
+    RetryDecision, RetryPolicy, RetryPolicyExt, Token, TokenProvider,
 };
 /// HTTP types used by the API: methods for raw requests, header names and values, statuses.
 pub use okta_runtime::{Method, StatusCode, header};

@@ -137,6 +137,18 @@ fn keys() -> Vec<(&'static str, TestKey)> {
     ]
 }
 
+/// A runtime whose HTTP client has no timers of its own, for tests on paused time: the clock
+/// then moves only when a test advances it (or the SDK waits), never while a real answer is
+/// on its way.
+fn timerless(config: &Config) -> Runtime {
+    okta::runtime::ensure_tls_provider();
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("http client");
+    Runtime::from_config_with_client(config, http).expect("runtime")
+}
+
 fn private_key_config(server: &MockServer, key: &str) -> Config {
     Config::builder()
         .code_only()
@@ -250,7 +262,7 @@ async fn token_request_is_exact_and_assertion_verifies_for_every_key_form() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn every_token_request_has_a_fresh_assertion_and_kid_from_config() {
     let server = MockServer::start_async().await;
     let (_token, seen) = token_endpoint(&server, 1, Duration::ZERO);
@@ -267,9 +279,10 @@ async fn every_token_request_has_a_fresh_assertion_and_kid_from_config() {
         .scopes(["okta.users.read"])
         .build()
         .expect("valid");
-    let c = client(&server, Runtime::from_config(&config).expect("runtime"));
+    let c = client(&server, timerless(&config));
     c.list_users().send().await.expect("first");
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    // Past the renewal point of a one-second token, on the paused clock.
+    tokio::time::advance(Duration::from_millis(1100)).await;
     c.list_users().send().await.expect("second");
     let forms = seen.lock().expect("lock").clone();
     assert_eq!(forms.len(), 2);
@@ -278,23 +291,27 @@ async fn every_token_request_has_a_fresh_assertion_and_kid_from_config() {
     assert_eq!(header.kid.as_deref(), Some("config-kid"));
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn token_is_reused_until_near_expiry_then_renewed() {
     let server = MockServer::start_async().await;
     // expires_in 2 s: renewal is due at 1 s (five minutes ahead, capped at half the lifetime).
     let (token, _) = token_endpoint(&server, 2, Duration::ZERO);
     let first = users_ok(&server, "Bearer token-1");
     let second = users_ok(&server, "Bearer token-2");
-    let runtime = Runtime::from_config(&private_key_config(&server, &ec_key_pem())).expect("runtime");
+    let runtime = timerless(&private_key_config(&server, &ec_key_pem()));
     let c = client(&server, runtime.clone());
     for _ in 0..3 {
         c.list_users().send().await.expect("call");
     }
     assert_eq!(token.calls_async().await, 1, "one token for three calls");
     assert_eq!(first.calls_async().await, 3);
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    tokio::time::advance(Duration::from_millis(900)).await;
+    c.list_users().send().await.expect("call before the renewal point");
+    assert_eq!(token.calls_async().await, 1, "still the first token");
+    tokio::time::advance(Duration::from_millis(200)).await;
     c.list_users().send().await.expect("call after renewal point");
     assert_eq!(token.calls_async().await, 2);
+    assert_eq!(first.calls_async().await, 4);
     assert_eq!(second.calls_async().await, 1);
     assert_eq!(runtime.token_requests(), 2);
 }

@@ -9,7 +9,7 @@ mod server;
 use futures::future::BoxFuture;
 use okta::prelude::*;
 use okta::runtime::interceptor::{AfterAttempt, BeforeAttempt};
-use okta::runtime::{Interceptor, MemoryCache, ProviderError, Runtime, Secret, TokenProvider};
+use okta::runtime::{Interceptor, MemoryCache, ProviderError, Runtime, Secret, Token, TokenProvider};
 use okta::{DefaultRetryPolicy, ErrorKind, ExponentialBackoff, StatusCode};
 use server::{Server, ok, reply};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -123,7 +123,7 @@ struct Vault {
 }
 
 impl TokenProvider for Vault {
-    fn token<'a>(&'a self, refused: Option<&'a Secret>) -> BoxFuture<'a, Result<Secret, ProviderError>> {
+    fn token<'a>(&'a self, refused: Option<&'a Secret>) -> BoxFuture<'a, Result<Token, ProviderError>> {
         Box::pin(async move {
             if let Some(r) = refused {
                 self.refused.lock().unwrap().push(r.expose().to_string());
@@ -131,7 +131,7 @@ impl TokenProvider for Vault {
             // Slow enough that concurrent callers would each ask, were renewal not shared.
             tokio::time::sleep(Duration::from_millis(20)).await;
             let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-            Ok(Secret::new(format!("token-{n}")))
+            Ok(Token::bearer(format!("token-{n}")))
         })
     }
 }
@@ -181,7 +181,7 @@ async fn a_provider_failure_is_a_typed_auth_error_and_nothing_is_sent() {
     #[derive(Debug)]
     struct Down;
     impl TokenProvider for Down {
-        fn token<'a>(&'a self, _: Option<&'a Secret>) -> BoxFuture<'a, Result<Secret, ProviderError>> {
+        fn token<'a>(&'a self, _: Option<&'a Secret>) -> BoxFuture<'a, Result<Token, ProviderError>> {
             Box::pin(async { Err(ProviderError::new("vault sealed")) })
         }
     }
@@ -197,6 +197,172 @@ async fn a_provider_failure_is_a_typed_auth_error_and_nothing_is_sent() {
     assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
     assert!(e.to_string().contains("vault sealed"), "{e}");
     assert!(org.seen().is_empty());
+}
+
+/// Hands out `lease-1`, `lease-2`, ... each with the given lifetime (or none), and an
+/// interval of its own.
+#[derive(Debug)]
+struct Leases {
+    issued: AtomicU32,
+    lifetime: Option<Duration>,
+    max_age: Duration,
+}
+
+impl Leases {
+    fn new(lifetime: Option<Duration>, max_age: Duration) -> Arc<Self> {
+        Arc::new(Self {
+            issued: AtomicU32::new(0),
+            lifetime,
+            max_age,
+        })
+    }
+}
+
+impl TokenProvider for Leases {
+    fn token<'a>(&'a self, _: Option<&'a Secret>) -> BoxFuture<'a, Result<Token, ProviderError>> {
+        Box::pin(async move {
+            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+            let token = Token::bearer(format!("lease-{n}"));
+            Ok(match self.lifetime {
+                Some(lifetime) => token.expires_in(lifetime),
+                None => token,
+            })
+        })
+    }
+
+    fn max_age(&self) -> Duration {
+        self.max_age
+    }
+}
+
+/// A client without timers of its own, so paused time advances only through the test's and
+/// the SDK's waits.
+fn leased_client(org: &Server, leases: Arc<Leases>) -> okta::Client {
+    okta::runtime::ensure_tls_provider();
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("http client");
+    okta::Client::builder()
+        .code_only()
+        .org_url(&org.url)
+        .disable_https_check(true)
+        .http_client(http)
+        .token_provider(leases)
+        .build()
+        .expect("client")
+}
+
+fn authorizations(org: &Server) -> Vec<String> {
+    org.seen()
+        .iter()
+        .map(|s| s.header("authorization").unwrap_or_default().to_string())
+        .collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_provided_token_is_renewed_ahead_of_its_expiry_on_the_paused_clock() {
+    let org = Server::start(|_, _| ok(USER));
+    // An hour's token is used for 55 minutes; one without a lifetime for the provider's
+    // max_age.
+    let leases = Leases::new(Some(Duration::from_secs(3600)), Duration::from_secs(60));
+    let client = leased_client(&org, leases.clone());
+    client.get_user().id("00u1").send().await.expect("first");
+    tokio::time::advance(Duration::from_secs(54 * 60)).await;
+    client
+        .get_user()
+        .id("00u1")
+        .send()
+        .await
+        .expect("still the first token");
+    tokio::time::advance(Duration::from_secs(2 * 60)).await;
+    client.get_user().id("00u1").send().await.expect("renewed");
+    assert_eq!(
+        authorizations(&org),
+        ["Bearer lease-1", "Bearer lease-1", "Bearer lease-2"]
+    );
+
+    let org = Server::start(|_, _| ok(USER));
+    let client = leased_client(&org, Leases::new(None, Duration::from_secs(60)));
+    client.get_user().id("00u1").send().await.expect("first");
+    tokio::time::advance(Duration::from_secs(59)).await;
+    client.get_user().id("00u1").send().await.expect("within max_age");
+    tokio::time::advance(Duration::from_secs(2)).await;
+    client.get_user().id("00u1").send().await.expect("after max_age");
+    assert_eq!(
+        authorizations(&org),
+        ["Bearer lease-1", "Bearer lease-1", "Bearer lease-2"]
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_lifetime_or_max_age_a_provider_gives_overflows_or_makes_every_call_ask() {
+    // The longest: used for at most a day, without overflowing the clock.
+    let org = Server::start(|_, _| ok(USER));
+    let client = leased_client(&org, Leases::new(Some(Duration::MAX), Duration::MAX));
+    client.get_user().id("00u1").send().await.expect("first");
+    tokio::time::advance(Duration::from_secs(23 * 3600)).await;
+    client
+        .get_user()
+        .id("00u1")
+        .send()
+        .await
+        .expect("still the first token");
+    tokio::time::advance(Duration::from_secs(3600)).await;
+    client.get_user().id("00u1").send().await.expect("renewed within a day");
+    assert_eq!(
+        authorizations(&org),
+        ["Bearer lease-1", "Bearer lease-1", "Bearer lease-2"]
+    );
+    // The shortest: zero still means the token is reused for half a second, so a burst of
+    // calls asks once.
+    let org = Server::start(|_, _| ok(USER));
+    let leases = Leases::new(Some(Duration::ZERO), Duration::ZERO);
+    let client = leased_client(&org, leases.clone());
+    for _ in 0..5 {
+        client.get_user().id("00u1").send().await.expect("call");
+    }
+    assert_eq!(leases.issued.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_provider_is_held_back_and_asked_again_after_the_back_off() {
+    #[derive(Debug, Default)]
+    struct Flaky(AtomicU32);
+    impl TokenProvider for Flaky {
+        fn token<'a>(&'a self, _: Option<&'a Secret>) -> BoxFuture<'a, Result<Token, ProviderError>> {
+            Box::pin(async move {
+                match self.0.fetch_add(1, Ordering::SeqCst) {
+                    0 => Err(ProviderError::new("vault sealed")),
+                    _ => Ok(Token::bearer("unsealed")),
+                }
+            })
+        }
+    }
+    let org = Server::start(|_, _| ok(USER));
+    let flaky = Arc::new(Flaky::default());
+    okta::runtime::ensure_tls_provider();
+    let client = okta::Client::builder()
+        .code_only()
+        .org_url(&org.url)
+        .disable_https_check(true)
+        .http_client(
+            reqwest::Client::builder()
+                .pool_idle_timeout(None)
+                .build()
+                .expect("http"),
+        )
+        .token_provider(flaky.clone())
+        .build()
+        .expect("client");
+    let first = client.get_user().id("00u1").send().await.expect_err("sealed");
+    assert!(first.to_string().contains("vault sealed"), "{first}");
+    let held = client.get_user().id("00u1").send().await.expect_err("held back");
+    assert!(held.to_string().contains("held back"), "{held}");
+    assert_eq!(flaky.0.load(Ordering::SeqCst), 1, "not asked during the back-off");
+    tokio::time::advance(Duration::from_secs(1)).await;
+    client.get_user().id("00u1").send().await.expect("asked again");
+    assert_eq!(authorizations(&org), ["Bearer unsealed"]);
 }
 
 #[tokio::test]

@@ -22,6 +22,32 @@ fn client(server: &MockServer, runtime: Runtime) -> okta::Client {
     okta::Client::with_runtime(&server.base_url(), runtime)
 }
 
+/// A runtime whose HTTP client has no timers of its own (no connect or read timeout, no
+/// idle-pool reaper), for tests on paused time: the clock then advances only through the
+/// SDK's waits, and a test checks them on `tokio::time` in milliseconds of real time.
+fn paused_runtime(base_url: &str) -> Runtime {
+    okta::runtime::ensure_tls_provider();
+    let config = Config::builder()
+        .code_only()
+        .org_url(base_url)
+        .disable_https_check(true)
+        .api_token(TOKEN)
+        .build()
+        .expect("config");
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("http client");
+    Runtime::from_config_with_client(&config, http).expect("runtime")
+}
+
+/// The virtual and the real time a call takes.
+async fn timed<T>(call: impl std::future::Future<Output = T>) -> (T, Duration, Duration) {
+    let (virtual_start, wall_start) = (tokio::time::Instant::now(), Instant::now());
+    let out = call.await;
+    (out, virtual_start.elapsed(), wall_start.elapsed())
+}
+
 /// Retries without real waiting: 10 ms fixed backoff.
 fn quick_retries(max: u32) -> Arc<DefaultRetryPolicy> {
     Arc::new(DefaultRetryPolicy::new(max).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_millis(10)))))
@@ -135,7 +161,7 @@ async fn a_next_link_to_another_host_is_not_followed() {
     assert_eq!(err.kind(), ErrorKind::Pagination);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn a_429_waits_for_the_reset_against_date_then_retries_with_retry_headers() {
     let server = MockServer::start_async().await;
     // The server's clock is far from ours: only Date + reset count.
@@ -160,19 +186,15 @@ async fn a_429_waits_for_the_reset_against_date_then_retries_with_retry_headers(
             .header("x-okta-retry-count", "1");
         then.status(200).json_body(user("00u1"));
     });
-    let started = Instant::now();
-    let got = client(&server, runtime())
-        .get_user()
-        .id("00u1")
-        .send()
-        .await
-        .expect("retried");
-    let waited = started.elapsed();
+    let c = client(&server, paused_runtime(&server.base_url()));
+    let (got, waited, wall) = timed(c.get_user().id("00u1").send()).await;
+    let got = got.expect("retried");
     assert_eq!(got.id.as_deref(), Some("00u1"));
     assert_eq!((limited.calls(), retried.calls()), (1, 1));
-    // Smallest reset (Date + 1 s) plus one second.
+    // Smallest reset (Date + 1 s) plus one second, on the paused clock.
     assert!(waited >= Duration::from_secs(2), "waited {waited:?}");
     assert!(waited < Duration::from_secs(6), "waited {waited:?}");
+    assert!(wall < Duration::from_secs(1), "really waited {wall:?}");
 }
 
 #[tokio::test]
@@ -233,7 +255,7 @@ async fn exhausted_retries_keep_the_last_status_headers_and_body() {
     assert_eq!(mock.calls(), 5);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn the_request_timeout_bounds_the_whole_call() {
     let server = MockServer::start_async().await;
     server.mock(|when, then| {
@@ -248,14 +270,19 @@ async fn the_request_timeout_bounds_the_whole_call() {
         .request_timeout(Duration::from_secs(1))
         .build()
         .expect("config");
-    let c = client(&server, Runtime::from_config(&config).expect("runtime"));
-    let started = Instant::now();
-    let err = c.get_user().id("slow").send().await.expect_err("too slow");
-    assert!(
-        started.elapsed() < Duration::from_millis(2500),
-        "{:?}",
-        started.elapsed()
+    let http = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .expect("http client");
+    let c = client(
+        &server,
+        Runtime::from_config_with_client(&config, http).expect("runtime"),
     );
+    // The server answers after 3 s of real time; the budget ends after 1 s of paused time.
+    let (err, took, _) = timed(c.get_user().id("slow").send()).await;
+    let err = err.expect_err("too slow");
+    assert!(took >= Duration::from_secs(1), "{took:?}");
+    assert!(took < Duration::from_millis(1100), "{took:?}");
     assert!(
         matches!(
             err,
@@ -274,15 +301,15 @@ async fn the_request_timeout_bounds_the_whole_call() {
         when.method("GET").path("/api/v1/users/limited");
         then.status(429).header("retry-after", "30");
     });
-    let started = Instant::now();
-    let err = c
-        .get_user()
-        .id("limited")
-        .options(RequestOptions::new().timeout(Duration::from_secs(5)))
-        .send()
-        .await
-        .expect_err("429");
-    assert!(started.elapsed() < Duration::from_secs(2));
+    let (err, took, _) = timed(
+        c.get_user()
+            .id("limited")
+            .options(RequestOptions::new().timeout(Duration::from_secs(5)))
+            .send(),
+    )
+    .await;
+    let err = err.expect_err("429");
+    assert!(took < Duration::from_secs(1), "not waited for: {took:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
 }
 
@@ -323,6 +350,7 @@ async fn the_cache_serves_hits_and_never_lists() {
     assert_eq!(list.calls(), 2, "lists are never cached");
 }
 
+/// Real time: the cache (moka) keeps its own clock, which paused time does not move.
 #[tokio::test]
 async fn cache_entries_expire_after_ttl_and_after_tti() {
     let server = MockServer::start_async().await;
@@ -683,7 +711,7 @@ async fn a_user_supplied_reqwest_client_sends_the_calls() {
     assert_eq!(mock.calls(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn pacing_waits_for_the_reset_once_the_limit_is_spent() {
     let server = MockServer::start_async().await;
     let date = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
@@ -695,24 +723,25 @@ async fn pacing_waits_for_the_reset_once_the_limit_is_spent() {
             .header("x-rate-limit-reset", "1600000000")
             .json_body(user("00u1"));
     });
-    let c = client(&server, runtime().with_rate_limit_pacing(true));
-    let first = Instant::now();
-    c.get_user().id("00u1").send().await.expect("user");
-    assert!(first.elapsed() < Duration::from_millis(900));
-    let second = Instant::now();
-    c.get_user().id("00u1").send().await.expect("user");
-    assert!(second.elapsed() >= Duration::from_millis(900), "{:?}", second.elapsed());
+    let c = client(&server, paused_runtime(&server.base_url()).with_rate_limit_pacing(true));
+    let (first, took, _) = timed(c.get_user().id("00u1").send()).await;
+    first.expect("user");
+    assert!(took < Duration::from_millis(900), "{took:?}");
+    let (second, took, wall) = timed(c.get_user().id("00u1").send()).await;
+    second.expect("user");
+    assert!(took >= Duration::from_millis(900), "{took:?}");
+    assert!(wall < Duration::from_millis(900), "really waited {wall:?}");
     assert_eq!(spent.calls(), 2);
 
     // Without pacing (the default), no wait.
-    let c = client(&server, runtime());
+    let c = client(&server, paused_runtime(&server.base_url()));
     c.get_user().id("00u1").send().await.expect("user");
-    let third = Instant::now();
-    c.get_user().id("00u1").send().await.expect("user");
-    assert!(third.elapsed() < Duration::from_millis(900));
+    let (third, took, _) = timed(c.get_user().id("00u1").send()).await;
+    third.expect("user");
+    assert!(took < Duration::from_millis(900), "{took:?}");
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn connection_failures_are_retried_for_get_only() {
     // A port nothing listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -720,10 +749,10 @@ async fn connection_failures_are_retried_for_get_only() {
     drop(listener);
     let policy =
         Arc::new(DefaultRetryPolicy::new(2).backoff(Arc::new(ExponentialBackoff::fixed(Duration::from_millis(150)))));
-    let c = okta::Client::with_runtime(&base, runtime().with_retry_policy(policy));
+    let c = okta::Client::with_runtime(&base, paused_runtime(&base).with_retry_policy(policy));
 
-    let started = Instant::now();
-    let err = c.get_user().id("00u1").send().await.expect_err("nothing listens");
+    let (err, took, wall) = timed(c.get_user().id("00u1").send()).await;
+    let err = err.expect_err("nothing listens");
     assert!(
         matches!(
             err,
@@ -735,20 +764,13 @@ async fn connection_failures_are_retried_for_get_only() {
         ),
         "{err}"
     );
-    assert!(
-        started.elapsed() >= Duration::from_millis(300),
-        "two backoffs: {:?}",
-        started.elapsed()
-    );
+    assert!(took >= Duration::from_millis(300), "two backoffs: {took:?}");
+    assert!(wall < Duration::from_millis(300), "really waited {wall:?}");
 
-    let started = Instant::now();
-    let err = c.suspend_user().id("00u1").send().await.expect_err("nothing listens");
+    let (err, took, _) = timed(c.suspend_user().id("00u1").send()).await;
+    let err = err.expect_err("nothing listens");
     assert_eq!(err.kind(), ErrorKind::Transport);
-    assert!(
-        started.elapsed() < Duration::from_millis(150),
-        "POST is not retried: {:?}",
-        started.elapsed()
-    );
+    assert!(took < Duration::from_millis(150), "POST is not retried: {took:?}");
 }
 
 /// A one-shot HTTP server on a thread: reads one request, answers `answer`, closes. Returns

@@ -2,21 +2,24 @@
 //! `private_key_jwt` client assertion, DPoP, and the access-token cache.
 //!
 //! Modules: [`key`] parses private keys; `jwt` builds client assertions; `dpop` builds DPoP
-//! proofs; `token` talks to the token endpoint and caches the token (single-flight renewal).
+//! proofs; `provider` is the [`TokenProvider`] extension point; `private_key` is the
+//! runtime's own provider (the token endpoint, with a private-key assertion); `tokens` is the
+//! token cache in front of any provider (renewal ahead of expiry, single flight, back-off).
 
 mod dpop;
 mod error;
 mod jwt;
 pub mod key;
+mod private_key;
 mod provider;
-mod token;
+mod tokens;
 
 pub use dpop::{DpopError, DpopKey};
 pub use error::AuthError;
 pub use key::{KeyError, KeySigner};
-pub(crate) use provider::ProvidedTokens;
-pub use provider::{ProviderError, TokenProvider};
-pub(crate) use token::{AccessToken, MAX_NONCE_ROUNDS, OAuthClient};
+pub(crate) use private_key::{MAX_NONCE_ROUNDS, PrivateKeyJwt};
+pub use provider::{ProviderError, Token, TokenProvider};
+pub(crate) use tokens::{AccessToken, ProvidedTokens};
 
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -67,10 +70,9 @@ pub(crate) enum Authenticator {
     None,
     /// A fixed `Authorization` value (SSWS or bearer), marked sensitive.
     Static(reqwest::header::HeaderValue),
-    /// OAuth 2.0 access tokens, renewed ahead of expiry.
-    OAuth(Arc<OAuthClient>),
-    /// Bearer tokens from the caller's [`TokenProvider`].
-    Provider(Arc<ProvidedTokens>),
+    /// Access tokens from a [`TokenProvider`] (the caller's, or the runtime's private-key
+    /// OAuth client), renewed ahead of expiry.
+    Tokens(Arc<ProvidedTokens>),
 }
 
 impl std::fmt::Debug for Authenticator {
@@ -78,8 +80,7 @@ impl std::fmt::Debug for Authenticator {
         match self {
             Self::None => f.write_str("None"),
             Self::Static(_) => f.write_str("Static(***)"),
-            Self::OAuth(c) => f.debug_tuple("OAuth").field(c).finish(),
-            Self::Provider(p) => f.debug_tuple("Provider").field(p).finish(),
+            Self::Tokens(t) => f.debug_tuple("Tokens").field(t).finish(),
         }
     }
 }
@@ -103,21 +104,20 @@ impl Authenticator {
         match self {
             Self::None => 0,
             Self::Static(value) => keys.hash_one(("static", value.as_bytes())),
-            Self::OAuth(client) => keys.hash_one(("oauth", client.identity())),
-            Self::Provider(tokens) => keys.hash_one(("provider", tokens.identity())),
+            Self::Tokens(tokens) => tokens.principal(keys),
         }
     }
 
-    /// How many token requests this authenticator has sent (0 unless it uses OAuth).
+    /// How many token requests this authenticator has sent (private key), or how many times
+    /// it asked its provider; 0 for fixed credentials.
     pub(crate) fn token_requests(&self) -> u64 {
         match self {
-            Self::OAuth(c) => c.token_requests(),
-            Self::Provider(p) => p.asked(),
+            Self::Tokens(t) => t.requests(),
             Self::None | Self::Static(_) => 0,
         }
     }
 
-    /// Puts credentials on the request. With OAuth, `stale` is a token the server refused:
+    /// Puts credentials on the request. With tokens, `stale` is a token the server refused:
     /// the cache renews it (once, however many callers report it).
     pub(crate) async fn authorize(
         &self,
@@ -132,23 +132,14 @@ impl Authenticator {
                     .insert(reqwest::header::AUTHORIZATION, value.clone());
                 Ok(None)
             }
-            Self::OAuth(client) => {
+            Self::Tokens(tokens) => {
                 // The usual case, a cached token, needs no future; renewing is boxed, so its
                 // state is not part of every call's future.
-                let token = match client.usable(stale) {
-                    Some(token) => token,
-                    None => Box::pin(client.token(stale)).await?,
-                };
-                client.apply(request, &token)?;
-                Ok(Some(token))
-            }
-            Self::Provider(tokens) => {
                 let token = match tokens.usable(stale) {
                     Some(token) => token,
                     None => Box::pin(tokens.token(stale)).await?,
                 };
-                let value = token.authorization.clone().ok_or(AuthError::InvalidCredential)?;
-                request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
+                tokens.apply(request, &token)?;
                 Ok(Some(token))
             }
         }

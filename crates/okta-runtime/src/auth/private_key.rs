@@ -1,94 +1,22 @@
-//! The token endpoint and the access-token cache (renewed ahead of expiry, single-flight).
+//! The runtime's private-key OAuth client: client credentials with a `private_key_jwt`
+//! assertion, optionally DPoP-bound. It is a [`TokenProvider`]; the token cache in front of
+//! it (`tokens`) renews ahead of expiry, one renewal at a time.
 
 use super::dpop::DpopKey;
 use super::jwt::client_assertion;
-use super::{AssertionSigner, AuthError};
+use super::{AssertionSigner, AuthError, ProviderError, Token, TokenProvider};
 use crate::secret::Secret;
+use futures::future::BoxFuture;
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-/// Renew this long before `expires_in` runs out (capped at half the token's lifetime).
-const RENEW_BEFORE: Duration = Duration::from_secs(300);
-/// The longest lifetime a token is taken to have, whatever `expires_in` says (Okta's access
-/// tokens live an hour).
-const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
-/// A token is used for at least this long, whatever `expires_in` says (`0` would otherwise
-/// make every call a token request); if it has really expired, the 401 renewal takes over.
-const MIN_REUSE: Duration = Duration::from_millis(500);
-/// After a failed token request, the next waits this long, doubling with each failure in a
-/// row up to [`BACKOFF_MAX`]; callers in between get the failure without a request.
-const BACKOFF_FIRST: Duration = Duration::from_millis(500);
-/// The longest back-off between failed token requests.
-const BACKOFF_MAX: Duration = Duration::from_secs(30);
-
-/// The renewal in progress (its lock makes callers share it) and how the last one ended.
-#[derive(Default)]
-struct Renewal {
-    /// Renewal attempts finished so far.
-    attempts: u64,
-    /// The last attempt's failure, and when the next attempt may start.
-    failure: Option<(AuthError, Instant)>,
-    /// Failed attempts in a row.
-    failures_in_a_row: u32,
-}
 /// How many times in a row a `use_dpop_nonce` answer is followed before giving up.
 pub(crate) const MAX_NONCE_ROUNDS: u32 = 2;
-
-/// An access token and when to stop using it.
-pub(crate) struct AccessToken {
-    pub(crate) value: Secret,
-    pub(crate) dpop: bool,
-    renew_at: Instant,
-    /// `Authorization: <Bearer|DPoP> <token>`, built once (marked sensitive); `None` when the
-    /// token cannot be a header value.
-    pub(crate) authorization: Option<reqwest::header::HeaderValue>,
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AccessToken")
-            .field("value", &self.value)
-            .field("dpop", &self.dpop)
-            .finish()
-    }
-}
-
-impl AccessToken {
-    pub(crate) fn new(value: String, dpop: bool, renew_at: Instant) -> Self {
-        let scheme = if dpop { "DPoP" } else { "Bearer" };
-        let authorization = reqwest::header::HeaderValue::from_str(&format!("{scheme} {value}"))
-            .ok()
-            .map(|mut v| {
-                v.set_sensitive(true);
-                v
-            });
-        Self {
-            value: Secret::new(value),
-            dpop,
-            renew_at,
-            authorization,
-        }
-    }
-
-    pub(crate) fn fresh(&self) -> bool {
-        Instant::now() < self.renew_at
-    }
-}
-
-/// When a token fetched at `started` with `expires_in` seconds is renewed: [`RENEW_BEFORE`]
-/// ahead of its expiry (at most half its lifetime ahead), the lifetime taken as at most
-/// [`MAX_LIFETIME`] (an hour when the answer has none), and never sooner than [`MIN_REUSE`]
-/// after it was fetched. No number the server sends can overflow this.
-fn renew_at(started: Instant, expires_in: Option<u64>) -> Instant {
-    let lifetime = expires_in
-        .map_or(Duration::from_secs(3600), Duration::from_secs)
-        .min(MAX_LIFETIME);
-    let ahead = RENEW_BEFORE.min(lifetime / 2);
-    let use_for = lifetime.saturating_sub(ahead).max(MIN_REUSE);
-    started.checked_add(use_for).unwrap_or(started)
-}
+/// The lifetime of a token whose answer gives none (Okta's access tokens live an hour).
+const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(serde::Deserialize)]
 struct TokenResponse {
@@ -130,7 +58,7 @@ struct TokenError {
 }
 
 /// OAuth 2.0 client credentials with `private_key_jwt`, optionally DPoP-bound.
-pub(crate) struct OAuthClient {
+pub(crate) struct PrivateKeyJwt {
     http: reqwest::Client,
     token_url: reqwest::Url,
     client_id: String,
@@ -139,14 +67,10 @@ pub(crate) struct OAuthClient {
     dpop: Mutex<Option<Arc<DpopKey>>>,
     token_nonce: Mutex<Option<String>>,
     resource_nonce: Mutex<Option<String>>,
-    current: RwLock<Option<Arc<AccessToken>>>,
-    renewal: tokio::sync::Mutex<Renewal>,
-    /// `Renewal::attempts`, readable without waiting for the lock.
-    renewals: AtomicU64,
     token_requests: AtomicU64,
 }
 
-impl OAuthClient {
+impl PrivateKeyJwt {
     /// Who this client is to the org: its token endpoint, client id and scopes (what an access
     /// token it gets may read).
     pub(crate) fn identity(&self) -> (&str, &str, &str) {
@@ -154,9 +78,9 @@ impl OAuthClient {
     }
 }
 
-impl std::fmt::Debug for OAuthClient {
+impl std::fmt::Debug for PrivateKeyJwt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthClient")
+        f.debug_struct("PrivateKeyJwt")
             .field("token_url", &self.token_url.as_str())
             .field("client_id", &self.client_id)
             .field("scope", &self.scope)
@@ -166,7 +90,7 @@ impl std::fmt::Debug for OAuthClient {
     }
 }
 
-impl OAuthClient {
+impl PrivateKeyJwt {
     pub(crate) fn new(
         http: reqwest::Client,
         org_url: &reqwest::Url,
@@ -191,9 +115,6 @@ impl OAuthClient {
             }),
             token_nonce: Mutex::new(None),
             resource_nonce: Mutex::new(None),
-            current: RwLock::new(None),
-            renewal: tokio::sync::Mutex::new(Renewal::default()),
-            renewals: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
         })
     }
@@ -212,74 +133,8 @@ impl OAuthClient {
         self.dpop.lock().ok().and_then(|g| g.clone())
     }
 
-    fn cached(&self) -> Option<Arc<AccessToken>> {
-        self.current.read().ok().and_then(|g| g.clone())
-    }
-
-    /// The cached token, if it is fresh and not `stale` (a token the resource server refused).
-    pub(crate) fn usable(&self, stale: Option<&Arc<AccessToken>>) -> Option<Arc<AccessToken>> {
-        self.cached()
-            .filter(|t| t.fresh() && stale.is_none_or(|s| !Arc::ptr_eq(s, t)))
-    }
-
-    /// A usable token. `stale` is a token the resource server refused; it is renewed unless
-    /// another caller already replaced it. Concurrent callers share one renewal and its
-    /// outcome, failure included: a caller that waited while another's renewal failed gets
-    /// that failure, and so does every caller until the back-off after it ends.
-    pub(crate) async fn token(&self, stale: Option<&Arc<AccessToken>>) -> Result<Arc<AccessToken>, AuthError> {
-        if let Some(t) = self.usable(stale) {
-            return Ok(t);
-        }
-        let seen = self.renewals.load(Ordering::Acquire);
-        let mut renewal = self.renewal.lock().await;
-        if let Some(t) = self.usable(stale) {
-            return Ok(t);
-        }
-        if let Some((failure, retry_at)) = &renewal.failure {
-            let now = Instant::now();
-            // A renewal failed while this caller waited: its outcome is this caller's too.
-            if renewal.attempts != seen {
-                return Err(failure.clone());
-            }
-            if let Some(retry_in) = retry_at.checked_duration_since(now).filter(|d| !d.is_zero()) {
-                return Err(AuthError::BackingOff {
-                    last: Box::new(failure.clone()),
-                    retry_in,
-                });
-            }
-        }
-        // Boxed: fetching is rare, and its state (signing, the token request) would otherwise
-        // sit inside every call's future.
-        let outcome = Box::pin(self.fetch()).await;
-        renewal.attempts = renewal.attempts.wrapping_add(1);
-        self.renewals.store(renewal.attempts, Ordering::Release);
-        match outcome {
-            Ok(token) => {
-                renewal.failure = None;
-                renewal.failures_in_a_row = 0;
-                let token = Arc::new(token);
-                if let Ok(mut slot) = self.current.write() {
-                    *slot = Some(token.clone());
-                }
-                Ok(token)
-            }
-            Err(e) => {
-                renewal.failures_in_a_row = renewal.failures_in_a_row.saturating_add(1);
-                let doublings = renewal.failures_in_a_row.saturating_sub(1).min(16);
-                let backoff = BACKOFF_FIRST.saturating_mul(1 << doublings).min(BACKOFF_MAX);
-                tracing::warn!(
-                    error = %e,
-                    backoff_ms = backoff.as_millis() as u64,
-                    "token request failed; callers waiting on it share the failure"
-                );
-                renewal.failure = Some((e.clone(), Instant::now() + backoff));
-                Err(e)
-            }
-        }
-    }
-
     /// Requests a token, following `use_dpop_nonce` and switching DPoP on when Okta demands it.
-    async fn fetch(&self) -> Result<AccessToken, AuthError> {
+    async fn fetch(&self) -> Result<Token, AuthError> {
         let mut rounds = 0;
         loop {
             let assertion = client_assertion(self.signer.as_ref(), &self.client_id, self.token_url.as_str()).await?;
@@ -305,7 +160,6 @@ impl OAuthClient {
             }
             self.token_requests.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(token_url = %self.token_url, dpop = dpop.is_some(), "requesting an access token");
-            let started = Instant::now();
             let response = request
                 .send()
                 .await
@@ -335,11 +189,13 @@ impl OAuthClient {
                     .token_type
                     .as_deref()
                     .is_some_and(|t| t.eq_ignore_ascii_case("dpop"));
-                return Ok(AccessToken::new(
-                    parsed.access_token,
-                    dpop_bound,
-                    renew_at(started, parsed.expires_in),
-                ));
+                let lifetime = parsed.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs);
+                let token = if dpop_bound {
+                    Token::dpop(parsed.access_token)
+                } else {
+                    Token::bearer(parsed.access_token)
+                };
+                return Ok(token.expires_in(lifetime));
             }
             let err: TokenError = serde_json::from_slice(&body).unwrap_or_default();
             let code = err.error.unwrap_or_else(|| "unknown_error".into());
@@ -381,30 +237,30 @@ impl OAuthClient {
         Ok(())
     }
 
-    /// Puts the token (and a DPoP proof, for DPoP-bound tokens) on a resource request.
-    pub(crate) fn apply(&self, request: &mut reqwest::Request, token: &AccessToken) -> Result<(), AuthError> {
-        let value = token.authorization.clone().ok_or(AuthError::InvalidCredential)?;
-        request.headers_mut().insert(reqwest::header::AUTHORIZATION, value);
-        if token.dpop
-            && let Some(key) = self.dpop_key()
-        {
-            let nonce = self.resource_nonce.lock().ok().and_then(|n| n.clone());
-            let proof = key.proof(
-                request.method().as_str(),
-                request.url(),
-                nonce.as_deref(),
-                Some(token.value.expose()),
-            )?;
-            let mut proof = reqwest::header::HeaderValue::from_str(&proof).map_err(|_| AuthError::InvalidCredential)?;
-            proof.set_sensitive(true);
-            request.headers_mut().insert("DPoP", proof);
-        }
-        Ok(())
+    /// A DPoP proof for a resource request carrying a DPoP-bound token.
+    fn proof(
+        &self,
+        request: &reqwest::Request,
+        token: &Token,
+    ) -> Result<Option<reqwest::header::HeaderValue>, AuthError> {
+        let Some(key) = self.dpop_key().filter(|_| token.is_dpop()) else {
+            return Ok(None);
+        };
+        let nonce = self.resource_nonce.lock().ok().and_then(|n| n.clone());
+        let proof = key.proof(
+            request.method().as_str(),
+            request.url(),
+            nonce.as_deref(),
+            Some(token.value().expose()),
+        )?;
+        let mut proof = reqwest::header::HeaderValue::from_str(&proof).map_err(|_| AuthError::InvalidCredential)?;
+        proof.set_sensitive(true);
+        Ok(Some(proof))
     }
 
     /// Records a nonce the resource server demanded (`WWW-Authenticate: DPoP error="use_dpop_nonce"`).
     /// Returns whether the request should be retried with it.
-    pub(crate) fn resource_nonce_demanded(&self, headers: &reqwest::header::HeaderMap) -> bool {
+    fn resource_nonce_demanded(&self, headers: &reqwest::header::HeaderMap) -> bool {
         let demanded = headers
             .get_all(reqwest::header::WWW_AUTHENTICATE)
             .iter()
@@ -426,28 +282,45 @@ impl OAuthClient {
     }
 }
 
+impl TokenProvider for PrivateKeyJwt {
+    fn token<'a>(&'a self, _refused: Option<&'a Secret>) -> BoxFuture<'a, Result<Token, ProviderError>> {
+        Box::pin(async move { self.fetch().await.map_err(ProviderError::auth) })
+    }
+
+    fn max_age(&self) -> Duration {
+        DEFAULT_LIFETIME
+    }
+
+    fn prepare_request(&self, request: &mut reqwest::Request, token: &Token) -> Result<(), ProviderError> {
+        if let Some(proof) = self.proof(request, token).map_err(ProviderError::auth)? {
+            request.headers_mut().insert("DPoP", proof);
+        }
+        Ok(())
+    }
+
+    fn retry_same_token(&self, token: &Token, answer: &reqwest::header::HeaderMap) -> bool {
+        token.is_dpop() && self.resource_nonce_demanded(answer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn any_expires_in_gives_a_bounded_renewal_time() {
-        let now = Instant::now();
-        assert_eq!(renew_at(now, Some(3600)), now + Duration::from_secs(3300));
-        assert_eq!(renew_at(now, None), now + Duration::from_secs(3300));
-        assert_eq!(renew_at(now, Some(0)), now + MIN_REUSE);
-        assert_eq!(renew_at(now, Some(1)), now + Duration::from_millis(500));
-        assert_eq!(renew_at(now, Some(4)), now + Duration::from_secs(2));
-        assert_eq!(renew_at(now, Some(u64::MAX)), now + MAX_LIFETIME - RENEW_BEFORE);
-        for body in [
-            r#"{"expires_in":-5}"#,
-            r#"{"expires_in":1e300}"#,
-            r#"{"expires_in":"x"}"#,
-            r#"{"expires_in":null}"#,
+    fn any_expires_in_is_read_without_failing() {
+        for (body, expected) in [
+            (r#"{"expires_in":3600}"#, Some(3600)),
+            (r#"{"expires_in":-5}"#, Some(0)),
+            (r#"{"expires_in":1e300}"#, Some(u64::MAX)),
+            (r#"{"expires_in":"60"}"#, Some(60)),
+            (r#"{"expires_in":"x"}"#, None),
+            (r#"{"expires_in":null}"#, None),
+            (r#"{"scope":"x"}"#, None),
         ] {
             let parsed: TokenResponse =
                 serde_json::from_str(&body.replace('{', r#"{"access_token":"t","#)).expect(body);
-            let _ = renew_at(now, parsed.expires_in);
+            assert_eq!(parsed.expires_in, expected, "{body}");
         }
     }
 }
