@@ -96,8 +96,25 @@ struct Encoding<'a, 'b>(&'a mut fmt::Formatter<'b>);
 /// byte) or one of [`PATH_BYTES`]. The same test as [`PATH_SET`]'s, so that a segment with
 /// nothing to encode is checked in one pass over its bytes.
 fn encoded(byte: u8) -> bool {
-    !(0x20..0x7f).contains(&byte) || PATH_BYTES.contains(&byte)
+    ENCODED[usize::from(byte)]
 }
+
+/// [`encoded`] as a table, built at compile time: one load per byte on every call's path
+/// (`PATH_BYTES.contains` calls `memchr` for each byte).
+const ENCODED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b >= 0x7f;
+        b += 1;
+    }
+    let mut i = 0;
+    while i < PATH_BYTES.len() {
+        table[PATH_BYTES[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 impl Write for Encoding<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {

@@ -44,44 +44,23 @@ impl Runtime {
             request_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        let started = Instant::now();
+        // Nobody listens to the span (no subscriber, or a filter that drops it): its fields,
+        // the clock read for its duration included, are not worked out.
+        let listened = !span.is_disabled();
+        let started = listened.then(Instant::now);
         let mut report = CallReport::default();
         let outcome = self
             .pipeline(op, &options, request, target, &mut report)
             .instrument(span.clone())
             .await;
-        let status = match &outcome {
-            Ok(answer) => Some(answer.status),
-            Err(e) => e.status(),
-        };
-        if let Some(status) = status {
-            span.record("status", status.as_u16());
+        if let Some(started) = started {
+            record(&span, &outcome, &report, started);
         }
-        span.record("attempts", report.attempts);
-        let request_id = match &outcome {
-            Ok(answer) => answer.headers.get(crate::headers::REQUEST_ID),
-            Err(e) => e.api().and_then(|a| a.headers.get(crate::headers::REQUEST_ID)),
-        };
-        if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
-        }
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
         if let Err(e) = &outcome {
             for i in self.interceptors.iter() {
                 i.on_error(op, e);
             }
         }
-        span.in_scope(|| {
-            tracing::debug!(
-                status = status.map(|s| s.as_u16()),
-                attempts = report.attempts,
-                cache_hit = report.cache_hit,
-                "call finished"
-            )
-        });
         outcome
     }
 
@@ -99,6 +78,38 @@ impl Runtime {
             Err(e) => Either::Right(future::ready(Err(e.into_error(op.id)))),
         }
     }
+}
+
+/// Records a call's outcome on its span (status, attempts, request id, duration), and the
+/// `call finished` event inside it.
+fn record(span: &tracing::Span, outcome: &Result<Answer, Error>, report: &CallReport, started: Instant) {
+    let status = match outcome {
+        Ok(answer) => Some(answer.status),
+        Err(e) => e.status(),
+    };
+    if let Some(status) = status {
+        span.record("status", status.as_u16());
+    }
+    span.record("attempts", report.attempts);
+    let request_id = match outcome {
+        Ok(answer) => answer.headers.get(crate::headers::REQUEST_ID),
+        Err(e) => e.api().and_then(|a| a.headers.get(crate::headers::REQUEST_ID)),
+    };
+    if let Some(id) = request_id.and_then(|v| v.to_str().ok()) {
+        span.record("request_id", id);
+    }
+    span.record(
+        "duration_ms",
+        u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    );
+    span.in_scope(|| {
+        tracing::debug!(
+            status = status.map(|s| s.as_u16()),
+            attempts = report.attempts,
+            cache_hit = report.cache_hit,
+            "call finished"
+        )
+    });
 }
 
 /// Sends a generated operation whose success body is JSON and decodes it as `T`.

@@ -20,24 +20,38 @@ pub const MAX_REDIRECTS: usize = 5;
 /// literal segment equal, each `{parameter}` segment non-empty and not a dot segment. What
 /// comes before them is the base URL's own path (empty for an org URL).
 pub fn path_matches(template: &str, path: &str) -> bool {
-    // Compared from the end, without collecting the segments (this runs on every call).
-    let (want, got) = (template.trim_start_matches('/'), path.trim_start_matches('/'));
-    if got.split('/').count() < want.split('/').count() {
-        return false;
-    }
-    want.rsplit('/').zip(got.rsplit('/')).all(|(w, g)| {
-        if w.starts_with('{') && w.ends_with('}') {
+    // Compared segment by segment from the end, on bytes, without collecting or splitting
+    // (this runs on every call; `str::split` searches with `memchr` for each segment).
+    let (want, got) = (
+        template.trim_start_matches('/').as_bytes(),
+        path.trim_start_matches('/').as_bytes(),
+    );
+    let (mut w_end, mut g_end) = (want.len(), got.len());
+    loop {
+        let w_start = want[..w_end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+        let g_start = got[..g_end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+        let (w, g) = (&want[w_start..w_end], &got[g_start..g_end]);
+        let fits = if w.first() == Some(&b'{') && w.last() == Some(&b'}') {
+            // A parameter: one segment that a URL parser leaves where it is.
             !g.is_empty() && !is_dot_segment(g)
         } else {
             w == g
+        };
+        if !fits {
+            return false;
         }
-    })
+        // Done when the template's first segment fits; the path must not run out first.
+        if w_start == 0 || g_start == 0 {
+            return w_start == 0;
+        }
+        (w_end, g_end) = (w_start - 1, g_start - 1);
+    }
 }
 
 /// `.` or `..`, also percent-encoded (`%2e`, `%2E%2e`, `.%2E`), as the WHATWG URL standard
 /// reads them.
-fn is_dot_segment(segment: &str) -> bool {
-    let bytes = segment.as_bytes();
+fn is_dot_segment(segment: &[u8]) -> bool {
+    let bytes = segment;
     let (mut i, mut dots) = (0, 0);
     while i < bytes.len() {
         if bytes[i] == b'.' {
@@ -75,7 +89,7 @@ pub fn raw_path_problem(path: &str) -> Option<&'static str> {
         return Some("contains control characters, which a URL parser strips");
     }
     let segments: Vec<&str> = path_only[1..].split('/').collect();
-    if segments.iter().any(|s| is_dot_segment(s)) {
+    if segments.iter().any(|s| is_dot_segment(s.as_bytes())) {
         return Some("contains a `.` or `..` segment, which a URL parser resolves into another path");
     }
     // An empty last segment is a trailing slash, which some endpoints take.
@@ -149,10 +163,53 @@ mod tests {
         assert!(path_matches("/api/v1/users", "/api/v1/users"));
         assert!(!path_matches("/api/v1/users", "/api/v1/groups"));
         for dots in [".", "..", "%2e", "%2E%2e", ".%2E", "%2e."] {
-            assert!(is_dot_segment(dots), "{dots}");
+            assert!(is_dot_segment(dots.as_bytes()), "{dots}");
         }
         for not in ["", "...", "a.", "%2", "%2f", ".%2", "%2e%2e%2e", "x%2e"] {
-            assert!(!is_dot_segment(not), "{not}");
+            assert!(!is_dot_segment(not.as_bytes()), "{not}");
+        }
+    }
+
+    /// The segment-splitting form `path_matches` replaced, as the reference.
+    fn path_matches_by_splitting(template: &str, path: &str) -> bool {
+        let (want, got) = (template.trim_start_matches('/'), path.trim_start_matches('/'));
+        if got.split('/').count() < want.split('/').count() {
+            return false;
+        }
+        want.rsplit('/').zip(got.rsplit('/')).all(|(w, g)| {
+            if w.starts_with('{') && w.ends_with('}') {
+                !g.is_empty() && !is_dot_segment(g.as_bytes())
+            } else {
+                w == g
+            }
+        })
+    }
+
+    #[test]
+    fn path_matches_agrees_with_splitting_on_every_short_path() {
+        let templates = [
+            "/api/v1/users/{id}",
+            "/api/v1/users",
+            "/{a}/{b}",
+            "/",
+            "/a/{x}/b",
+            "{x}",
+        ];
+        let parts = ["", "a", "b", "api", "v1", "users", "x", ".", "..", "%2e", "{x}", "é"];
+        let mut paths = vec![String::new()];
+        for _ in 0..4 {
+            let mut longer = Vec::new();
+            for p in &paths {
+                for part in parts {
+                    longer.push(format!("{p}/{part}"));
+                }
+            }
+            paths.extend(longer);
+        }
+        for t in templates {
+            for p in &paths {
+                assert_eq!(path_matches(t, p), path_matches_by_splitting(t, p), "{t} {p}");
+            }
         }
     }
 

@@ -287,7 +287,8 @@ impl Runtime {
             }
             call.attempts.store(number, std::sync::atomic::Ordering::Relaxed);
             let copy = replay_copy(&request);
-            let attempt_started = Instant::now();
+            // Read only for the interceptors: a clock read is not free on every call.
+            let attempt_started = (!self.interceptors.is_empty()).then(Instant::now);
             // The send future is built in each arm, not before: a local would hold a copy of
             // its own beside the one each arm awaits.
             let outcome = match budget {
@@ -317,7 +318,7 @@ impl Runtime {
                 let attempt = AfterAttempt {
                     operation: op,
                     number,
-                    elapsed: attempt_started.elapsed(),
+                    elapsed: attempt_started.map(|t| t.elapsed()).unwrap_or_default(),
                     status: reply.map(Reply::status),
                     headers: reply.map(Reply::headers),
                 };

@@ -219,7 +219,7 @@ async fn nothing_secret_is_logged_at_trace() {
         "retrying",
         "response cache hit",
         "renewing it and retrying once",
-        "resource server asked for a DPoP nonce",
+        "the org asked for the same token again (a DPoP nonce)",
     ] {
         assert!(logs.contains(expected), "`{expected}` is not in the logs:\n{logs}");
     }

@@ -243,7 +243,10 @@ impl PrivateKeyJwt {
         request: &reqwest::Request,
         token: &Token,
     ) -> Result<Option<reqwest::header::HeaderValue>, AuthError> {
-        let Some(key) = self.dpop_key().filter(|_| token.is_dpop()) else {
+        if !token.is_dpop() {
+            return Ok(None);
+        }
+        let Some(key) = self.dpop_key() else {
             return Ok(None);
         };
         let nonce = self.resource_nonce.lock().ok().and_then(|n| n.clone());
