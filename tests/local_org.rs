@@ -171,10 +171,7 @@ async fn group_membership_both_ways() {
     assert_eq!(members, uids);
 
     let groups = client.list_user_groups().id(&uids[0]).send().await.expect("groups");
-    let names: HashSet<String> = groups
-        .iter()
-        .filter_map(|g| g.profile.as_ref()?.subtype_0.as_ref()?.name.clone())
-        .collect();
+    let names: HashSet<String> = groups.iter().filter_map(|g| g.profile.as_ref()?.name.clone()).collect();
     assert_eq!(names, HashSet::from(["Everyone".to_string(), "Engineers".to_string()]));
 
     client

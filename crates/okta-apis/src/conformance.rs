@@ -2,6 +2,7 @@
 //! operation's generated type and encode it again, naming the JSON path of a failure. The
 //! generated `CONFORMANCE_CODECS` table says which type each operation uses.
 
+pub use okta_lenient::Repair;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -15,7 +16,16 @@ pub struct Failure {
 }
 
 /// Decodes a body and encodes it again.
-pub type Codec = fn(&[u8]) -> Result<serde_json::Value, Failure>;
+pub type Codec = fn(&[u8]) -> Result<Roundtrip, Failure>;
+
+/// A body decoded and encoded again.
+#[derive(Debug, Clone)]
+pub struct Roundtrip {
+    /// The typed value, encoded again.
+    pub encoded: serde_json::Value,
+    /// What the lenient decode mended (empty when the body decoded as it was).
+    pub repairs: Vec<Repair>,
+}
 
 /// The codecs of one operation (`None`: no JSON body of that kind).
 #[derive(Debug, Clone, Copy)]
@@ -28,17 +38,27 @@ pub struct Codecs {
     pub request: Option<Codec>,
 }
 
-/// Decodes `body` into `T` and encodes the result again.
-pub fn roundtrip<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<serde_json::Value, Failure> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| Failure {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })?;
-    serde_json::to_value(&value).map_err(|e| Failure {
+/// Decodes `body` into `T` as the runtime decodes an answer (leniently) and encodes the result
+/// again.
+pub fn roundtrip<T: DeserializeOwned + Serialize>(body: &[u8]) -> Result<Roundtrip, Failure> {
+    let (value, repairs): (T, _) = match serde_json::from_slice(body) {
+        Ok(value) => (value, Vec::new()),
+        Err(_) => {
+            let json = serde_json::from_slice(body).map_err(|e| Failure {
+                path: ".".into(),
+                message: e.to_string(),
+            })?;
+            okta_lenient::repaired(json).map_err(|e| Failure {
+                path: e.path,
+                message: e.message,
+            })?
+        }
+    };
+    let encoded = serde_json::to_value(&value).map_err(|e| Failure {
         path: ".".into(),
         message: format!("does not encode again: {e}"),
-    })
+    })?;
+    Ok(Roundtrip { encoded, repairs })
 }
 
 #[cfg(test)]
@@ -48,8 +68,13 @@ mod tests {
     #[test]
     fn a_failure_names_the_path() {
         let ok = roundtrip::<okta_models::User>(br#"{"id": "00u1", "status": "ACTIVE"}"#).expect("decodes");
-        assert_eq!(ok["status"], "ACTIVE");
-        let bad = roundtrip::<okta_models::User>(br#"{"profile": {"login": 5}}"#).unwrap_err();
-        assert_eq!(bad.path, "profile.login");
+        assert_eq!(ok.encoded["status"], "ACTIVE");
+        assert!(ok.repairs.is_empty());
+        // A field of another shape is set aside, and named.
+        let mended = roundtrip::<okta_models::User>(br#"{"profile": {"login": 5}}"#).expect("decodes leniently");
+        assert_eq!(mended.encoded["profile"]["login"], 5);
+        assert_eq!(mended.repairs[0].path, "profile.login");
+        let bad = roundtrip::<okta_models::User>(br#"[1]"#).unwrap_err();
+        assert_eq!(bad.path, ".");
     }
 }

@@ -61,3 +61,13 @@ where
 {
     Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
 }
+
+/// Writes an object's `extra` map: a field a lenient decode set aside goes back under its own
+/// name (rule `kept_fields_written_back`).
+pub use okta_lenient::write_extra;
+
+/// Decodes a union's subtype from its buffered JSON, leniently (see `okta_lenient`): a field in
+/// an unexpected shape is set aside in the subtype, not fatal to the whole value.
+pub fn variant<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, okta_lenient::Failure> {
+    okta_lenient::from_value(value)
+}

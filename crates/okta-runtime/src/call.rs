@@ -150,18 +150,23 @@ pub fn bytes<'a>(
 }
 
 /// Decodes a success answer as `T` (an empty body, which the wire fix-ups turned into `null`
-/// where the operation allows one, decodes as `null`); a failure names the JSON path.
+/// where the operation allows one, decodes as `null`), leniently: a field in a shape its type
+/// does not accept is set aside, not fatal; a failure names the JSON path.
 pub(crate) fn decode<T: DeserializeOwned>(op: &'static OperationMeta, answer: Answer) -> Result<Response<T>, Error> {
     let body: &[u8] = if answer.body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
         &answer.body
     };
-    match serde_json::from_slice(body) {
+    // serde first; only when that fails, the lenient decode that sets a field of an
+    // unexpected shape aside instead of failing the answer (`okta_lenient`).
+    match okta_lenient::from_slice(body) {
         Ok(value) => Ok(Response::new(value, answer.status, answer.headers)),
-        Err(_) => Err(Error::Decode(Box::new(DecodeError::locate::<T>(
+        Err(failure) => Err(Error::Decode(Box::new(DecodeError::new(
             op.id,
             answer.status,
+            failure.path,
+            failure.message,
             body,
         )))),
     }

@@ -16,12 +16,7 @@ async fn main() -> common::Result {
     let user = common::create_user(&client, "member").await?;
     let user_id = user.id.clone().unwrap_or_default();
     let group = common::create_group(&client, "Readers").await?;
-    let name = group
-        .profile
-        .as_ref()
-        .and_then(|p| p.subtype_0.as_ref())
-        .and_then(|p| p.name.clone())
-        .unwrap_or_default();
+    let name = group.profile.as_ref().and_then(|p| p.name.clone()).unwrap_or_default();
     let group_id = group.id.clone().unwrap_or_default();
 
     client

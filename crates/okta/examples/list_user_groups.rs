@@ -25,12 +25,8 @@ async fn main() -> common::Result {
     let groups = client.list_user_groups().id(&user_id).send().await?;
     println!("groups of {user_id}:");
     for g in groups.iter() {
-        // A group profile is Okta's or Active Directory's; Okta groups fill the first.
-        let name = g
-            .profile
-            .as_ref()
-            .and_then(|p| p.subtype_0.as_ref())
-            .and_then(|p| p.name.as_deref());
+        // One profile type for Okta and Active Directory groups (AD groups add `dn` and more).
+        let name = g.profile.as_ref().and_then(|p| p.name.as_deref());
         println!("  {} {}", g.id.as_deref().unwrap_or("?"), name.unwrap_or("?"));
     }
 

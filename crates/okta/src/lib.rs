@@ -5,6 +5,9 @@ pub use okta_apis::builder;
 /// The extension traits that put every operation on [`Client`].
 pub use okta_apis::prelude;
 pub use okta_apis::{Client, ClientBuilder, OPERATIONS, operation};
+/// Lenient decoding: a field Okta sends in a shape its type does not accept is set aside (and
+/// written back unchanged), not fatal to the answer. Every call decodes this way.
+pub use okta_lenient as lenient;
 /// The data types of the API.
 pub use okta_models as models;
 /// The runtime every operation runs through.

@@ -455,7 +455,9 @@ async fn okta_errors_decode_into_typed_fields() {
     server.mock(|when, then| {
         when.method("GET").path("/api/v1/users/bad");
         then.status(200).json_body(
-            json!({"id": "bad", "profile": {"login": 42}, "credentials": {"password": {"value": "hunter2"}}}),
+            // A list where one user is expected: a field of another shape would be set aside, an
+            // answer of another shape fails.
+            json!([{"id": "bad", "profile": {"login": 42}, "credentials": {"password": {"value": "hunter2"}}}]),
         );
     });
     let c = client(&server, runtime());
@@ -488,7 +490,7 @@ async fn okta_errors_decode_into_typed_fields() {
         panic!("not a decode error: {err}");
     };
     assert_eq!((decode.operation, decode.status.as_u16()), ("getUser", 200));
-    assert_eq!(decode.path, "profile.login");
+    assert_eq!(decode.path, ".");
     assert!(decode.excerpt.contains("\"id\":\"bad\""), "{}", decode.excerpt);
     assert!(
         !format!("{err} {err:?}").contains("hunter2"),

@@ -5,6 +5,7 @@
 //! (or has moved) and the rule must be revisited or deleted.
 
 mod rules;
+mod traffic;
 mod unions;
 pub mod walk;
 
@@ -40,6 +41,7 @@ pub struct Rule {
 /// The rules, in the order they run.
 pub fn rules() -> Vec<Rule> {
     let mut all = rules::rules();
+    all.extend(traffic::rules());
     all.extend(unions::rules());
     all
 }

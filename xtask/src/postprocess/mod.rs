@@ -57,6 +57,8 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("null_collections", n));
     let n = default_with_extra(&mut file.items);
     counts.push(("default_with_extra", n));
+    let n = kept_fields_written_back(&mut file.items);
+    counts.push(("kept_fields_written_back", n));
     let n = builders_fill_options(&mut file.items);
     counts.push(("builders_fill_options", n));
     let n = timestamps_lenient(file);
@@ -317,6 +319,40 @@ fn null_collections(items: &mut [Item]) -> usize {
     n
 }
 
+/// Rule `kept_fields_written_back`: a lenient decode (`okta_lenient`) sets a field that arrived
+/// in a shape its type does not accept aside in its object's flattened `extra` map, under a
+/// prefixed name; `extra` is written through `okta_lenient::write_extra`, which puts such an
+/// entry back under its own name, so the value goes back to Okta as it came.
+fn kept_fields_written_back(items: &mut [Item]) -> usize {
+    let mut n = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(st) = item else { continue };
+        let syn::Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let ty = &field.ty;
+            // Only a map of JSON values can hold whatever was set aside.
+            let json_map = quote::quote!(#ty).to_string().starts_with(":: serde_json :: Map");
+            let is_extra = field.ident.as_ref().is_some_and(|i| i == "extra") && json_map;
+            let args = serde_args(field);
+            if !is_extra || !args.iter().any(|a| a == "flatten") || args.iter().any(|a| a.starts_with("serialize_with"))
+            {
+                continue;
+            }
+            for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+                if let syn::Meta::List(list) = &mut attr.meta
+                    && list.tokens.to_string() == "flatten"
+                {
+                    list.tokens = quote::quote!(flatten, serialize_with = "crate::support::write_extra");
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
 /// The comma-separated arguments of a field's `#[serde(...)]` attributes, as token text
 /// (`default`, `flatten`, `rename = "x"`, ...).
 fn serde_args(field: &syn::Field) -> Vec<String> {
@@ -486,5 +522,25 @@ mod tests {
             t.contains("# [serde (default , deserialize_with = \"crate::support::null_as_default\")] pub required"),
             "a required list is always written but decodes absent as empty: {t}"
         );
+    }
+
+    #[test]
+    fn extra_maps_write_set_aside_fields_back_under_their_names() {
+        let mut items: Vec<syn::Item> = vec![syn::parse_quote! {
+            pub struct Zone {
+                pub name: Option<String>,
+                #[serde(flatten)]
+                pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            }
+        }];
+        assert_eq!(super::kept_fields_written_back(&mut items), 1);
+        let first = &items[0];
+        let t = quote::quote!(#first).to_string();
+        assert!(
+            t.contains("# [serde (flatten , serialize_with = \"crate::support::write_extra\")] pub extra"),
+            "{t}"
+        );
+        // Applied once: a second run finds nothing left to do.
+        assert_eq!(super::kept_fields_written_back(&mut items), 0);
     }
 }

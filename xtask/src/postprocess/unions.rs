@@ -106,7 +106,9 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
     let arms = spec.variants.iter().zip(&variants).map(|((_, values), v)| {
         let context = format!("{name} ({property} = {{}}): {{}}");
         quote! {
-            #( Some(#values) )|* => ::serde_json::from_value(value)
+            // Leniently: a field of the subtype in an unexpected shape is set aside there (its
+            // path is lost to an outer decode once the value is buffered here).
+            #( Some(#values) )|* => crate::support::variant(value)
                 .map(Self::#v)
                 .map_err(|e| ::serde::de::Error::custom(format_args!(#context, tag.as_deref().unwrap_or_default(), e))),
         }
