@@ -234,15 +234,13 @@ fn mend(root: &mut Value, segments: &[Segment], message: &str) -> Option<Repair>
         });
     }
 
-    // Set aside the deepest key that is not set aside already; keys set aside below it come
-    // back under their own names inside what is set aside.
+    // Set aside the deepest key that is not set aside already; keys set aside inside it (an
+    // earlier repair that did not suffice) come back under their own names.
     let (at, key) = keys.iter().rev().find(|(_, k)| !k.starts_with(KEPT_PREFIX))?.clone();
-    for (below, kept) in keys.iter().filter(|(i, k)| *i > at && k.starts_with(KEPT_PREFIX)) {
-        let object = pointer_mut(root, &segments[..*below])?.as_object_mut()?;
-        rename(object, kept, kept.trim_start_matches(KEPT_PREFIX));
-    }
     let object = pointer_mut(root, &segments[..at])?.as_object_mut()?;
-    let arrived = json_type(object.get(&key)?);
+    let value = object.get_mut(&key)?;
+    restore_names(value);
+    let arrived = json_type(value);
     rename(object, &key, &format!("{KEPT_PREFIX}{key}"));
     Some(Repair {
         path: path(at + 1),
@@ -254,6 +252,27 @@ fn mend(root: &mut Value, segments: &[Segment], message: &str) -> Option<Repair>
         expected: expected(message),
         kind: RepairKind::SetAside,
     })
+}
+
+/// Puts every key set aside inside `value` back under its own name.
+fn restore_names(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.keys().any(|k| k.starts_with(KEPT_PREFIX)) {
+                let entries = std::mem::take(object);
+                *object = entries
+                    .into_iter()
+                    .map(|(k, v)| match k.strip_prefix(KEPT_PREFIX) {
+                        Some(own) => (own.to_string(), v),
+                        None => (k, v),
+                    })
+                    .collect();
+            }
+            object.values_mut().for_each(restore_names);
+        }
+        Value::Array(items) => items.iter_mut().for_each(restore_names),
+        _ => {}
+    }
 }
 
 /// Moves `object[from]` to `object[to]`, keeping the key order.
@@ -461,6 +480,35 @@ mod tests {
         assert_eq!(back, body);
         assert_eq!(s.id.as_deref(), Some("osc1"));
         assert!(s.properties.is_empty());
+    }
+
+    #[test]
+    fn a_required_field_of_another_shape_sets_its_object_aside_whole() {
+        #[derive(Debug, Deserialize, Serialize)]
+        struct Inner {
+            kind: String,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            x: Option<i64>,
+            #[serde(flatten, serialize_with = "write_extra")]
+            extra: Map<String, Value>,
+        }
+        #[derive(Debug, Deserialize, Serialize)]
+        struct Outer {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inner: Option<Inner>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            id: Option<String>,
+            #[serde(flatten, serialize_with = "write_extra")]
+            extra: Map<String, Value>,
+        }
+        // `kind` is set aside first, which leaves `inner` without it: `inner` is set aside,
+        // with `kind` under its own name.
+        let body = json!({"id": "o1", "inner": {"kind": 5, "x": 1}});
+        let (outer, repairs, back) = roundtrip::<Outer>(&body);
+        assert_eq!((outer.id.as_deref(), outer.inner.is_none()), (Some("o1"), true));
+        assert_eq!(set_aside(&outer.extra, "inner"), Some(&json!({"kind": 5, "x": 1})));
+        assert_eq!(repairs.len(), 2);
+        assert_eq!(back, body);
     }
 
     #[test]

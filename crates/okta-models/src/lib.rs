@@ -13,6 +13,10 @@
 //! - `null` where a list or map is expected decodes as empty; `null` map entries (which remove a
 //!   custom attribute in a schema update) are kept as `None`;
 //! - date-times are [`Timestamp`]s, which accept the offset-less form some endpoints send;
+//! - decoded as the SDK decodes every answer (`okta_lenient::from_slice`), a field in a shape its
+//!   type does not accept is absent, kept in its object's `extra` map (see
+//!   `okta_lenient::set_aside`) and written back unchanged, instead of failing the whole value;
+//!   the subtype of a union is always decoded that way;
 //! - `_links` is a [`HalLinks`] map: any relation, one link or a list.
 //!
 //! ```

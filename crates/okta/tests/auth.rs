@@ -1,6 +1,8 @@
 //! Authentication end to end through generated operations: SSWS and bearer headers, the
 //! private-key JWT token request, token caching and renewal, single-flight, 401 renewal, DPoP.
 
+#[path = "support/paused.rs"]
+mod paused;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
@@ -141,11 +143,7 @@ fn keys() -> Vec<(&'static str, TestKey)> {
 /// then moves only when a test advances it (or the SDK waits), never while a real answer is
 /// on its way.
 fn timerless(config: &Config) -> Runtime {
-    okta::runtime::ensure_tls_provider();
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .expect("http client");
+    let http = paused::http_client();
     Runtime::from_config_with_client(config, http).expect("runtime")
 }
 

@@ -6,6 +6,8 @@
 #[path = "hostile/server.rs"]
 mod server;
 
+#[path = "support/paused.rs"]
+mod paused;
 use futures::future::BoxFuture;
 use okta::prelude::*;
 use okta::runtime::interceptor::{AfterAttempt, BeforeAttempt};
@@ -238,11 +240,7 @@ impl TokenProvider for Leases {
 /// A client without timers of its own, so paused time advances only through the test's and
 /// the SDK's waits.
 fn leased_client(org: &Server, leases: Arc<Leases>) -> okta::Client {
-    okta::runtime::ensure_tls_provider();
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .expect("http client");
+    let http = paused::http_client();
     okta::Client::builder()
         .code_only()
         .org_url(&org.url)
@@ -341,17 +339,11 @@ async fn a_failing_provider_is_held_back_and_asked_again_after_the_back_off() {
     }
     let org = Server::start(|_, _| ok(USER));
     let flaky = Arc::new(Flaky::default());
-    okta::runtime::ensure_tls_provider();
     let client = okta::Client::builder()
         .code_only()
         .org_url(&org.url)
         .disable_https_check(true)
-        .http_client(
-            reqwest::Client::builder()
-                .pool_idle_timeout(None)
-                .build()
-                .expect("http"),
-        )
+        .http_client(paused::http_client())
         .token_provider(flaky.clone())
         .build()
         .expect("client");

@@ -2,6 +2,8 @@
 //! limits and retries, the time budget, the response cache, error decoding, headers, raw
 //! requests and a caller's own HTTP client.
 
+#[path = "support/paused.rs"]
+mod paused;
 use futures::{StreamExt, TryStreamExt};
 use httpmock::MockServer;
 use okta::prelude::*;
@@ -26,7 +28,6 @@ fn client(server: &MockServer, runtime: Runtime) -> okta::Client {
 /// idle-pool reaper), for tests on paused time: the clock then advances only through the
 /// SDK's waits, and a test checks them on `tokio::time` in milliseconds of real time.
 fn paused_runtime(base_url: &str) -> Runtime {
-    okta::runtime::ensure_tls_provider();
     let config = Config::builder()
         .code_only()
         .org_url(base_url)
@@ -34,11 +35,7 @@ fn paused_runtime(base_url: &str) -> Runtime {
         .api_token(TOKEN)
         .build()
         .expect("config");
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .expect("http client");
-    Runtime::from_config_with_client(&config, http).expect("runtime")
+    Runtime::from_config_with_client(&config, paused::http_client()).expect("runtime")
 }
 
 /// The virtual and the real time a call takes.
@@ -255,6 +252,18 @@ async fn exhausted_retries_keep_the_last_status_headers_and_body() {
     assert_eq!(mock.calls(), 5);
 }
 
+/// A configuration whose calls have one second in all.
+fn one_second_budget(server: &MockServer) -> Config {
+    Config::builder()
+        .code_only()
+        .org_url(server.base_url())
+        .disable_https_check(true)
+        .api_token(TOKEN)
+        .request_timeout(Duration::from_secs(1))
+        .build()
+        .expect("config")
+}
+
 #[tokio::test(start_paused = true)]
 async fn the_request_timeout_bounds_the_whole_call() {
     let server = MockServer::start_async().await;
@@ -262,22 +271,9 @@ async fn the_request_timeout_bounds_the_whole_call() {
         when.method("GET").path("/api/v1/users/slow");
         then.delay(Duration::from_secs(3)).status(200).json_body(user("slow"));
     });
-    let config = Config::builder()
-        .code_only()
-        .org_url(server.base_url())
-        .disable_https_check(true)
-        .api_token(TOKEN)
-        .request_timeout(Duration::from_secs(1))
-        .build()
-        .expect("config");
-    okta::runtime::ensure_tls_provider();
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .expect("http client");
     let c = client(
         &server,
-        Runtime::from_config_with_client(&config, http).expect("runtime"),
+        Runtime::from_config_with_client(&one_second_budget(&server), paused::http_client()).expect("runtime"),
     );
     // The server answers after 3 s of real time; the budget ends after 1 s of paused time.
     let (err, took, _) = timed(c.get_user().id("slow").send()).await;
@@ -305,15 +301,10 @@ async fn a_429_whose_wait_passes_the_budget_is_not_waited_for() {
         when.method("GET").path("/api/v1/users/limited");
         then.status(429).header("retry-after", "30");
     });
-    let config = Config::builder()
-        .code_only()
-        .org_url(server.base_url())
-        .disable_https_check(true)
-        .api_token(TOKEN)
-        .request_timeout(Duration::from_secs(1))
-        .build()
-        .expect("config");
-    let c = client(&server, Runtime::from_config(&config).expect("runtime"));
+    let c = client(
+        &server,
+        Runtime::from_config(&one_second_budget(&server)).expect("runtime"),
+    );
     // A per-request timeout wins over the configured one; a 429 whose reset is past the
     // budget is not waited for.
     let started = Instant::now();

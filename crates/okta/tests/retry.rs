@@ -6,6 +6,8 @@
 #[path = "hostile/server.rs"]
 mod server;
 
+#[path = "support/paused.rs"]
+mod paused;
 use okta::prelude::*;
 use okta::runtime::RetryDecision;
 use okta::runtime::retry::{Attempt, RetryPolicyExt};
@@ -32,11 +34,7 @@ fn flaky(first: server::Answer) -> (Server, Arc<AtomicU32>) {
 /// A client without timers of its own (no connect or read timeout, no idle-pool reaper), so
 /// paused time advances only through the SDK's waits.
 fn client(org: &Server, policy: Arc<dyn RetryPolicy>) -> okta::Client {
-    okta::runtime::ensure_tls_provider();
-    let http = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .expect("http client");
+    let http = paused::http_client();
     okta::Client::builder()
         .code_only()
         .org_url(&org.url)

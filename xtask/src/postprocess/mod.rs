@@ -278,43 +278,37 @@ fn nullable_map_values(file: &mut File) -> usize {
 /// written, and decode absent or `null` as empty.
 fn null_collections(items: &mut [Item]) -> usize {
     let mut n = 0;
-    for item in items.iter_mut() {
-        let Item::Struct(st) = item else { continue };
-        let syn::Fields::Named(fields) = &mut st.fields else {
+    for field in named_fields(items) {
+        let ty = &field.ty;
+        let ty = quote::quote!(#ty).to_string();
+        let collection = [
+            ":: std :: vec :: Vec",
+            ":: std :: collections :: HashMap",
+            ":: serde_json :: Map",
+        ]
+        .iter()
+        .any(|p| ty.starts_with(p));
+        if !collection {
             continue;
-        };
-        for field in fields.named.iter_mut() {
-            let ty = &field.ty;
-            let ty = quote::quote!(#ty).to_string();
-            let collection = [
-                ":: std :: vec :: Vec",
-                ":: std :: collections :: HashMap",
-                ":: serde_json :: Map",
-            ]
-            .iter()
-            .any(|p| ty.starts_with(p));
-            if !collection {
-                continue;
-            }
-            let serde = serde_args(field);
-            let has = |name: &str| serde.iter().any(|a| a == name || a.starts_with(&format!("{name} =")));
-            if has("flatten") || has("deserialize_with") {
-                continue;
-            }
-            let add = if has("default") {
-                quote::quote!(deserialize_with = "crate::support::null_as_default")
-            } else {
-                quote::quote!(default, deserialize_with = "crate::support::null_as_default")
-            };
-            let attr = field.attrs.iter_mut().find(|a| a.path().is_ident("serde"));
-            if let Some(syn::Meta::List(list)) = attr.map(|a| &mut a.meta) {
-                let tokens = &list.tokens;
-                list.tokens = quote::quote!(#tokens, #add);
-            } else {
-                field.attrs.push(syn::parse_quote!(#[serde(#add)]));
-            }
-            n += 1;
         }
+        let serde = serde_args(field);
+        let has = |name: &str| serde.iter().any(|a| a == name || a.starts_with(&format!("{name} =")));
+        if has("flatten") || has("deserialize_with") {
+            continue;
+        }
+        let add = if has("default") {
+            quote::quote!(deserialize_with = "crate::support::null_as_default")
+        } else {
+            quote::quote!(default, deserialize_with = "crate::support::null_as_default")
+        };
+        let attr = field.attrs.iter_mut().find(|a| a.path().is_ident("serde"));
+        if let Some(syn::Meta::List(list)) = attr.map(|a| &mut a.meta) {
+            let tokens = &list.tokens;
+            list.tokens = quote::quote!(#tokens, #add);
+        } else {
+            field.attrs.push(syn::parse_quote!(#[serde(#add)]));
+        }
+        n += 1;
     }
     n
 }
@@ -325,32 +319,36 @@ fn null_collections(items: &mut [Item]) -> usize {
 /// entry back under its own name, so the value goes back to Okta as it came.
 fn kept_fields_written_back(items: &mut [Item]) -> usize {
     let mut n = 0;
-    for item in items.iter_mut() {
-        let Item::Struct(st) = item else { continue };
-        let syn::Fields::Named(fields) = &mut st.fields else {
+    for field in named_fields(items) {
+        let ty = &field.ty;
+        // Only a map of JSON values can hold whatever was set aside.
+        let json_map = quote::quote!(#ty).to_string().starts_with(":: serde_json :: Map");
+        let is_extra = field.ident.as_ref().is_some_and(|i| i == "extra") && json_map;
+        let args = serde_args(field);
+        if !is_extra || !args.iter().any(|a| a == "flatten") || args.iter().any(|a| a.starts_with("serialize_with")) {
             continue;
-        };
-        for field in fields.named.iter_mut() {
-            let ty = &field.ty;
-            // Only a map of JSON values can hold whatever was set aside.
-            let json_map = quote::quote!(#ty).to_string().starts_with(":: serde_json :: Map");
-            let is_extra = field.ident.as_ref().is_some_and(|i| i == "extra") && json_map;
-            let args = serde_args(field);
-            if !is_extra || !args.iter().any(|a| a == "flatten") || args.iter().any(|a| a.starts_with("serialize_with"))
+        }
+        for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+            if let syn::Meta::List(list) = &mut attr.meta
+                && list.tokens.to_string() == "flatten"
             {
-                continue;
-            }
-            for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
-                if let syn::Meta::List(list) = &mut attr.meta
-                    && list.tokens.to_string() == "flatten"
-                {
-                    list.tokens = quote::quote!(flatten, serialize_with = "crate::support::write_extra");
-                    n += 1;
-                }
+                list.tokens = quote::quote!(flatten, serialize_with = "crate::support::write_extra");
+                n += 1;
             }
         }
     }
     n
+}
+
+/// Every named field of every struct among `items`.
+fn named_fields(items: &mut [Item]) -> impl Iterator<Item = &mut syn::Field> {
+    items.iter_mut().flat_map(|item| match item {
+        Item::Struct(syn::ItemStruct {
+            fields: syn::Fields::Named(fields),
+            ..
+        }) => fields.named.iter_mut().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    })
 }
 
 /// The comma-separated arguments of a field's `#[serde(...)]` attributes, as token text
