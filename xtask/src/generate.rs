@@ -93,7 +93,9 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         .with_interface(progenitor_impl::InterfaceStyle::Builder)
         .with_tag(progenitor_impl::TagStyle::Separate)
         .with_inner_type(quote::quote!(okta_runtime::Runtime))
-        .with_hooks(progenitor_impl::HooksMode::Expected);
+        .with_hooks(progenitor_impl::HooksMode::Expected)
+        // Every model compares (typify already derives it for plain enums).
+        .with_derive("PartialEq");
     let mut generator = progenitor_impl::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&api)
@@ -101,6 +103,11 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
     let file: syn::File = syn::parse2(tokens).context("progenitor output does not parse")?;
     let (mut models, mut apis) = postprocess::split(file)?;
     let mut post = postprocess::models(&mut models, &outcome.facts)?;
+    let defaults = postprocess::setters::defaultable(&models.items);
+    post.push((
+        "bodies_without_builders",
+        postprocess::setters::bodies_without_builders(&mut apis, &defaults)?,
+    ));
     post.push(("operation_docs", postprocess::apis::document(&mut apis, &ops)?));
     post.push((
         "operation_table",

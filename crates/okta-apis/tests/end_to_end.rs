@@ -28,9 +28,9 @@ async fn list_users_sends_ssws_and_decodes_users() {
     let users = client(&server).list_users().limit(2).send().await.expect("lists users");
     mock.assert_async().await;
     assert_eq!(users.len(), 2);
-    assert_eq!(users[0].status, Some(types::UserStatus::Active));
-    assert_eq!(users[0].profile.as_ref().unwrap().extra["team"], "blue");
-    assert!(users[1].status.as_ref().unwrap().is_unknown());
+    assert_eq!(users[0].status, types::UserStatus::Active);
+    assert_eq!(users[0].profile.extra["team"], "blue");
+    assert!(users[1].status.is_unknown());
 }
 
 #[tokio::test]

@@ -3,7 +3,8 @@
 //! Equal: same keys and values apart from key order; numbers by value (`1` and `1.0`);
 //! timestamps by instant (`...:42.000Z` and `...:42Z`). Presence differences are kinds of
 //! their own, reported separately: a `null` the SDK leaves out, and an empty array or object
-//! the SDK leaves out.
+//! the SDK leaves out, or an object of nothing but such values (an always-sent `profile`
+//! whose fields are all `null` reads its default and is not written: rule `always_sent_plain`).
 
 use serde_json::Value;
 
@@ -12,7 +13,8 @@ use serde_json::Value;
 pub enum Difference {
     /// The recorded body has `null` here; the SDK leaves the key out.
     NullDropped(String),
-    /// The recorded body has `[]` or `{}` here; the SDK leaves the key out.
+    /// The recorded body has `[]`, `{}`, or an object of only `null`s and empty values here;
+    /// the SDK leaves the key out.
     EmptyDropped(String),
     /// The recorded body has a value here; the SDK lost it.
     Lost(String, Value),
@@ -69,8 +71,10 @@ fn same_scalar(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// `[]`, `{}`, or an object whose every value is `null` or itself vacant.
 fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Array(a) if a.is_empty()) || matches!(v, Value::Object(o) if o.is_empty())
+    matches!(v, Value::Array(a) if a.is_empty())
+        || matches!(v, Value::Object(o) if o.values().all(|x| x.is_null() || is_empty(x)))
 }
 
 /// Every difference between `recorded` and `encoded`.
@@ -119,12 +123,18 @@ mod tests {
 
     #[test]
     fn order_numbers_and_timestamps_are_equal_presence_is_its_own_kind() {
-        let a = json!({"b": 1, "a": "2025-10-16T05:34:42.000Z", "n": null, "e": [], "x": [1.0]});
-        let b = json!({"a": "2025-10-16T05:34:42Z", "b": 1.0, "x": [1]});
+        let a = json!({"b": 1, "a": "2025-10-16T05:34:42.000Z", "n": null, "e": [], "x": [1.0],
+                       "v": {"name": null, "inner": {"k": []}}, "w": {"name": null, "k": 1}});
+        let b = json!({"a": "2025-10-16T05:34:42Z", "b": 1.0, "x": [1], "w": {"k": 1}});
         let d = differences(&a, &b);
-        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d.len(), 4, "{d:?}");
         assert!(d.contains(&Difference::NullDropped("n".into())));
         assert!(d.contains(&Difference::EmptyDropped("e".into())));
+        assert!(
+            d.contains(&Difference::EmptyDropped("v".into())),
+            "an object of only nulls and empties"
+        );
+        assert!(d.contains(&Difference::NullDropped("w.name".into())));
         assert!(d.iter().all(Difference::presence_only));
     }
 

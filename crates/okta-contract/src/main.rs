@@ -29,9 +29,15 @@ pub struct Call {
     pub run: for<'a> fn(&'a okta::Client) -> CallFuture<'a>,
 }
 
-/// Decodes a generated argument (JSON text) into the type its setter takes.
-pub fn arg<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> Result<T, String> {
-    serde_json::from_str(json).map_err(|e| format!("argument `{name}` ({json}) does not decode: {e}"))
+/// Decodes a generated argument (JSON text) into the type its setter takes, and checks the
+/// text the SDK will write for it (a request body is sent as `serde_json` writes it): an object
+/// with a key written twice fails, which comparing `serde_json::Value`s would hide.
+pub fn arg<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, json: &str) -> Result<T, String> {
+    let value: T =
+        serde_json::from_str(json).map_err(|e| format!("argument `{name}` ({json}) does not decode: {e}"))?;
+    let text = serde_json::to_vec(&value).map_err(|e| format!("argument `{name}` does not encode: {e}"))?;
+    okta::lenient::unique_keys(&text).map_err(|e| format!("argument `{name}` encodes badly: {e}"))?;
+    Ok(value)
 }
 
 /// A non-JSON body (text, bytes) from its generated text.

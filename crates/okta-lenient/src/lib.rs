@@ -87,6 +87,9 @@ pub struct Repair {
     pub kind: RepairKind,
 }
 
+mod unique;
+pub use unique::unique_keys;
+
 /// Decodes `body` as `T`: as serde does, and leniently when that fails (see the crate docs).
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     match serde_json::from_slice(body) {

@@ -9,7 +9,15 @@
 //!   subtype their discriminator names, or to `Unknown(serde_json::Value)`;
 //! - objects that allow extra keys ([`UserProfile`], ...) keep them in an `extra` map;
 //! - every object keeps keys the spec does not list in an `extra` map, and sends them back;
-//! - only discriminators are required: a field the spec calls required but Okta leaves out is `None`;
+//! - fields Okta always sends are plain values (`id`, `status`, `created`, `lastUpdated`, a
+//!   resource's `profile`, a user profile's `login` and `email`, a group profile's `name`): absent,
+//!   one reads its type's default and is not written back; other fields are `Option`s, as a
+//!   field the spec calls required may be missing in an answer;
+//! - structs are `#[non_exhaustive]`, built from `Default` (or `new`) with chained setters
+//!   (`UserProfile::default().set_login("a@example.com")`); a union's subtype writes its own
+//!   discriminator; every model derives `PartialEq`;
+//! - the first unknown enum value or discriminator a process decodes is logged once (`tracing`,
+//!   target `okta::drift`);
 //! - `null` where a list or map is expected decodes as empty; `null` map entries (which remove a
 //!   custom attribute in a schema update) are kept as `None`;
 //! - date-times are [`Timestamp`]s, which accept the offset-less form some endpoints send;

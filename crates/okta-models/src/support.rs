@@ -71,3 +71,50 @@ pub use okta_lenient::write_extra;
 pub fn variant<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, okta_lenient::Failure> {
     okta_lenient::from_value(value)
 }
+
+/// How many distinct unknown values one process reports: a server that sends a new value in
+/// every answer cannot grow the set, or the log, without bound.
+pub const DRIFT_REPORTS: usize = 256;
+
+/// The longest part of an unknown value a drift event shows.
+const DRIFT_VALUE_CHARS: usize = 64;
+
+static DRIFT_SEEN: std::sync::Mutex<std::collections::BTreeSet<(&'static str, String)>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Reports, once per process, that a string enum or a union's discriminator (`type_name`)
+/// arrived with a value this SDK does not know: Okta added something since the spec these
+/// models were generated from. One `tracing` warning (target `okta::drift`) names the type and
+/// the value (its first 64 characters, escaped); at most [`DRIFT_REPORTS`] distinct pairs are
+/// reported.
+pub fn drift(type_name: &'static str, value: &str) {
+    let value: String = value.chars().take(DRIFT_VALUE_CHARS).collect();
+    let Ok(mut seen) = DRIFT_SEEN.lock() else { return };
+    if seen.len() >= DRIFT_REPORTS || seen.contains(&(type_name, value.clone())) {
+        return;
+    }
+    tracing::warn!(
+        target: "okta::drift",
+        type_name,
+        value = ?value,
+        "a value this SDK does not know (newer than its spec); it is kept and sent back unchanged"
+    );
+    seen.insert((type_name, value));
+}
+
+/// The discriminator of a union's subtype, read and dropped: the subtype's type says which it
+/// is, and serde's struct `tag` writes it (rule `tags_from_variants`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Discriminator;
+
+impl<'de> Deserialize<'de> for Discriminator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde::de::IgnoredAny::deserialize(d).map(|_| Discriminator)
+    }
+}
+
+/// Whether `value` is its type's default: an always-sent field (rule `always_sent_plain`) that
+/// read its default because the answer left it out is not written back.
+pub fn is_default<T: Default + PartialEq>(value: &T) -> bool {
+    *value == T::default()
+}

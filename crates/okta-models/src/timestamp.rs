@@ -86,7 +86,8 @@ impl Timestamp {
 }
 
 impl Default for Timestamp {
-    /// The Unix epoch.
+    /// The Unix epoch: what an always-sent date-time (`created`, `lastUpdated`) reads when an
+    /// answer leaves it out; a model does not write it back.
     fn default() -> Self {
         DateTime::<Utc>::UNIX_EPOCH.into()
     }

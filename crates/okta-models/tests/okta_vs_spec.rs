@@ -97,35 +97,24 @@ fn timestamps_without_an_offset_decode() {
     let config = json!({"action": "audit", "created": "2022-03-04 05:06:07",
                         "lastUpdated": "2022-03-04T05:06:08.000Z"});
     let (decoded, back): (ThreatInsightConfiguration, Value) = round_trip(&config);
-    let created = decoded.created.expect("created");
+    let created = decoded.created;
     assert_eq!(created.to_rfc3339(), "2022-03-04T05:06:07+00:00");
-    assert!(decoded.last_updated.expect("lastUpdated") > created);
+    assert!(decoded.last_updated > created);
     assert_eq!(back, config, "each timestamp goes back in the form it came in");
 }
 
 /// Rule `nullable_map_values`: `null` for a custom attribute removes it in a schema update.
 #[test]
 fn a_null_custom_attribute_is_a_removal() {
-    let request = GroupSchema {
-        definitions: Some(GroupSchemaDefinitions {
-            custom: Some(GroupSchemaCustom {
-                properties: [
-                    ("oldAttribute".to_string(), None),
-                    (
-                        "newAttribute".to_string(),
-                        Some(GroupSchemaAttribute {
-                            title: Some("New".into()),
-                            ..Default::default()
-                        }),
-                    ),
-                ]
-                .into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let request = GroupSchema::default().set_definitions(GroupSchemaDefinitions::default().set_custom(
+        GroupSchemaCustom::default().set_properties([
+            ("oldAttribute".to_string(), None),
+            (
+                "newAttribute".to_string(),
+                Some(GroupSchemaAttribute::default().set_title("New")),
+            ),
+        ]),
+    ));
     let sent = serde_json::to_value(&request).expect("encodes");
     assert_eq!(sent["definitions"]["custom"]["properties"]["oldAttribute"], Value::Null);
     assert_eq!(
@@ -137,26 +126,20 @@ fn a_null_custom_attribute_is_a_removal() {
     assert!(custom.properties["oldAttribute"].is_none());
 }
 
-/// Rules `default_with_extra` and `builders_fill_options`: open objects still build with
-/// `..Default::default()`, and a nested builder still fills an optional field.
+/// Rules `default_with_extra` and `model_setters`: open objects build from `Default` with
+/// chained setters, a nested body in one expression.
 #[test]
 fn open_objects_still_build() {
-    let profile = okta_models::UserProfile::builder()
-        .login("ada@example.com".to_string())
-        .email("ada@example.com".to_string());
-    let request: okta_models::CreateUserRequest = okta_models::CreateUserRequest::builder()
-        .profile(profile)
-        .try_into()
-        .expect("builds");
+    let profile = okta_models::UserProfile::default()
+        .set_login("ada@example.com")
+        .set_email("ada@example.com");
+    let request = okta_models::CreateUserRequest::default().set_profile(profile);
     let sent = serde_json::to_value(&request).expect("encodes");
     assert_eq!(
         sent,
         json!({"profile": {"login": "ada@example.com", "email": "ada@example.com"}})
     );
-    let group = okta_models::OktaUserGroupProfile {
-        name: Some("Engineers".into()),
-        ..Default::default()
-    };
+    let group = okta_models::OktaUserGroupProfile::default().set_name("Engineers");
     assert!(group.extra.is_empty());
 }
 

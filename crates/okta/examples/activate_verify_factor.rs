@@ -10,32 +10,31 @@
 mod common;
 
 use okta::models::{
-    UserFactor, UserFactorActivateRequest, UserFactorActivateResponse, UserFactorPassCode, UserFactorVerifyRequest,
-    VerifyFactorResponse,
+    UserFactor, UserFactorActivateRequest, UserFactorActivateResponse, UserFactorPassCode, UserFactorSms,
+    UserFactorSmsProfile, UserFactorSmsProvider, UserFactorVerifyRequest, VerifyFactorResponse,
 };
 use okta::prelude::*;
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> common::Result {
     let session = common::connect().await?;
     let client = &session.client;
     let user = common::create_user(client, "verifier").await?;
-    let user_id = user.id.clone().unwrap_or_default();
-    let sms: UserFactor = serde_json::from_value(
-        json!({"factorType": "sms", "provider": "OKTA", "profile": {"phoneNumber": "+1-555-415-1337"}}),
-    )?;
+    let user_id = &user.id;
+    let sms = UserFactorSms::default()
+        .set_provider(UserFactorSmsProvider::Okta)
+        .set_profile(UserFactorSmsProfile::default().set_phone_number("+1-555-415-1337"));
     let UserFactor::Sms(enrolled) = client
         .enroll_factor()
-        .user_id(&user_id)
-        .body(sms)
+        .user_id(user_id)
+        .body(UserFactor::from(sms))
         .send()
         .await?
         .into_inner()
     else {
         return Err("Okta did not answer with an SMS factor".into());
     };
-    let factor_id = enrolled.id.clone().unwrap_or_default();
+    let factor_id = &enrolled.id;
 
     let code = match (&session.local, std::env::var("OKTA_EXAMPLE_PASSCODE")) {
         (Some(_), _) => okta_mock::PASS_CODE.to_string(),
@@ -51,20 +50,20 @@ async fn main() -> common::Result {
     };
     let activated = client
         .activate_factor()
-        .user_id(&user_id)
-        .factor_id(&factor_id)
+        .user_id(user_id)
+        .factor_id(factor_id)
         .body(activate)
         .send()
         .await?;
     if let UserFactorActivateResponse::UserFactorSms(f) = activated.into_inner() {
-        println!("factor {}", f.status.as_ref().map_or("?", |s| s.as_str()));
+        println!("factor {}", f.status);
     }
 
     // Without a code Okta sends one (201, CHALLENGE); with it the factor verifies.
     let challenge = client
         .verify_factor()
-        .user_id(&user_id)
-        .factor_id(&factor_id)
+        .user_id(user_id)
+        .factor_id(factor_id)
         .body(UserFactorVerifyRequest::Sms { pass_code: None })
         .send()
         .await?;
@@ -79,8 +78,8 @@ async fn main() -> common::Result {
     println!("verify without a code: {}", result(&challenge));
     let verified = client
         .verify_factor()
-        .user_id(&user_id)
-        .factor_id(&factor_id)
+        .user_id(user_id)
+        .factor_id(factor_id)
         .body(UserFactorVerifyRequest::Sms {
             pass_code: Some(UserFactorPassCode(code)),
         })
@@ -88,6 +87,6 @@ async fn main() -> common::Result {
         .await?;
     println!("verify with the code: {}", result(&verified));
 
-    common::remove_user(client, &user_id).await?;
+    common::remove_user(client, user_id).await?;
     Ok(())
 }

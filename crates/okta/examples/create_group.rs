@@ -12,20 +12,17 @@ use okta::prelude::*;
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let name = common::unique_name("Engineers");
-    let body = AddGroupBody {
-        profile: Some(OktaUserGroupProfile {
-            name: Some(name.clone()),
-            description: Some("People who build things".into()),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let group = client.add_group().body(body).send().await?;
-    let id = group.id.clone().unwrap_or_default();
-    println!(
-        "created group {name:?} ({id}), type {}",
-        group.type_.as_ref().map_or("?", |t| t.as_str())
+    let body = AddGroupBody::default().set_profile(
+        OktaUserGroupProfile::default()
+            .set_name(&name)
+            .set_description("People who build things"),
     );
-    client.delete_group().group_id(&id).send().await?;
+    let group = client.add_group().body(body).send().await?;
+    println!("created group {name:?} ({})", group.id);
+    // `type` is optional in the spec, so it is an `Option`.
+    if let Some(kind) = &group.type_ {
+        println!("type {kind}");
+    }
+    client.delete_group().group_id(&group.id).send().await?;
     Ok(())
 }

@@ -8,45 +8,41 @@
 mod common;
 
 use okta::models::{
-    Application, ApplicationLabel, ApplicationSignOnMode, BrowserPluginApplication, BrowserPluginApplicationName,
-    BrowserPluginApplicationSettings, SwaApplicationSettingsApplication,
+    Application, BrowserPluginApplication, BrowserPluginApplicationName, BrowserPluginApplicationSettings,
+    SwaApplicationSettingsApplication,
 };
 use okta::prelude::*;
 
 #[tokio::main]
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
-    let login_page: SwaApplicationSettingsApplication = SwaApplicationSettingsApplication::builder()
-        .button_field(Some("#btn-login".into()))
-        .username_field(Some("#txtbox-username".into()))
-        .password_field(Some("#txtbox-password".into()))
-        .url(Some("https://intranet.example.com/login".into()))
-        .login_url_regex(Some(r"^https://intranet\.example\.com/login$".into()))
-        .try_into()?;
-    let swa: BrowserPluginApplication = BrowserPluginApplication::builder()
-        .name(BrowserPluginApplicationName::TemplateSwa)
-        .label(ApplicationLabel("Example Intranet".into()))
-        .sign_on_mode(ApplicationSignOnMode::BrowserPlugin)
-        .settings(BrowserPluginApplicationSettings {
-            app: Some(login_page),
-            ..Default::default()
-        })
-        .try_into()?;
+    let login_page = SwaApplicationSettingsApplication::default()
+        .set_button_field("#btn-login")
+        .set_username_field("#txtbox-username")
+        .set_password_field("#txtbox-password")
+        .set_url("https://intranet.example.com/login")
+        .set_login_url_regex(r"^https://intranet\.example\.com/login$");
+    // The type is the sign-on mode: `signOnMode: BROWSER_PLUGIN` is written for it.
+    let swa = BrowserPluginApplication::default()
+        .set_name(BrowserPluginApplicationName::TemplateSwa)
+        .set_label("Example Intranet")
+        .set_settings(BrowserPluginApplicationSettings::default().set_app(login_page));
 
     let created = client.create_application().activate(true).body(swa).send().await?;
     let Application::BrowserPlugin(app) = created.into_inner() else {
         return Err("Okta did not answer with a browser-plugin app".into());
     };
-    let id = app.id.clone().unwrap_or_default();
-    println!(
-        "created SWA app {:?} ({id})",
-        app.label.as_deref().map_or("", String::as_str)
-    );
-    println!("sign-on mode {}", app.sign_on_mode);
-    if let Some(settings) = app.settings.as_ref().and_then(|s| s.app.as_ref()) {
-        println!("loginUrlRegex {}", settings.login_url_regex.as_deref().unwrap_or("?"));
+    let id = &app.id;
+    let label = app.label.as_deref().map_or("", String::as_str);
+    println!("created SWA app {label:?} ({id})");
+    // The subtype is the sign-on mode; the union names it.
+    let mode = Application::from(app.clone()).discriminator_value().map(str::to_owned);
+    println!("sign-on mode {}", mode.as_deref().unwrap_or("?"));
+    let settings = app.settings.as_ref().and_then(|s| s.app.as_ref());
+    if let Some(regex) = settings.and_then(|s| s.login_url_regex.as_deref()) {
+        println!("loginUrlRegex {regex}");
     }
-    client.deactivate_application().app_id(&id).send().await?;
-    client.delete_application().app_id(&id).send().await?;
+    client.deactivate_application().app_id(id).send().await?;
+    client.delete_application().app_id(id).send().await?;
     Ok(())
 }

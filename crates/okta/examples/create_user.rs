@@ -12,21 +12,18 @@ use okta::prelude::*;
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let login = common::unique_login("ada");
-    let request = CreateUserRequest::builder()
-        .profile(
-            UserProfile::builder()
-                .first_name("Ada".to_string())
-                .last_name("Lovelace".to_string())
-                .email(login.clone())
-                .login(login.clone()),
+    let request = CreateUserRequest::default()
+        .set_profile(
+            UserProfile::default()
+                .set_first_name("Ada")
+                .set_last_name("Lovelace")
+                .set_email(&login)
+                .set_login(&login),
         )
-        .credentials(UserCredentialsWritable {
-            password: Some(PasswordCredential {
-                value: Some("Analytical-Engine-1843".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        .set_credentials(
+            UserCredentialsWritable::default()
+                .set_password(PasswordCredential::default().set_value("Analytical-Engine-1843")),
+        );
     let user = client
         .create_user()
         .activate(true)
@@ -34,12 +31,11 @@ async fn main() -> common::Result {
         .body(request)
         .send()
         .await?;
-    let status = user.status.as_ref().map_or("?", |s| s.as_str());
     println!(
-        "created user {login} ({}) with status {status}: the password must change at next login",
-        user.id.as_deref().unwrap_or("?")
+        "created user {login} ({}) with status {}: the password must change at next login",
+        user.id, user.status
     );
 
-    common::remove_user(&client, user.id.as_deref().unwrap_or_default()).await?;
+    common::remove_user(&client, &user.id).await?;
     Ok(())
 }

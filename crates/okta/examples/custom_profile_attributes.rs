@@ -10,37 +10,31 @@ mod common;
 
 use okta::models::{CreateUserRequest, UserProfile};
 use okta::prelude::*;
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let login = common::unique_login("grace");
-    let mut custom = serde_json::Map::new();
-    custom.insert("favoriteColor".into(), json!("teal"));
-    custom.insert("employeeLevel".into(), json!(3));
-    let request = CreateUserRequest::builder().profile(
-        UserProfile::builder()
-            .login(login.clone())
-            .email(login.clone())
-            .first_name("Grace".to_string())
-            .last_name("Hopper".to_string())
-            .extra(custom),
+    // Attributes the spec does not name go in `extra`, one `set_extra` each.
+    let request = CreateUserRequest::default().set_profile(
+        UserProfile::default()
+            .set_login(&login)
+            .set_email(&login)
+            .set_first_name("Grace")
+            .set_last_name("Hopper")
+            .set_extra("favoriteColor", "teal")
+            .set_extra("employeeLevel", 3),
     );
     let created = client.create_user().activate(false).body(request).send().await?;
-    let id = created.id.clone().unwrap_or_default();
+    let id = &created.id;
 
     // Read back: attributes the SDK does not know are kept in `profile.extra`.
-    let user = client.get_user().id(&id).send().await?;
-    let Some(profile) = &user.profile else {
-        return Err("the user came back without a profile".into());
-    };
+    let user = client.get_user().id(id).send().await?;
     for name in ["favoriteColor", "employeeLevel"] {
-        println!(
-            "{name} = {}",
-            profile.extra.get(name).unwrap_or(&serde_json::Value::Null)
-        );
+        if let Some(value) = user.profile.extra.get(name) {
+            println!("{name} = {value}");
+        }
     }
-    common::remove_user(&client, &id).await?;
+    common::remove_user(&client, id).await?;
     Ok(())
 }

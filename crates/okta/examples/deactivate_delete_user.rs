@@ -12,20 +12,17 @@ use okta::prelude::*;
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let user = common::create_user(&client, "leaving").await?;
-    let id = user.id.clone().unwrap_or_default();
+    let id = &user.id;
 
-    client.deactivate_user().id(&id).send().await?;
-    let status = client.get_user().id(&id).send().await?.into_inner().status;
-    println!("deactivated: status {}", status.as_ref().map_or("?", |s| s.as_str()));
+    client.deactivate_user().id(id).send().await?;
+    let status = client.get_user().id(id).send().await?.into_inner().status;
+    println!("deactivated: status {status}");
 
-    client.delete_user().id(&id).send().await?;
+    client.delete_user().id(id).send().await?;
     println!("deleted {id}");
-    match client.get_user().id(&id).send().await {
-        Err(e) => println!(
-            "reading it again fails as expected: {} {}",
-            e.error_code().unwrap_or("?"),
-            e
-        ),
+    match client.get_user().id(id).send().await {
+        // `error_code` is what Okta's error body carries, which a proxy's error page lacks.
+        Err(e) => println!("reading it again fails as expected: {:?} {e}", e.error_code()),
         Ok(_) => return Err("the user is still there".into()),
     }
     Ok(())

@@ -6,44 +6,43 @@
 mod common;
 
 use okta::models::{
-    Application, ApplicationLabel, ApplicationSignOnMode, BookmarkApplication, BookmarkApplicationName,
-    BookmarkApplicationSettings, BookmarkApplicationSettingsApplication,
+    Application, BookmarkApplication, BookmarkApplicationName, BookmarkApplicationSettings,
+    BookmarkApplicationSettingsApplication,
 };
 use okta::prelude::*;
 
 #[tokio::main]
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
-    let bookmark: BookmarkApplication = BookmarkApplication::builder()
-        .name(BookmarkApplicationName::Bookmark)
-        .label(ApplicationLabel("Handbook".into()))
-        .sign_on_mode(ApplicationSignOnMode::Bookmark)
-        .settings(BookmarkApplicationSettings {
-            app: Some(BookmarkApplicationSettingsApplication {
-                url: Some("https://handbook.example.com".into()),
-                request_integration: Some(false),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .try_into()?;
+    let bookmark = BookmarkApplication::default()
+        .set_name(BookmarkApplicationName::Bookmark)
+        .set_label("Handbook")
+        .set_settings(
+            BookmarkApplicationSettings::default().set_app(
+                BookmarkApplicationSettingsApplication::default()
+                    .set_url("https://handbook.example.com")
+                    .set_request_integration(false),
+            ),
+        );
     let created = client.create_application().body(bookmark).send().await?;
     let Application::Bookmark(created) = created.into_inner() else {
         return Err("Okta did not answer with a bookmark app".into());
     };
-    let id = created.id.clone().unwrap_or_default();
+    let id = &created.id;
 
-    match client.get_application().app_id(&id).send().await?.into_inner() {
+    match client.get_application().app_id(id).send().await?.into_inner() {
         Application::Bookmark(app) => {
-            println!(
-                "got bookmark app {:?} ({id})",
-                app.label.as_deref().map_or("", String::as_str)
-            );
-            println!("url {}", app.settings.and_then(|s| s.app?.url).unwrap_or_default());
+            // `label` and `settings` are optional in the spec: `Option`s.
+            if let Some(label) = &app.label {
+                println!("got bookmark app {:?} ({id})", label.as_str());
+            }
+            if let Some(url) = app.settings.and_then(|s| s.app?.url) {
+                println!("url {url}");
+            }
         }
         other => println!("got another kind of app: {other:?}"),
     }
-    client.deactivate_application().app_id(&id).send().await?;
-    client.delete_application().app_id(&id).send().await?;
+    client.deactivate_application().app_id(id).send().await?;
+    client.delete_application().app_id(id).send().await?;
     Ok(())
 }

@@ -18,16 +18,10 @@ async fn save(
     name: &str,
     attribute: Option<GroupSchemaAttribute>,
 ) -> Result<Option<GroupSchemaAttribute>, okta::Error> {
-    let update = GroupSchema {
-        definitions: Some(GroupSchemaDefinitions {
-            custom: Some(GroupSchemaCustom {
-                properties: [(name.to_string(), attribute)].into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let update = GroupSchema::default().set_definitions(
+        GroupSchemaDefinitions::default()
+            .set_custom(GroupSchemaCustom::default().set_properties([(name.to_string(), attribute)])),
+    );
     let schema = client.update_group_schema().body(update).send().await?;
     Ok(attribute_of(&schema, name))
 }
@@ -48,28 +42,25 @@ fn attribute_of(schema: &GroupSchema, name: &str) -> Option<GroupSchemaAttribute
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let name = "costCenter";
-    let added = GroupSchemaAttribute {
-        title: Some("Cost center".into()),
-        description: Some("Where the group's spending is booked".into()),
-        type_: Some(UserSchemaAttributeType::String),
-        max_length: Some(40),
-        ..Default::default()
-    };
-    let title = save(&client, name, Some(added)).await?.and_then(|a| a.title);
-    println!("added custom attribute {name} ({:?})", title.unwrap_or_default());
+    let added = GroupSchemaAttribute::default()
+        .set_title("Cost center")
+        .set_description("Where the group's spending is booked")
+        .set_type(UserSchemaAttributeType::String)
+        .set_max_length(40);
+    if let Some(title) = save(&client, name, Some(added)).await?.and_then(|a| a.title) {
+        println!("added custom attribute {name} ({title:?})");
+    }
 
-    let changed = GroupSchemaAttribute {
-        title: Some("Cost centre".into()),
-        type_: Some(UserSchemaAttributeType::String),
-        max_length: Some(20),
-        ..Default::default()
+    let changed = GroupSchemaAttribute::default()
+        .set_title("Cost centre")
+        .set_type(UserSchemaAttributeType::String)
+        .set_max_length(20);
+    let Some(a) = save(&client, name, Some(changed)).await? else {
+        return Err("Okta did not keep the attribute".into());
     };
-    let a = save(&client, name, Some(changed)).await?.unwrap_or_default();
-    println!(
-        "updated {name}: title {:?}, maxLength {}",
-        a.title.unwrap_or_default(),
-        a.max_length.unwrap_or_default()
-    );
+    if let (Some(title), Some(max)) = (&a.title, a.max_length) {
+        println!("updated {name}: title {title:?}, maxLength {max}");
+    }
 
     // Removing sends `null` for the attribute: `None` in the map.
     if save(&client, name, None).await?.is_none() {

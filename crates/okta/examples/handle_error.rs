@@ -32,9 +32,8 @@ async fn main() -> common::Result {
     }
 
     // An invalid body: Okta says which field, in `errorCauses`.
-    let no_email: CreateUserRequest = CreateUserRequest::builder()
-        .profile(UserProfile::builder().login(common::unique_login("nomail")))
-        .try_into()?;
+    let no_email =
+        CreateUserRequest::default().set_profile(UserProfile::default().set_login(common::unique_login("nomail")));
     let err = client
         .create_user()
         .body(no_email)

@@ -6,9 +6,11 @@
 mod common;
 
 use futures::TryStreamExt;
-use okta::models::Application;
+use okta::models::{
+    Application, BookmarkApplication, BookmarkApplicationName, BookmarkApplicationSettings,
+    BookmarkApplicationSettingsApplication,
+};
 use okta::prelude::*;
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> common::Result {
@@ -16,10 +18,14 @@ async fn main() -> common::Result {
     if local.is_some() {
         // Something to list in the empty local org.
         for label in ["Docs", "Wiki"] {
-            let app: Application = serde_json::from_value(json!({
-                "name": "bookmark", "label": label, "signOnMode": "BOOKMARK",
-                "settings": {"app": {"url": format!("https://{}.example.com", label.to_lowercase())}},
-            }))?;
+            let url = format!("https://{}.example.com", label.to_lowercase());
+            let app = BookmarkApplication::default()
+                .set_name(BookmarkApplicationName::Bookmark)
+                .set_label(label)
+                .set_settings(
+                    BookmarkApplicationSettings::default()
+                        .set_app(BookmarkApplicationSettingsApplication::default().set_url(url)),
+                );
             client.create_application().body(app).send().await?;
         }
     }

@@ -6,36 +6,41 @@
 
 mod common;
 
-use okta::models::UserFactor;
+use okta::models::{
+    UserFactor, UserFactorSecurityQuestion, UserFactorSecurityQuestionProfile, UserFactorSms, UserFactorSmsProfile,
+};
 use okta::prelude::*;
-use serde_json::json;
 
 #[tokio::main]
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let user = common::create_user(&client, "factors").await?;
-    let user_id = user.id.clone().unwrap_or_default();
-    // Two factors to list (bodies can also be written as JSON and decoded into the model).
-    for body in [
-        json!({"factorType": "sms", "provider": "OKTA", "profile": {"phoneNumber": "+1-555-415-1337"}}),
-        json!({"factorType": "question", "provider": "OKTA",
-               "profile": {"question": "name_of_first_plush_toy", "answer": "Teddy the bear"}}),
-    ] {
-        let factor: UserFactor = serde_json::from_value(body)?;
-        client.enroll_factor().user_id(&user_id).body(factor).send().await?;
+    let user_id = &user.id;
+    // Two factors to list; each type writes its own `factorType`.
+    let sms = UserFactorSms::default()
+        .set_provider("OKTA")
+        .set_profile(UserFactorSmsProfile::default().set_phone_number("+1-555-415-1337"));
+    let question = UserFactorSecurityQuestion::default().set_provider("OKTA").set_profile(
+        UserFactorSecurityQuestionProfile::default()
+            .set_question("name_of_first_plush_toy")
+            .set_answer("Teddy the bear"),
+    );
+    for factor in [UserFactor::from(sms), UserFactor::from(question)] {
+        client.enroll_factor().user_id(user_id).body(factor).send().await?;
     }
 
-    let factors = client.list_factors().user_id(&user_id).send().await?;
+    let factors = client.list_factors().user_id(user_id).send().await?;
     println!("factors of {user_id}:");
     for factor in factors.iter() {
         let (kind, status) = match factor {
-            UserFactor::Sms(f) => ("sms", f.status.as_ref().map(|s| s.as_str())),
-            UserFactor::SecurityQuestion(f) => ("question", f.status.as_ref().map(|s| s.as_str())),
-            UserFactor::Unknown(raw) => ("unknown", raw.get("status").and_then(|s| s.as_str())),
-            _ => ("other", None),
+            UserFactor::Sms(f) => ("sms", f.status.as_str()),
+            UserFactor::SecurityQuestion(f) => ("question", f.status.as_str()),
+            // Raw JSON: what it carries is not known.
+            UserFactor::Unknown(raw) => ("unknown", raw.get("status").and_then(|s| s.as_str()).unwrap_or("?")),
+            _ => ("other", "?"),
         };
-        println!("  {kind} {}", status.unwrap_or("?"));
+        println!("  {kind} {status}");
     }
-    common::remove_user(&client, &user_id).await?;
+    common::remove_user(&client, user_id).await?;
     Ok(())
 }

@@ -15,8 +15,7 @@ async fn main() -> common::Result {
     while let Some(user) = users.try_next().await? {
         count += 1;
         if count <= 3 {
-            let login = user.profile.as_ref().and_then(|p| p.login.as_deref()).unwrap_or("?");
-            println!("  {} {login}", user.id.as_deref().unwrap_or("?"));
+            println!("  {} {}", user.id, user.profile.login);
         }
     }
     println!("listed {count} users");

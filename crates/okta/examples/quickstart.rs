@@ -21,22 +21,13 @@ async fn main() -> common::Result {
     let first = client.list_users().limit(5).send().await?;
     println!("first 5 users:");
     for user in first.iter() {
-        let login = user.profile.as_ref().and_then(|p| p.login.as_deref()).unwrap_or("?");
-        println!(
-            "  {} {login} ({})",
-            user.id.as_deref().unwrap_or("?"),
-            user.status.as_ref().map_or("?", |s| s.as_str())
-        );
+        println!("  {} {} ({})", user.id, user.profile.login, user.status);
     }
 
     // A new user, active, with a password.
     let created = common::create_user(&client, "quickstart").await?;
-    let id = created.id.clone().unwrap_or_default();
-    let login = common::login(&created);
-    println!(
-        "created user {login} ({id}), status {}",
-        created.status.as_ref().map_or("?", |s| s.as_str())
-    );
+    let (id, login) = (&created.id, &created.profile.login);
+    println!("created user {login} ({id}), status {}", created.status);
 
     // Every user, 200 per page, one page in memory at a time.
     let mut pages = client.list_users().limit(200).pages();
@@ -47,7 +38,7 @@ async fn main() -> common::Result {
     }
     println!("paged through {users} users in {count} pages");
 
-    common::remove_user(&client, &id).await?;
+    common::remove_user(&client, id).await?;
     println!("quickstart done: listed 5 users, created and removed {login}, paged through {users} users");
     Ok(())
 }

@@ -29,10 +29,8 @@ async fn main() -> common::Result {
         .query("limit", 3)
         .send::<Vec<User>>()
         .await?;
-    let first = typed
-        .first()
-        .and_then(|u| u.profile.as_ref())
-        .and_then(|p| p.login.clone());
-    println!("typed: {} users, first {}", typed.len(), first.unwrap_or_default());
+    if let Some(first) = typed.first() {
+        println!("typed: {} users, first {}", typed.len(), first.profile.login);
+    }
     Ok(())
 }

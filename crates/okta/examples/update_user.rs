@@ -14,43 +14,27 @@ use okta::prelude::*;
 async fn main() -> common::Result {
     let common::Session { client, local: _org } = common::connect().await?;
     let created = common::create_user(&client, "Ada").await?;
-    let id = created.id.clone().unwrap_or_default();
-    let login = common::login(&created);
+    let (id, login) = (&created.id, &created.profile.login);
 
     // Partial: send only what changes.
-    let nick: UserProfile = UserProfile::builder().nick_name("Ace".to_string()).try_into()?;
-    let partial = UpdateUserRequest {
-        profile: Some(nick),
-        ..Default::default()
-    };
-    let user = client.update_user().id(&id).body(partial).send().await?;
-    let profile = user.profile.as_ref();
-    println!(
-        "nickName is now {:?}",
-        profile.and_then(|p| p.nick_name.as_deref()).unwrap_or("?")
-    );
-    println!(
-        "firstName still {:?}",
-        profile.and_then(|p| p.first_name.as_deref()).unwrap_or("?")
-    );
+    let partial = UpdateUserRequest::default().set_profile(UserProfile::default().set_nick_name("Ace"));
+    let user = client.update_user().id(id).body(partial).send().await?;
+    // `nick_name` and `first_name` are optional profile attributes: `Option<String>`.
+    if let (Some(nick), Some(first)) = (&user.profile.nick_name, &user.profile.first_name) {
+        println!("nickName is now {nick:?}");
+        println!("firstName still {first:?}");
+    }
 
     // Full: the whole profile, as it should be afterwards.
-    let whole: UserProfile = UserProfile::builder()
-        .login(login.clone())
-        .email(login)
-        .first_name("Ada".to_string())
-        .last_name("King".to_string())
-        .try_into()?;
-    let full = UpdateUserRequest {
-        profile: Some(whole),
-        ..Default::default()
-    };
-    let user = client.replace_user().id(&id).body(full).send().await?;
-    println!(
-        "after replace: nickName {:?}",
-        user.profile.as_ref().and_then(|p| p.nick_name.clone())
-    );
+    let whole = UserProfile::default()
+        .set_login(login)
+        .set_email(login)
+        .set_first_name("Ada")
+        .set_last_name("King");
+    let full = UpdateUserRequest::default().set_profile(whole);
+    let user = client.replace_user().id(id).body(full).send().await?;
+    println!("after replace: nickName {:?}", user.profile.nick_name);
 
-    common::remove_user(&client, &id).await?;
+    common::remove_user(&client, id).await?;
     Ok(())
 }

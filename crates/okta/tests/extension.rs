@@ -162,10 +162,7 @@ async fn a_token_provider_is_asked_once_and_again_once_after_the_org_refuses_its
         tokio::spawn(async move { c.get_user().id("00u1").send().await.map(|u| u.into_inner().id) })
     });
     for call in futures::future::join_all(calls).await {
-        assert_eq!(
-            call.expect("task").expect("renewed and retried"),
-            Some("00u1".to_string())
-        );
+        assert_eq!(call.expect("task").expect("renewed and retried"), "00u1");
     }
     assert_eq!(
         vault.issued.load(Ordering::SeqCst),
@@ -377,9 +374,7 @@ async fn one_cache_shared_by_two_tokens_never_answers_one_with_the_others_data()
         )
     };
     let (alice, bob) = (client("00alice"), client("00bob"));
-    let login = |u: okta::Response<okta::models::UserGetSingleton>| {
-        u.into_inner().profile.and_then(|p| p.login).unwrap_or_default()
-    };
+    let login = |u: okta::Response<okta::models::UserGetSingleton>| u.into_inner().profile.login;
     assert_eq!(
         login(alice.get_user().id("00u1").send().await.expect("alice")),
         "alice@example.com"

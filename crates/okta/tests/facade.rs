@@ -43,7 +43,7 @@ async fn the_builder_makes_a_working_client_with_code_only_settings() {
         .build()
         .expect("valid");
     let user = client.get_user().id("00u1").send().await.expect("user");
-    assert_eq!(user.id.as_deref(), Some("00u1"));
+    assert_eq!(user.id, "00u1");
     client.get_user().id("00u1").send().await.expect("cached");
     assert_eq!(mock.calls(), 1, "the cache setting reached the runtime");
     assert!(!format!("{client:?}").contains("00builder-token"));

@@ -60,7 +60,6 @@ async fn next_page_walks_a_list_by_hand_with_the_callers_query_and_headers() {
             None => break,
         }
     }
-    let ids: Vec<String> = ids.into_iter().flatten().collect();
     assert_eq!(ids, ["00u0", "00u1", "00u2"]);
     let seen = org.seen();
     assert_eq!(seen.len(), 3, "one request per page, none after the last");

@@ -93,7 +93,7 @@ async fn list_users_across_three_pages_with_stream_pages_and_max_pages() {
     // Items: the next link lacks `search`; the caller's query is kept.
     let ids: Vec<String> = list()
         .stream()
-        .map_ok(|u| u.id.unwrap_or_default())
+        .map_ok(|u| u.id)
         .try_collect()
         .await
         .expect("three pages");
@@ -119,7 +119,7 @@ async fn list_users_across_three_pages_with_stream_pages_and_max_pages() {
     let first = list().send().await.expect("first page");
     let cursor = okta::runtime::pagination::next_cursor(first.headers()).expect("a next page");
     let second = list().after(cursor).send().await.expect("second page");
-    assert_eq!(second[0].id.as_deref(), Some("00u3"));
+    assert_eq!(second[0].id, "00u3");
 }
 
 #[tokio::test]
@@ -186,7 +186,7 @@ async fn a_429_waits_for_the_reset_against_date_then_retries_with_retry_headers(
     let c = client(&server, paused_runtime(&server.base_url()));
     let (got, waited, wall) = timed(c.get_user().id("00u1").send()).await;
     let got = got.expect("retried");
-    assert_eq!(got.id.as_deref(), Some("00u1"));
+    assert_eq!(got.id, "00u1");
     assert_eq!((limited.calls(), retried.calls()), (1, 1));
     // Smallest reset (Date + 1 s) plus one second, on the paused clock.
     assert!(waited >= Duration::from_secs(2), "waited {waited:?}");
@@ -341,7 +341,7 @@ async fn the_cache_serves_hits_and_never_lists() {
     let c = cached(&server, Duration::from_secs(60), Duration::from_secs(60));
     for _ in 0..3 {
         let u = c.get_user().id("00u1").send().await.expect("user");
-        assert_eq!(u.id.as_deref(), Some("00u1"));
+        assert_eq!(u.id, "00u1");
     }
     assert_eq!(one.calls(), 1, "two cache hits");
     c.get_user()

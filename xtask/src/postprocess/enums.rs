@@ -150,6 +150,14 @@ fn emit(se: &StringEnum) -> TokenStream {
                 matches!(self, Self::#unknown(_))
             }
         }
+        /// The empty value (the catch-all holding an empty string): what an always-sent field of
+        /// this type reads when an answer leaves it out (rule `always_sent_plain`); it is not
+        /// written.
+        impl ::std::default::Default for #name {
+            fn default() -> Self {
+                Self::#unknown(::std::string::String::new())
+            }
+        }
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -189,7 +197,11 @@ fn emit(se: &StringEnum) -> TokenStream {
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                deserializer.deserialize_str(crate::support::StrVisitor::new(#schema_name)).map(|v| Self::from(v.as_ref()))
+                let value = Self::from(deserializer.deserialize_str(crate::support::StrVisitor::new(#schema_name))?.as_ref());
+                if let Self::#unknown(other) = &value {
+                    crate::support::drift(#schema_name, other);
+                }
+                Ok(value)
             }
         }
         #[cfg(feature = "schemars")]

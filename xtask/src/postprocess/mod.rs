@@ -7,7 +7,9 @@ pub mod client;
 pub mod conformance;
 pub mod enums;
 pub mod features;
+pub mod plain;
 pub mod requests;
+pub mod setters;
 pub mod unions;
 
 use crate::normalize::Facts;
@@ -44,12 +46,14 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     let mut counts = Vec::new();
     let n = unions::tagged_unions(&mut file.items, &facts.unions)?;
     counts.push(("tagged_unions", n));
+    let n = unions::tags_from_variants(&mut file.items, &facts.unions)?;
+    counts.push(("tags_from_variants", n));
     let n = enums::open_string_enums(&mut file.items);
     counts.push(("open_string_enums", n));
     let n = schemars_derives(&mut file.items);
     counts.push(("schemars_derives", n));
-    let n = builder_extra_optional(file);
-    counts.push(("builder_extra_optional", n));
+    let n = setters::struct_builders_removed(&mut file.items)?;
+    counts.push(("struct_builders_removed", n));
     let n = identical_items_once(&mut file.items);
     counts.push(("identical_items_once", n));
     // Before `default_with_extra`: a required list or map defaults to empty once it is lenient.
@@ -59,41 +63,25 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("default_with_extra", n));
     let n = kept_fields_written_back(&mut file.items);
     counts.push(("kept_fields_written_back", n));
-    let n = builders_fill_options(&mut file.items);
-    counts.push(("builders_fill_options", n));
     let n = timestamps_lenient(file);
     counts.push(("timestamps_lenient", n));
     let n = nullable_map_values(file);
     counts.push(("nullable_map_values", n));
+    let n = plain::always_sent_plain(&mut file.items)?;
+    counts.push(("always_sent_plain", n));
+    let n = setters::string_newtypes_from_str(&mut file.items);
+    counts.push(("string_newtypes_from_str", n));
+    let n = setters::models_non_exhaustive(&mut file.items);
+    counts.push(("models_non_exhaustive", n));
+    // Last: the setters take the fields' final types.
+    let n = setters::model_setters(&mut file.items)?;
+    counts.push(("model_setters", n));
     for (name, n) in &counts {
         if *n == 0 {
             anyhow::bail!("post-processing rule `{name}` matched nothing");
         }
     }
     Ok(counts)
-}
-
-/// Rule `builder_extra_optional`: the `extra` map that keeps unknown keys (rule
-/// `additional_properties_kept`) is required by typify's struct builders, so
-/// `UserProfile::builder().login(..).email(..)` fails with "no value supplied for extra".
-/// It starts empty instead.
-fn builder_extra_optional(file: &mut File) -> usize {
-    use syn::visit_mut::VisitMut;
-    struct Fix(usize);
-    impl VisitMut for Fix {
-        fn visit_field_value_mut(&mut self, field: &mut syn::FieldValue) {
-            let is_extra = matches!(&field.member, syn::Member::Named(i) if i == "extra");
-            let text = quote::quote!(#field).to_string();
-            if is_extra && text.contains("no value supplied for extra") {
-                field.expr = syn::parse_quote!(Ok(Default::default()));
-                self.0 += 1;
-            }
-            syn::visit_mut::visit_field_value_mut(self, field);
-        }
-    }
-    let mut fix = Fix(0);
-    fix.visit_file_mut(file);
-    fix.0
 }
 
 /// Rule `identical_items_once`: typify emits some `allOf` compositions whose parts are open
@@ -159,54 +147,6 @@ fn default_with_extra(items: &mut [Item]) -> usize {
         let tokens = &list.tokens;
         list.tokens = quote::quote!(#tokens, Default);
         n += 1;
-    }
-    n
-}
-
-/// Rule `builders_fill_options`: after rule `required_not_trusted` most nested objects are
-/// optional, and typify's setters take `TryInto<Option<T>>`, so a nested builder no longer fits
-/// (`CreateUserRequest::builder().profile(UserProfile::builder().login(..))`). Every builder also
-/// converts into `Option<T>` (`Some` of the built value), which keeps that call working.
-fn builders_fill_options(items: &mut [Item]) -> usize {
-    let mut n = 0;
-    for item in items.iter_mut() {
-        let Item::Mod(m) = item else { continue };
-        if m.ident != "builder" {
-            continue;
-        }
-        let Some((_, inner)) = m.content.as_mut() else { continue };
-        let mut added: Vec<Item> = Vec::new();
-        for it in inner.iter() {
-            let Item::Impl(imp) = it else { continue };
-            let Some((path, _)) = &imp.trait_ else { continue };
-            let Some(last) = path.segments.last() else { continue };
-            if last.ident != "TryFrom" {
-                continue;
-            }
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                continue;
-            };
-            let Some(syn::GenericArgument::Type(from)) = args.args.first() else {
-                continue;
-            };
-            let target = &imp.self_ty;
-            let target_text = quote::quote!(#target).to_string();
-            if !target_text.starts_with("super ::") {
-                continue;
-            }
-            let attrs = imp.attrs.iter().filter(|a| a.path().is_ident("cfg"));
-            added.push(syn::parse_quote! {
-                #(#attrs)*
-                impl ::std::convert::TryFrom<#from> for ::std::option::Option<#target> {
-                    type Error = super::error::ConversionError;
-                    fn try_from(value: #from) -> ::std::result::Result<Self, super::error::ConversionError> {
-                        <#target>::try_from(value).map(Some)
-                    }
-                }
-            });
-        }
-        n += added.len();
-        inner.extend(added);
     }
     n
 }
@@ -376,8 +316,10 @@ fn schemars_derives(items: &mut [Item]) -> usize {
             Item::Enum(e) => &mut e.attrs,
             _ => continue,
         };
-        if attrs.iter().any(|a| a.path().is_ident("derive")) {
-            attrs.push(attr.clone());
+        // Right after the derives, before any `schemars(..)` helper attribute an earlier rule
+        // added (a helper must follow the derive that defines it).
+        if let Some(at) = attrs.iter().rposition(|a| a.path().is_ident("derive")) {
+            attrs.insert(at + 1, attr.clone());
             n += 1;
         }
     }
@@ -386,23 +328,6 @@ fn schemars_derives(items: &mut [Item]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn builder_extra_starts_empty() {
-        let mut file: syn::File = syn::parse_quote! {
-            pub mod builder {
-                impl Default for P {
-                    fn default() -> Self {
-                        Self { a: Ok(Default::default()), extra: Err("no value supplied for extra".to_string()) }
-                    }
-                }
-            }
-        };
-        assert_eq!(super::builder_extra_optional(&mut file), 1);
-        let text = quote::quote!(#file).to_string();
-        assert!(text.contains("extra : Ok (Default :: default ())"), "{text}");
-        assert_eq!(super::builder_extra_optional(&mut file), 0);
-    }
-
     fn text(file: &syn::File) -> String {
         quote::quote!(#file).to_string()
     }
@@ -444,35 +369,6 @@ mod tests {
         assert_eq!(super::default_with_extra(&mut items), 1);
         let first = &items[0];
         assert!(quote::quote!(#first).to_string().contains("Debug , Default"));
-    }
-
-    #[test]
-    fn builders_also_convert_into_options() {
-        let mut items: Vec<syn::Item> = vec![syn::parse_quote! {
-            pub mod builder {
-                #[cfg(feature = "users")]
-                impl ::std::convert::TryFrom<UserProfile> for super::UserProfile {
-                    type Error = super::error::ConversionError;
-                    fn try_from(value: UserProfile) -> Result<Self, Self::Error> { todo() }
-                }
-                impl ::std::convert::From<super::UserProfile> for UserProfile {
-                    fn from(value: super::UserProfile) -> Self { todo() }
-                }
-            }
-        }];
-        assert_eq!(super::builders_fill_options(&mut items), 1);
-        let mut file: syn::File = syn::parse_quote!();
-        file.items = items;
-        let t = text(&file);
-        assert!(
-            t.contains("impl :: std :: convert :: TryFrom < UserProfile > for :: std :: option :: Option < super :: UserProfile >"),
-            "{t}"
-        );
-        assert_eq!(
-            t.matches("# [cfg (feature = \"users\")]").count(),
-            2,
-            "the cfg is carried over"
-        );
     }
 
     #[test]

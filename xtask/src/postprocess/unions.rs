@@ -117,13 +117,17 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
         "`{name}`: one of its subtypes, chosen by `{property}`. A value whose `{property}` this SDK does not know \
          (or that has none) is kept whole in `Unknown`."
     );
+    let first_values = spec
+        .variants
+        .iter()
+        .map(|(_, values)| values.first().cloned().unwrap_or_default());
     let variant_docs = spec
         .variants
         .iter()
         .map(|(_, values)| format!("`{property}`: {}", values.join(", ")));
     quote! {
         #[doc = #doc]
-        #[derive(Clone, Debug)]
+        #[derive(Clone, Debug, PartialEq)]
         pub enum #ident {
             #( #[doc = #variant_docs] #variants(#payloads), )*
             /// A subtype this SDK does not know, or a missing or `null` discriminator: the raw JSON.
@@ -135,6 +139,14 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
             /// Whether this value's subtype is one the SDK does not know.
             pub fn is_unknown(&self) -> bool {
                 matches!(self, Self::Unknown(_))
+            }
+            /// The value of the discriminator: the variant's own, or what an `Unknown` value
+            /// carries (`None` when it has none or it is not a string).
+            pub fn discriminator_value(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #( Self::#variants(_) => ::std::option::Option::Some(#first_values), )*
+                    Self::Unknown(value) => value.get(#property).and_then(::serde_json::Value::as_str),
+                }
             }
         }
         #(
@@ -163,7 +175,10 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
                 let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
                 match tag.as_deref() {
                     #( #arms )*
-                    _ => Ok(Self::Unknown(value)),
+                    other => {
+                        crate::support::drift(#name, other.unwrap_or("(none)"));
+                        Ok(Self::Unknown(value))
+                    }
                 }
             }
         }
@@ -177,5 +192,131 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
                 crate::support::union_schema(variants)
             }
         }
+    }
+}
+
+/// Rule `tags_from_variants`: a union's subtype writes its own discriminator. The subtype's
+/// struct loses its discriminator field (a `BrowserPluginApplication` carried a `sign_on_mode`
+/// the caller had to set to the value its type already implies, and could set to another);
+/// serde's struct `tag` writes the value the union maps to the subtype, and a hidden
+/// `Discriminator` field reads the key and drops it, so it does not land in `extra` and go
+/// out twice. A struct that is the subtype of more than one value (or of unions that disagree)
+/// keeps its field. Counts the structs.
+pub fn tags_from_variants(items: &mut [Item], specs: &[UnionSpec]) -> anyhow::Result<usize> {
+    use std::collections::BTreeMap;
+    use syn::parse::Parser;
+    // Subtype struct -> every (property, value) that selects it.
+    let mut tags: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for spec in specs {
+        for (component, values) in &spec.variants {
+            let entry = tags.entry(rust_name(component)).or_default();
+            for v in values {
+                let pair = (spec.property.clone(), v.clone());
+                if !entry.contains(&pair) {
+                    entry.push(pair);
+                }
+            }
+        }
+    }
+    let mut n = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(st) = item else { continue };
+        let Some(pairs) = tags.get(&st.ident.to_string()) else {
+            continue;
+        };
+        let [(property, value)] = pairs.as_slice() else {
+            continue;
+        };
+        let Fields::Named(fields) = &mut st.fields else {
+            continue;
+        };
+        let wire_name = |f: &syn::Field| {
+            super::serde_args(f)
+                .iter()
+                .find_map(|a| a.strip_prefix("rename = ").map(|v| v.trim_matches('"').to_string()))
+                .or_else(|| f.ident.as_ref().map(|i| i.to_string()))
+        };
+        let Some(at) = fields
+            .named
+            .iter()
+            .position(|f| wire_name(f).as_deref() == Some(property.as_str()))
+        else {
+            anyhow::bail!(
+                "rule `tags_from_variants`: subtype {} has no field for its discriminator `{property}`",
+                st.ident
+            );
+        };
+        let hidden: syn::Field = syn::Field::parse_named
+            .parse2(quote! {
+                #[serde(rename = #property, default, skip_serializing)]
+                #[cfg_attr(feature = "schemars", schemars(skip))]
+                #[doc(hidden)]
+                pub discriminator_: crate::support::Discriminator
+            })
+            .map_err(|e| anyhow::anyhow!("rule `tags_from_variants`: {e}"))?;
+        fields.named[at] = hidden;
+        let schema_name = st.ident.to_string();
+        st.attrs
+            .push(syn::parse_quote!(#[serde(tag = #property, rename = #value)]));
+        st.attrs
+            .push(syn::parse_quote!(#[cfg_attr(feature = "schemars", schemars(rename = #schema_name))]));
+        n += 1;
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn a_subtype_loses_its_tag_field_and_writes_the_tag() {
+        let spec = |name: &str, variants: &[(&str, &[&str])]| UnionSpec {
+            name: name.into(),
+            property: "signOnMode".into(),
+            variants: variants
+                .iter()
+                .map(|(c, v)| (c.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        };
+        let specs = vec![spec(
+            "Application",
+            &[("BookmarkApplication", &["BOOKMARK"]), ("TwoApplication", &["A", "B"])],
+        )];
+        let mut items: Vec<Item> = vec![
+            syn::parse_quote! {
+                pub struct BookmarkApplication {
+                    pub label: ::std::option::Option<::std::string::String>,
+                    #[serde(rename = "signOnMode")]
+                    pub sign_on_mode: ApplicationSignOnMode,
+                }
+            },
+            syn::parse_quote! {
+                pub struct TwoApplication { #[serde(rename = "signOnMode")] pub sign_on_mode: ApplicationSignOnMode }
+            },
+        ];
+        assert_eq!(tags_from_variants(&mut items, &specs).unwrap(), 1);
+        let first = &items[0];
+        let t = quote!(#first).to_string();
+        assert!(
+            t.contains("# [serde (tag = \"signOnMode\" , rename = \"BOOKMARK\")]"),
+            "{t}"
+        );
+        assert!(
+            t.contains("pub discriminator_ : crate :: support :: Discriminator"),
+            "{t}"
+        );
+        assert!(!t.contains("sign_on_mode"), "{t}");
+        let second = &items[1];
+        assert!(
+            quote!(#second).to_string().contains("sign_on_mode"),
+            "two values: the field stays"
+        );
+
+        let mut missing: Vec<Item> = vec![syn::parse_quote! { pub struct BookmarkApplication { pub label: u8 } }];
+        assert!(
+            tags_from_variants(&mut missing, &specs).is_err(),
+            "a subtype without its tag fails loudly"
+        );
     }
 }

@@ -63,23 +63,21 @@ fn suffix() -> String {
 
 /// Creates an active user with a password (used by examples about something else).
 pub async fn create_user(client: &okta::Client, name: &str) -> Result<okta::models::User> {
+    use okta::models::{CreateUserRequest, PasswordCredential, UserCredentialsWritable, UserProfile};
     use okta::prelude::*;
     let login = unique_login(name);
-    let body = okta::models::CreateUserRequest::builder()
-        .profile(
-            okta::models::UserProfile::builder()
-                .login(login.clone())
-                .email(login)
-                .first_name(name.to_string())
-                .last_name("Example".to_string()),
+    let body = CreateUserRequest::default()
+        .set_profile(
+            UserProfile::default()
+                .set_login(&login)
+                .set_email(&login)
+                .set_first_name(name)
+                .set_last_name("Example"),
         )
-        .credentials(okta::models::UserCredentialsWritable {
-            password: Some(okta::models::PasswordCredential {
-                value: Some("Example-Passw0rd-1843".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        });
+        .set_credentials(
+            UserCredentialsWritable::default()
+                .set_password(PasswordCredential::default().set_value("Example-Passw0rd-1843")),
+        );
     Ok(client
         .create_user()
         .activate(true)
@@ -97,20 +95,10 @@ pub async fn remove_user(client: &okta::Client, id: &str) -> Result {
     Ok(())
 }
 
-/// A user's login (empty when the answer had none).
-pub fn login(user: &okta::models::User) -> String {
-    user.profile.as_ref().and_then(|p| p.login.clone()).unwrap_or_default()
-}
-
 /// Creates an Okta group with a unique name (used by examples about something else).
 pub async fn create_group(client: &okta::Client, name: &str) -> Result<okta::models::Group> {
+    use okta::models::{AddGroupBody, OktaUserGroupProfile};
     use okta::prelude::*;
-    let body = okta::models::AddGroupBody {
-        profile: Some(okta::models::OktaUserGroupProfile {
-            name: Some(unique_name(name)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let body = AddGroupBody::default().set_profile(OktaUserGroupProfile::default().set_name(unique_name(name)));
     Ok(client.add_group().body(body).send().await?.into_inner())
 }

@@ -275,7 +275,7 @@ async fn a_redirect_within_the_org_is_followed_a_bounded_number_of_times() {
     });
     let c = ssws(&org);
     let user = c.get_user().id("old").send().await.expect("followed on the org");
-    assert_eq!(user.id.as_deref(), Some("00u1"));
+    assert_eq!(user.id, "00u1");
     let e = c.get_user().id("loop").send().await.expect_err("bounded");
     assert_eq!(e.kind(), ErrorKind::Redirect, "{e}");
     let loops = org.seen().iter().filter(|s| s.path() == "/api/v1/users/loop").count();
