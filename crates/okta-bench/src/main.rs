@@ -10,8 +10,10 @@
 //!    20 rounds per side after one warm-up round each;
 //! 4. peak RSS while streaming 2,000 and 20,000 users, each in its own process;
 //! 5. decoding a 200-user page into the models versus into `serde_json::Value`;
-//! 6. compile times: a clean debug build of `okta` (all areas, and users+groups only) and an
-//!    incremental rebuild after touching one example.
+//! 6. compile times as a user pays them: a project outside the workspace that depends on the
+//!    facade, built from clean with Cargo's default dev profile with no area, users+groups, the
+//!    default features and all areas (wall time, peak compiler memory, debug binary size), and
+//!    an incremental rebuild after touching its `main.rs`.
 //!
 //! It prints a Markdown report (also written to `target/bench-report.md`). `--smoke` runs every
 //! scenario with small counts and skips Python and compiling (CI uses it to keep the bench working);
@@ -31,6 +33,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 static GLOBAL: allocs::Counting = allocs::Counting;
 
 mod allocs;
+mod consumer;
 mod decode;
 mod floor;
 mod python;
@@ -45,7 +48,7 @@ use stats::{Report, median};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Which client a profiling run of scenario 3 runs (`--side`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +111,7 @@ fn main() -> std::process::ExitCode {
         match args.first().map(String::as_str) {
             Some("serve") => server::serve(&args[1..]).await,
             Some("stream") => stream_child(&args[1..]).await,
+            Some("peak") => consumer::peak_child(&args[1..]),
             _ => bench(&args).await,
         }
     });
@@ -406,8 +410,9 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
 
     // 6. Compile times.
     if compile {
-        eprintln!("6. compile times (clean builds into target/bench-compile)");
-        report.compile(&compile_times(&root)?);
+        eprintln!("6. compile times: a consumer project outside the workspace, Cargo's default dev profile");
+        let (builds, incremental) = consumer::builds(&root)?;
+        report.compile(&builds, incremental, consumer::model_lines(&root));
     }
     report.machine(python_version(&root).as_deref());
     let text = report.finish();
@@ -500,59 +505,6 @@ async fn stream_child(args: &[String]) -> Result<(), BoxError> {
         .await?;
     println!("items {n} peak_kib {}", stats::peak_rss_kib()?);
     Ok(())
-}
-
-/// Clean debug builds of `okta` (all areas; users+groups) and an incremental rebuild after
-/// touching one example, into `target/bench-compile` (removed afterwards).
-fn compile_times(root: &Path) -> Result<Vec<(String, Duration)>, BoxError> {
-    let dir = root.join("target/bench-compile");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let build = |args: &[&str]| -> Result<Duration, BoxError> {
-        let t = Instant::now();
-        let status = std::process::Command::new(&cargo)
-            .current_dir(root)
-            .env_remove("CARGO_INCREMENTAL")
-            .arg("build")
-            .arg("--quiet")
-            .arg("--target-dir")
-            .arg(&dir)
-            .args(args)
-            .status()?;
-        if !status.success() {
-            return Err(format!("cargo build {} failed", args.join(" ")).into());
-        }
-        Ok(t.elapsed())
-    };
-    let clean = || {
-        std::fs::remove_dir_all(&dir).or_else(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Ok(())
-            } else {
-                Err(e)
-            }
-        })
-    };
-    let mut out = Vec::new();
-    clean()?;
-    out.push((
-        "clean debug build, `okta` (default: all areas)".to_string(),
-        build(&["-p", "okta"])?,
-    ));
-    build(&["-p", "okta", "--example", "get_user"])?;
-    let example = root.join("crates/okta/examples/get_user.rs");
-    let text = std::fs::read_to_string(&example)?;
-    std::fs::write(&example, &text)?; // a touch: new mtime, same content
-    out.push((
-        "incremental rebuild after touching `examples/get_user.rs`".to_string(),
-        build(&["-p", "okta", "--example", "get_user"])?,
-    ));
-    clean()?;
-    out.push((
-        "clean debug build, `okta` with users+groups only".to_string(),
-        build(&["-p", "okta", "--no-default-features", "--features", "users,groups"])?,
-    ));
-    clean()?;
-    Ok(out)
 }
 
 fn python_version(root: &Path) -> Option<String> {

@@ -162,24 +162,45 @@ impl Report {
         ));
     }
 
-    pub fn compile(&mut self, times: &[(String, Duration)]) {
-        let mut line = String::from("6. compile times:");
-        for (what, d) in times {
-            let _ = write!(line, " {what}: {:.1} s;", d.as_secs_f64());
-        }
-        let find = |key: &str| {
-            times
-                .iter()
-                .find(|(w, _)| w.contains(key))
-                .map(|(_, d)| d.as_secs_f64())
-        };
-        if let (Some(full), Some(small)) = (find("all areas"), find("users+groups")) {
-            let r = small / full;
+    pub fn compile(&mut self, builds: &[crate::consumer::Build], incremental: Duration, model_lines: usize) {
+        let mut line = format!(
+            "6. compile times (a consumer outside the workspace, default dev profile, clean; okta-models {model_lines} lines):"
+        );
+        for b in builds {
             let _ = write!(
                 line,
-                " users+groups / full = {r:.2} (target <= 0.25: {})",
-                verdict(r <= 0.25)
+                " {}: {:.1} s, peak {:.2} GiB, binary {:.0} MiB;",
+                b.what,
+                b.time.as_secs_f64(),
+                b.peak_kib as f64 / 1024.0 / 1024.0,
+                b.binary_bytes as f64 / 1024.0 / 1024.0
             );
+        }
+        let _ = write!(
+            line,
+            " incremental after touching main.rs: {:.1} s;",
+            incremental.as_secs_f64()
+        );
+        let find = |key: &str| builds.iter().find(|b| b.what == key).map(|b| b.time.as_secs_f64());
+        if let Some(none) = find("no area") {
+            for (key, target) in [
+                ("default features", 2.5),
+                ("users+groups", 1.2),
+                ("all areas", f64::INFINITY),
+            ] {
+                if let Some(t) = find(key) {
+                    let r = t / none;
+                    if target.is_finite() {
+                        let _ = write!(
+                            line,
+                            " {key} / no area = {r:.2} (target <= {target}: {});",
+                            verdict(r <= target)
+                        );
+                    } else {
+                        let _ = write!(line, " {key} / no area = {r:.2};");
+                    }
+                }
+            }
         }
         self.notes.push(line);
     }

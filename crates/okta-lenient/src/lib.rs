@@ -15,7 +15,13 @@
 //! Each repair is one `tracing` warning naming the type decoded, the field's JSON path, the
 //! JSON type that arrived and what serde expected (never the value, which may be a secret).
 //! What still fails, with its JSON path: an answer whose top-level shape is wrong, and a value
-//! with no field above it to set aside.
+//! with no field above it to set aside. A body that is not JSON fails with the syntax error
+//! (line and column) and the path `.`.
+//!
+//! Compile time: a type `T` decoded here is compiled for two deserializers, serde_json's
+//! reader (the strict decode) and the path tracker over a `serde_json::Value` (the mending
+//! loop). An earlier third one, which located a syntax error along the type's path, made about
+//! 13% of the decode code an application compiles for users and groups (BENCHMARKS.md).
 //!
 //! ```
 //! #[derive(serde::Deserialize, serde::Serialize)]
@@ -94,9 +100,13 @@ pub use unique::unique_keys;
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
-        Err(strict) => {
-            // Not JSON at all (or not one JSON value): there is nothing to mend.
-            let value: Value = serde_json::from_slice(body).map_err(|_| locate::<T>(body, &strict))?;
+        Err(_) => {
+            // Not JSON at all (or not one JSON value): there is nothing to mend, and the
+            // syntax error (with its line and column) says where it breaks.
+            let value: Value = serde_json::from_slice(body).map_err(|syntax| Failure {
+                path: ".".into(),
+                message: syntax.to_string(),
+            })?;
             repaired(value).map(|(value, _)| value)
         }
     }
@@ -114,7 +124,7 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
 pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>), Failure> {
     let mut repairs = Vec::new();
     loop {
-        let error = match serde_path_to_error::deserialize::<_, T>(&value) {
+        let (message, path) = match tracked::<T>(&value) {
             Ok(typed) => {
                 for r in &repairs {
                     report::<T>(r);
@@ -123,8 +133,7 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
             }
             Err(e) => e,
         };
-        let message = error.inner().to_string();
-        let segments: Vec<Segment> = error.path().iter().cloned().collect();
+        let segments: Vec<Segment> = path.iter().cloned().collect();
         let repair = (repairs.len() < MAX_REPAIRS)
             .then(|| mend(&mut value, &segments, &message))
             .flatten();
@@ -132,7 +141,7 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
             Some(r) => repairs.push(r),
             None => {
                 return Err(Failure {
-                    path: error.path().to_string(),
+                    path: path.to_string(),
                     message: if repairs.len() >= MAX_REPAIRS {
                         format!("{message} (after {MAX_REPAIRS} fields that did not decode were set aside)")
                     } else {
@@ -144,19 +153,9 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
     }
 }
 
-/// Where a strict decode of `body` fails, for a body that is not JSON.
-fn locate<T: DeserializeOwned>(body: &[u8], strict: &serde_json::Error) -> Failure {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => Failure {
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        },
-        Ok(_) => Failure {
-            path: ".".into(),
-            message: strict.to_string(),
-        },
-    }
+/// Decodes `value` as `T`, tracking the path of a failure.
+fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, (String, serde_path_to_error::Path)> {
+    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| (e.inner().to_string(), e.path().clone()))
 }
 
 /// One warning per repair: the type, the field, what arrived and what was expected.

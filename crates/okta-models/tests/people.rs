@@ -149,3 +149,47 @@ fn nested_request_bodies_are_one_expression() {
         .set_app(BookmarkApplicationSettingsApplication::default().set_url("https://example.com"));
     assert_eq!(written(&settings), json!({"app": {"url": "https://example.com"}}));
 }
+
+/// Unions are named from their members, never `Variant0`: an inline `oneOf` whose members each
+/// fix `type` is a tagged union (rule `inline_members_tagged`), a property that refers to a
+/// union inside a subtype keeps the tagged union (rule `union_properties_kept`), and an untagged
+/// union of named answers names each variant after its type (rule `untagged_variants_named`).
+#[test]
+fn union_variants_are_named_from_their_members() {
+    use okta_models::{
+        DeviceIntegrationsMetadata, DeviceIntegrationsMetadataChrome, InlineHookChannel, InlineHookOAuthChannelConfig,
+        VerifyFactorResponse,
+    };
+    let chrome = json!({"type": "CHROME", "serviceAccountName": "svc", "serviceAccountEmail": "svc@example.com"});
+    let meta: DeviceIntegrationsMetadata = decode(&chrome);
+    let DeviceIntegrationsMetadata::Chrome(c) = &meta else {
+        panic!("a Chrome integration: {meta:?}")
+    };
+    assert_eq!(c.service_account_email.as_deref(), Some("svc@example.com"));
+    assert_eq!(written(&meta), chrome);
+    let built =
+        DeviceIntegrationsMetadata::from(DeviceIntegrationsMetadataChrome::default().set_service_account_name("s"));
+    assert_eq!(written(&built), json!({"type": "CHROME", "serviceAccountName": "s"}));
+    let idp: DeviceIntegrationsMetadata = decode(&json!({"type": "DEVICE_IDP", "idpId": "0oa1"}));
+    assert!(matches!(idp, DeviceIntegrationsMetadata::DeviceIdp(_)), "{idp:?}");
+
+    // A private-key-JWT hook config used to decode as the first untagged member, its key id
+    // set aside in `extra`.
+    let channel = json!({"type": "OAUTH", "version": "1.0.0", "config": {
+        "authType": "private_key_jwt", "hookKeyId": "HKY1", "clientId": "c", "uri": "https://example.com/hook"}});
+    let decoded: InlineHookChannel = decode(&channel);
+    let InlineHookChannel::OAuth(oauth) = &decoded else {
+        panic!("an OAuth channel: {decoded:?}")
+    };
+    let Some(InlineHookOAuthChannelConfig::InlineHookOAuthPrivateKeyJwtConfig(config)) = &oauth.config else {
+        panic!("a private-key JWT config: {:?}", oauth.config)
+    };
+    assert_eq!(config.hook_key_id.as_deref(), Some("HKY1"));
+    assert_eq!(written(&decoded), channel);
+
+    let answer: VerifyFactorResponse = decode(&json!({"factorResult": "SUCCESS"}));
+    assert!(
+        matches!(answer, VerifyFactorResponse::UserFactorVerifyResponse(_)),
+        "{answer:?}"
+    );
+}

@@ -67,10 +67,12 @@ async fn main() -> common::Result {
         .body(UserFactorVerifyRequest::Sms { pass_code: None })
         .send()
         .await?;
-    // The answer is the result, or (for push factors) a "waiting" shape; the spec leaves the
-    // two untagged, so they are `Variant0` and `Variant1`.
+    // The answer is the result, or (for push factors) a "waiting" shape; each variant is named
+    // after its type.
     let result = |r: &VerifyFactorResponse| match r {
-        VerifyFactorResponse::Variant0(v) => v.factor_result.as_ref().map_or("?", |s| s.as_str()).to_string(),
+        VerifyFactorResponse::UserFactorVerifyResponse(v) => {
+            v.factor_result.as_ref().map_or("?", |s| s.as_str()).to_string()
+        }
         other => serde_json::to_value(other)
             .map(|v| v["factorResult"].to_string())
             .unwrap_or_default(),

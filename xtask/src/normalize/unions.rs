@@ -10,6 +10,7 @@
 
 use super::walk::{escape, for_each_schema};
 use super::{Facts, Rule};
+use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -26,13 +27,198 @@ pub struct UnionSpec {
 }
 
 pub fn rules() -> Vec<Rule> {
-    vec![Rule {
-        name: "discriminated_unions",
-        reason: "typify ignores OpenAPI discriminators and emits untagged enums (or the base struct without the \
-                 subtype's fields); every discriminated union gets one named component that post-processing turns \
-                 into a tagged enum with an `Unknown` fallback",
-        apply: discriminated_unions,
-    }]
+    vec![
+        Rule {
+            name: "inline_members_tagged",
+            reason: "a `oneOf` of inline objects that each fix one shared property to one value (`type: [CHROME]`) is \
+                     a discriminated union the spec does not declare; typify would emit an untagged enum whose \
+                     variants are `Variant0`.. and whose first open member takes every body. Its members become \
+                     components named after their value, and the union gets the discriminator",
+            apply: inline_members_tagged,
+        },
+        Rule {
+            name: "discriminated_unions",
+            reason: "typify ignores OpenAPI discriminators and emits untagged enums (or the base struct without the \
+                     subtype's fields); every discriminated union gets one named component that post-processing \
+                     turns into a tagged enum with an `Unknown` fallback",
+            apply: discriminated_unions,
+        },
+        Rule {
+            name: "union_properties_kept",
+            reason: "typify's `allOf` merge copies a property's union inline (`InlineHookChannelOAuth.config` became \
+                     an untagged `Variant0`/`Variant1` enum whose first member took every body) instead of \
+                     referring to the tagged union; a subtype of a plain base whose own part refers to a union is \
+                     written as one object, so the property keeps its reference",
+            apply: union_properties_kept,
+        },
+    ]
+}
+
+/// Rule `inline_members_tagged` (component schemas only).
+fn inline_members_tagged(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return Ok(0);
+    };
+    // A union found: its name, its members (each with the component it becomes), the tag.
+    struct Found {
+        union: String,
+        members: Vec<(String, Value)>,
+        property: String,
+    }
+    let mut hoisted: Vec<Found> = Vec::new();
+    for (name, schema) in schemas.iter() {
+        let Some(s) = schema.as_object() else { continue };
+        if s.contains_key("discriminator") {
+            continue;
+        }
+        let Some(members) = s.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        if members.len() < 2 || members.iter().any(|m| m.get("$ref").is_some()) {
+            continue;
+        }
+        if let Some((property, values)) = tag_property(members) {
+            let named = values
+                .iter()
+                .zip(members)
+                .map(|(v, m)| (format!("{name}{}", v.to_upper_camel_case()), m.clone()))
+                .collect();
+            hoisted.push(Found {
+                union: name.clone(),
+                members: named,
+                property,
+            });
+        }
+    }
+    for Found {
+        union,
+        members,
+        property,
+    } in &hoisted
+    {
+        let mut refs = Vec::new();
+        let mut mapping = Map::new();
+        for (component, member) in members {
+            if schemas.contains_key(component) {
+                anyhow::bail!("{union}: cannot name an inline member `{component}`: the name is taken");
+            }
+            let value = member
+                .pointer(&format!("/properties/{}/enum/0", escape(property)))
+                .cloned()
+                .unwrap_or(Value::Null);
+            let mut member = member.clone();
+            if let Some(m) = member.as_object_mut() {
+                // As every component object (rule `open_objects`): keys the spec does not name are kept.
+                m.entry("additionalProperties").or_insert_with(|| json!({}));
+                // As every union member (rule `required_not_trusted`): only the discriminator is required.
+                m.insert("required".into(), json!([property]));
+            }
+            schemas.insert(component.clone(), member);
+            let reference = format!("{SCHEMAS}{}", escape(component));
+            refs.push(json!({"$ref": reference}));
+            if let Value::String(v) = value {
+                mapping.insert(v, json!(reference));
+            }
+        }
+        if let Some(Value::Object(u)) = schemas.get_mut(union) {
+            u.insert("oneOf".into(), Value::Array(refs));
+            u.insert(
+                "discriminator".into(),
+                json!({"propertyName": property, "mapping": mapping}),
+            );
+            u.remove("type");
+        }
+    }
+    Ok(hoisted.len())
+}
+
+/// The property every inline member fixes to one string value, the values distinct: the
+/// property and the values in member order.
+fn tag_property(members: &[Value]) -> Option<(String, Vec<String>)> {
+    let first = members.first()?.get("properties")?.as_object()?;
+    first.keys().find_map(|property| {
+        let values: Option<Vec<String>> = members
+            .iter()
+            .map(|m| {
+                let e = m
+                    .pointer(&format!("/properties/{}/enum", escape(property)))?
+                    .as_array()?;
+                match e.as_slice() {
+                    [Value::String(v)] => Some(v.clone()),
+                    _ => None,
+                }
+            })
+            .collect();
+        let values = values?;
+        let distinct = values.iter().enumerate().all(|(i, v)| !values[..i].contains(v));
+        distinct.then(|| (property.clone(), values))
+    })
+}
+
+/// Rule `union_properties_kept`: `{allOf: [{$ref: Base}, {properties}]}`, where `Base` is a plain
+/// object and one of the own properties refers to a union component, becomes one object with the
+/// base's properties and its own (the subtype's other keys kept).
+fn union_properties_kept(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize> {
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return Ok(0);
+    };
+    let is_union = |name: &str| schemas.get(name).is_some_and(|s| s.get("oneOf").is_some());
+    let plain = |name: &str| {
+        schemas.get(name).and_then(Value::as_object).filter(|s| {
+            !["allOf", "oneOf", "anyOf", "discriminator"]
+                .iter()
+                .any(|k| s.contains_key(*k))
+        })
+    };
+    let mut merged = Vec::new();
+    for (name, schema) in schemas.iter() {
+        let Some(parts) = schema.get("allOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let [base, own] = parts.as_slice() else { continue };
+        let Some(base_name) = base.get("$ref").and_then(Value::as_str).and_then(target) else {
+            continue;
+        };
+        let Some(base) = plain(base_name) else { continue };
+        let Some(own_props) = own.get("properties").and_then(Value::as_object) else {
+            continue;
+        };
+        if ["allOf", "oneOf", "anyOf", "$ref"]
+            .iter()
+            .any(|k| own.get(*k).is_some())
+        {
+            continue;
+        }
+        let refers_to_union = own_props.values().any(|p| {
+            p.get("$ref")
+                .and_then(Value::as_str)
+                .and_then(target)
+                .is_some_and(is_union)
+        });
+        if !refers_to_union {
+            continue;
+        }
+        let mut properties = base
+            .get("properties")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if own_props.keys().any(|k| properties.contains_key(k)) {
+            anyhow::bail!("{name}: its own part redefines a property of `{base_name}`");
+        }
+        properties.extend(own_props.clone());
+        let mut one = schema.as_object().cloned().unwrap_or_default();
+        one.remove("allOf");
+        one.insert("type".into(), json!("object"));
+        one.insert("properties".into(), Value::Object(properties));
+        one.insert("additionalProperties".into(), json!({}));
+        merged.push((name.clone(), Value::Object(one)));
+    }
+    let n = merged.len();
+    for (name, one) in merged {
+        schemas.insert(name, one);
+    }
+    Ok(n)
 }
 
 const SCHEMAS: &str = "#/components/schemas/";
@@ -182,6 +368,9 @@ fn discriminated_unions(doc: &mut Value, facts: &mut Facts) -> anyhow::Result<us
         if let Some(mut s) = out.remove(from) {
             if let Some(m) = s.as_object_mut() {
                 m.remove("discriminator");
+                // The members are the union's (`anyOf` beside a discriminator); the moved base
+                // keeps only its own fields, or typify makes it an untagged `Variant0`.. enum.
+                m.remove("anyOf");
             }
             out.insert(to.clone(), s);
         }
@@ -420,5 +609,79 @@ mod tests {
             ]
         );
         assert!(facts.unions.iter().any(|u| u.name == "Role" && u.property == "type"));
+    }
+
+    #[test]
+    fn inline_members_that_fix_one_property_become_a_tagged_union() {
+        let mut d = json!({"components": {"schemas": {
+            "Meta": {"type": "object", "oneOf": [
+                {"type": "object", "properties": {"type": {"type": "string", "enum": ["CHROME"]}, "email": {"type": "string"}},
+                 "required": ["type", "email"]},
+                {"type": "object", "properties": {"type": {"type": "string", "enum": ["DEVICE_IDP"]}, "idpId": {"type": "string"}}}
+            ]},
+            // Not a tag: one member allows two values.
+            "Loose": {"oneOf": [
+                {"type": "object", "properties": {"kind": {"type": "string", "enum": ["A", "B"]}}},
+                {"type": "object", "properties": {"kind": {"type": "string", "enum": ["C"]}}}
+            ]}
+        }}});
+        assert_eq!(inline_members_tagged(&mut d, &mut Facts::default()).unwrap(), 1);
+        let s = &d["components"]["schemas"];
+        assert_eq!(s["Meta"]["oneOf"][0]["$ref"], "#/components/schemas/MetaChrome");
+        assert_eq!(s["Meta"]["discriminator"]["propertyName"], "type");
+        assert_eq!(
+            s["Meta"]["discriminator"]["mapping"]["DEVICE_IDP"],
+            "#/components/schemas/MetaDeviceIdp"
+        );
+        assert_eq!(s["MetaChrome"]["properties"]["email"]["type"], "string");
+        assert_eq!(s["MetaChrome"]["required"], json!(["type"]));
+        assert_eq!(s["MetaChrome"]["additionalProperties"], json!({}));
+        assert!(s["Loose"]["oneOf"][0].get("$ref").is_none());
+        // And the union rule then makes it a union with its mapping.
+        let mut facts = Facts::default();
+        discriminated_unions(&mut d, &mut facts).unwrap();
+        let meta = facts.unions.iter().find(|u| u.name == "Meta").unwrap();
+        assert_eq!(
+            meta.variants[1],
+            ("MetaDeviceIdp".to_string(), vec!["DEVICE_IDP".to_string()])
+        );
+    }
+
+    #[test]
+    fn a_subtype_whose_own_part_refers_to_a_union_is_one_object() {
+        let mut d = json!({"components": {"schemas": {
+            "ChannelBase": {"type": "object", "properties": {"type": {"type": "string"}, "version": {"type": "string"}}},
+            "Config": {"oneOf": [{"$ref": "#/components/schemas/A"}], "discriminator": {"propertyName": "t", "mapping": {"a": "#/components/schemas/A"}}},
+            "A": {"type": "object"},
+            "OAuth": {"description": "kept", "allOf": [{"$ref": "#/components/schemas/ChannelBase"},
+                {"type": "object", "properties": {"config": {"$ref": "#/components/schemas/Config"}}}]},
+            // Its own part refers to a plain object: left to typify.
+            "Http": {"allOf": [{"$ref": "#/components/schemas/ChannelBase"},
+                {"type": "object", "properties": {"config": {"$ref": "#/components/schemas/A"}}}]}
+        }}});
+        assert_eq!(union_properties_kept(&mut d, &mut Facts::default()).unwrap(), 1);
+        let o = &d["components"]["schemas"]["OAuth"];
+        assert!(o.get("allOf").is_none());
+        assert_eq!(o["description"], "kept");
+        assert_eq!(o["properties"]["config"]["$ref"], "#/components/schemas/Config");
+        assert_eq!(o["properties"]["version"]["type"], "string");
+        assert!(d["components"]["schemas"]["Http"].get("allOf").is_some());
+    }
+
+    #[test]
+    fn a_moved_base_keeps_only_its_own_fields() {
+        let mut d = json!({"components": {"schemas": {
+            "Contact": {"type": "object", "properties": {"contactType": {"type": "string"}},
+                "anyOf": [{"$ref": "#/components/schemas/Billing"}, {"$ref": "#/components/schemas/Technical"}],
+                "discriminator": {"propertyName": "contactType", "mapping": {
+                    "BILLING": "#/components/schemas/Billing", "TECHNICAL": "#/components/schemas/Technical"}}},
+            "Billing": {"allOf": [{"$ref": "#/components/schemas/Contact"}]},
+            "Technical": {"allOf": [{"$ref": "#/components/schemas/Contact"}]}
+        }}});
+        discriminated_unions(&mut d, &mut Facts::default()).unwrap();
+        let base = &d["components"]["schemas"]["ContactBase"];
+        assert!(base.get("anyOf").is_none(), "{base}");
+        assert_eq!(base["properties"]["contactType"]["type"], "string");
+        assert!(d["components"]["schemas"]["Contact"].get("oneOf").is_some());
     }
 }

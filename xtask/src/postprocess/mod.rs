@@ -48,6 +48,8 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     counts.push(("tagged_unions", n));
     let n = unions::tags_from_variants(&mut file.items, &facts.unions)?;
     counts.push(("tags_from_variants", n));
+    let n = unions::untagged_variants_named(&mut file.items)?;
+    counts.push(("untagged_variants_named", n));
     let n = enums::open_string_enums(&mut file.items);
     counts.push(("open_string_enums", n));
     let n = schemars_derives(&mut file.items);

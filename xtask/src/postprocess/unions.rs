@@ -195,6 +195,69 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
     }
 }
 
+/// Rule `untagged_variants_named`: an untagged union of named types (a success body that is one
+/// of two answers, `VerifyFactorResponse`) whose variants typify numbered (`Variant0`, when
+/// stripping the members' common prefix leaves one name empty) takes each variant's name from
+/// its type. Afterwards no model has a numbered variant: one left over fails the run, naming it,
+/// so a new spec shape cannot bring `VariantN` back unseen. Counts the renamed enums.
+pub fn untagged_variants_named(items: &mut [Item]) -> anyhow::Result<usize> {
+    use syn::visit_mut::VisitMut;
+    let numbered = |ident: &syn::Ident| {
+        let s = ident.to_string();
+        s.strip_prefix("Variant")
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let mut renames: Vec<(String, Vec<(String, String)>)> = Vec::new();
+    for item in items.iter_mut() {
+        let Item::Enum(e) = item else { continue };
+        if !e.variants.iter().any(|v| numbered(&v.ident)) {
+            continue;
+        }
+        let names: Option<Vec<String>> = e
+            .variants
+            .iter()
+            .map(|v| match &v.fields {
+                Fields::Unnamed(f) if f.unnamed.len() == 1 => f.unnamed.first().and_then(|f| type_name(&f.ty)),
+                _ => None,
+            })
+            .collect();
+        let Some(names) = names.filter(|n| n.iter().enumerate().all(|(i, s)| !n[..i].contains(s))) else {
+            anyhow::bail!(
+                "`{}` has numbered variants that are not one named type each; name them in the normalizer",
+                e.ident
+            );
+        };
+        let mut map = Vec::new();
+        for (v, name) in e.variants.iter_mut().zip(names) {
+            map.push((v.ident.to_string(), name.clone()));
+            v.ident = format_ident!("{}", name);
+        }
+        renames.push((e.ident.to_string(), map));
+    }
+    struct Rename<'a>(&'a [(String, String)]);
+    impl VisitMut for Rename<'_> {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            if path.segments.len() == 2 && path.segments[0].ident == "Self" {
+                let last = &mut path.segments[1].ident;
+                if let Some((_, to)) = self.0.iter().find(|(from, _)| last == from) {
+                    *last = format_ident!("{}", to);
+                }
+            }
+            syn::visit_mut::visit_path_mut(self, path);
+        }
+    }
+    for item in items.iter_mut() {
+        let Item::Impl(i) = item else { continue };
+        let Some(self_name) = type_name(&i.self_ty) else {
+            continue;
+        };
+        if let Some((_, map)) = renames.iter().find(|(name, _)| *name == self_name) {
+            Rename(map).visit_item_impl_mut(i);
+        }
+    }
+    Ok(renames.len())
+}
+
 /// Rule `tags_from_variants`: a union's subtype writes its own discriminator. The subtype's
 /// struct loses its discriminator field (a `BrowserPluginApplication` carried a `sign_on_mode`
 /// the caller had to set to the value its type already implies, and could set to another);
@@ -318,5 +381,34 @@ mod tag_tests {
             tags_from_variants(&mut missing, &specs).is_err(),
             "a subtype without its tag fails loudly"
         );
+    }
+
+    #[test]
+    fn numbered_variants_of_named_types_take_the_types_names() {
+        let mut file: syn::File = syn::parse_quote! {
+            #[serde(untagged)]
+            pub enum VerifyFactorResponse { Variant0(UserFactorVerifyResponse), Variant1(UserFactorVerifyResponseWaiting) }
+            impl ::std::convert::From<UserFactorVerifyResponse> for VerifyFactorResponse {
+                fn from(value: UserFactorVerifyResponse) -> Self { Self::Variant0(value) }
+            }
+            pub enum Named { A(X), B(Y) }
+        };
+        assert_eq!(untagged_variants_named(&mut file.items).unwrap(), 1);
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("UserFactorVerifyResponse (UserFactorVerifyResponse) , UserFactorVerifyResponseWaiting"),
+            "{text}"
+        );
+        assert!(text.contains("Self :: UserFactorVerifyResponse (value)"), "{text}");
+        assert!(!text.contains("Variant0"), "{text}");
+    }
+
+    #[test]
+    fn numbered_struct_variants_fail_the_run() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub enum Meta { Variant0 { a: String }, Variant1 { b: String } }
+        };
+        let e = untagged_variants_named(&mut file.items).unwrap_err().to_string();
+        assert!(e.contains("`Meta`"), "{e}");
     }
 }
