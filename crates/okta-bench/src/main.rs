@@ -9,7 +9,8 @@
 //! 3. 64 tasks making 5,000 `get_user` calls under private-key auth (and the token requests),
 //!    20 rounds per side after one warm-up round each;
 //! 4. peak RSS while streaming 2,000 and 20,000 users, each in its own process;
-//! 5. decoding a 200-user page into the models versus into `serde_json::Value`;
+//! 5. decoding a 200-user page and a 200-application page (a union) into the models versus into
+//!    `serde_json::Value`;
 //! 6. compile times as a user pays them: a project outside the workspace that depends on the
 //!    facade, built from clean with Cargo's default dev profile with no area, users+groups, the
 //!    default features and all areas (wall time, peak compiler memory, debug binary size), and
@@ -404,8 +405,8 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
     // 5. Decode cost.
     if want(5) {
         eprintln!("5. decoding a 200-user page");
-        let (typed, value) = decode::measure(sizes.decode_batches)?;
-        report.decode(typed, value);
+        let [users, apps] = decode::measure(sizes.decode_batches)?;
+        report.decode(users, apps);
     }
 
     // 6. Compile times.

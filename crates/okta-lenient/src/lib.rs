@@ -18,10 +18,12 @@
 //! with no field above it to set aside. A body that is not JSON fails with the syntax error
 //! (line and column) and the path `.`.
 //!
-//! Compile time: a type `T` decoded here is compiled for two deserializers, serde_json's
-//! reader (the strict decode) and the path tracker over a `serde_json::Value` (the mending
-//! loop). An earlier third one, which located a syntax error along the type's path, made about
-//! 13% of the decode code an application compiles for users and groups (BENCHMARKS.md).
+//! Compile time: a type decoded from bytes is compiled for one deserializer, serde_json's
+//! reader, for both the strict decode and the mending loop (which decodes the value's text
+//! again and maps the place serde_json names back to a path, see `tracked`). A path-tracking
+//! deserializer (serde_path_to_error) over the value and over the bytes used to compile each
+//! model's decode code twice more: about a third of the code an application compiles for the
+//! users and groups operations (BENCHMARKS.md).
 //!
 //! ```
 //! #[derive(serde::Deserialize, serde::Serialize)]
@@ -42,7 +44,6 @@
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use serde_path_to_error::Segment;
 
 /// What a set-aside field's name is prefixed with in its object's `extra` map: a character no
 /// JSON key Okta sends starts with.
@@ -113,6 +114,11 @@ pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
 }
 
 /// Decodes `value` as `T`: as serde does, and leniently when that fails (see the crate docs).
+///
+/// The strict decode reads the `Value` itself. Going through its text instead would compile a
+/// union's subtypes once less (they are decoded here from the buffered union and from bytes at
+/// the top of an answer), but measured (okta-bench scenario 5) it made a page of 200
+/// applications 40% slower to decode, for no build time that could be told from noise.
 pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
     match T::deserialize(&value) {
         Ok(typed) => Ok(typed),
@@ -124,7 +130,7 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Failure> {
 pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>), Failure> {
     let mut repairs = Vec::new();
     loop {
-        let (message, path) = match tracked::<T>(&value) {
+        let (message, segments) = match tracked::<T>(&value) {
             Ok(typed) => {
                 for r in &repairs {
                     report::<T>(r);
@@ -133,7 +139,6 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
             }
             Err(e) => e,
         };
-        let segments: Vec<Segment> = path.iter().cloned().collect();
         let repair = (repairs.len() < MAX_REPAIRS)
             .then(|| mend(&mut value, &segments, &message))
             .flatten();
@@ -141,7 +146,7 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
             Some(r) => repairs.push(r),
             None => {
                 return Err(Failure {
-                    path: path.to_string(),
+                    path: join(&segments),
                     message: if repairs.len() >= MAX_REPAIRS {
                         format!("{message} (after {MAX_REPAIRS} fields that did not decode were set aside)")
                     } else {
@@ -153,9 +158,92 @@ pub fn repaired<T: DeserializeOwned>(mut value: Value) -> Result<(T, Vec<Repair>
     }
 }
 
-/// Decodes `value` as `T`, tracking the path of a failure.
-fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, (String, serde_path_to_error::Path)> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| (e.inner().to_string(), e.path().clone()))
+/// One step of the JSON path to a failure.
+#[derive(Debug, Clone, PartialEq)]
+enum Segment {
+    Map { key: String },
+    Seq { index: usize },
+}
+
+/// Decodes `value` as `T` from its compact JSON text, and on failure finds the path of the
+/// value the error points at.
+///
+/// Compile time: this is the same decode as the strict one (serde_json's reader over bytes), so
+/// a model's decode code is compiled once for both. serde_json reports where in the text it
+/// failed; the text is ours (written compactly from `value`), so [`path_at`] walks `value` the
+/// way it was written and names the innermost value whose text holds that place: a value of
+/// the wrong type (the place is at its start or end), or an object that misses a field (the
+/// place is its closing brace).
+fn tracked<T: DeserializeOwned>(value: &Value) -> Result<T, (String, Vec<Segment>)> {
+    let text = serde_json::to_vec(value).map_err(|e| (e.to_string(), Vec::new()))?;
+    serde_json::from_slice::<T>(&text).map_err(|e| {
+        let full = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = full.strip_suffix(&position).unwrap_or(&full).to_string();
+        let path = if e.line() == 1 {
+            path_at(value, e.column())
+        } else {
+            Vec::new()
+        };
+        (message, path)
+    })
+}
+
+/// The path of the innermost value whose compact text (as serde_json writes `root`) starts at
+/// or before byte `offset` and ends at or after it.
+fn path_at(root: &Value, offset: usize) -> Vec<Segment> {
+    let mut stack = Vec::new();
+    let mut found = None;
+    walk(root, 0, offset, &mut stack, &mut found);
+    found.unwrap_or_default()
+}
+
+/// Walks `value` written from byte `start`; returns where its text ends (exclusive). Children
+/// are visited before their parent, so the first value that holds `offset` is the innermost.
+fn walk(
+    value: &Value,
+    start: usize,
+    offset: usize,
+    stack: &mut Vec<Segment>,
+    found: &mut Option<Vec<Segment>>,
+) -> usize {
+    let end = match value {
+        Value::Object(object) => {
+            let mut at = start + 1; // `{`
+            for (i, (key, child)) in object.iter().enumerate() {
+                if i > 0 {
+                    at += 1; // `,`
+                }
+                at += written_len(key.as_str()) + 1; // `"key":`
+                stack.push(Segment::Map { key: key.clone() });
+                at = walk(child, at, offset, stack, found);
+                stack.pop();
+            }
+            at + 1 // `}`
+        }
+        Value::Array(items) => {
+            let mut at = start + 1; // `[`
+            for (index, child) in items.iter().enumerate() {
+                if index > 0 {
+                    at += 1; // `,`
+                }
+                stack.push(Segment::Seq { index });
+                at = walk(child, at, offset, stack, found);
+                stack.pop();
+            }
+            at + 1 // `]`
+        }
+        scalar => start + written_len(scalar),
+    };
+    if found.is_none() && start <= offset && offset <= end {
+        *found = Some(stack.clone());
+    }
+    end
+}
+
+/// How many bytes serde_json writes for `value` (a key or a scalar) in compact form.
+fn written_len<V: serde::Serialize + ?Sized>(value: &V) -> usize {
+    serde_json::to_vec(value).map_or(0, |text| text.len())
 }
 
 /// One warning per repair: the type, the field, what arrived and what was expected.
@@ -211,7 +299,6 @@ fn mend(root: &mut Value, segments: &[Segment], message: &str) -> Option<Repair>
                 next
             }
             Segment::Seq { index } => node.as_array().and_then(|a| a.get(*index)),
-            Segment::Enum { .. } | Segment::Unknown => None,
         };
         let Some(next) = next else { break };
         node = next;
@@ -320,7 +407,6 @@ fn pointer_mut<'a>(root: &'a mut Value, segments: &[Segment]) -> Option<&'a mut 
         node = match segment {
             Segment::Map { key } => node.as_object_mut()?.get_mut(key.as_str())?,
             Segment::Seq { index } => node.as_array_mut()?.get_mut(*index)?,
-            Segment::Enum { .. } | Segment::Unknown => return None,
         };
     }
     Some(node)
@@ -337,13 +423,6 @@ fn join(segments: &[Segment]) -> String {
                 out.push_str(key.trim_start_matches(KEPT_PREFIX));
             }
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Enum { variant } => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(variant);
-            }
-            Segment::Unknown => out.push('?'),
         }
     }
     if out.is_empty() { ".".into() } else { out }
@@ -550,5 +629,42 @@ mod tests {
         let (_, repairs, back) = roundtrip::<Attribute>(&body);
         assert!(repairs.is_empty());
         assert_eq!(back, body);
+    }
+
+    /// The failing place serde_json reports is mapped back to the value that holds it: a list or
+    /// an object where a scalar is expected (reported at its first byte), a scalar of another
+    /// type (reported after it), an escaped key, and a place inside a list of objects.
+    #[test]
+    fn the_failing_place_names_the_value_that_holds_it() {
+        for (body, path, arrived) in [
+            (json!({"title": ["a"], "maxLength": 1}), "title", "array"),
+            (json!({"maxLength": {"n": 1}, "title": "t"}), "maxLength", "object"),
+            (
+                json!({"title": "t", "unique": "yes \"quoted\" \u{e9}\u{1}"}),
+                "unique",
+                "string",
+            ),
+        ] {
+            let (_, repairs, back) = roundtrip::<Attribute>(&body);
+            assert_eq!(repairs.len(), 1, "{body}: {repairs:?}");
+            assert_eq!(
+                (repairs[0].path.as_str(), repairs[0].arrived),
+                (path, arrived),
+                "{body}"
+            );
+            assert_eq!(back, body);
+        }
+        let body = json!({"id": "s", "properties": {"a \"b\"": {"title": "x"}, "c": {"unique": 5}}});
+        let (_, repairs, back) = roundtrip::<Schema>(&body);
+        assert_eq!(repairs[0].path, "properties.c.unique", "{repairs:?}");
+        assert_eq!(back, body);
+        assert_eq!(
+            path_at(&json!({"a": [1, {"b": true}]}), r#"{"a":[1,{"b":t"#.len()),
+            [
+                Segment::Map { key: "a".into() },
+                Segment::Seq { index: 1 },
+                Segment::Map { key: "b".into() }
+            ]
+        );
     }
 }
