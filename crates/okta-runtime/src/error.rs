@@ -463,19 +463,13 @@ mod tests {
 
     #[test]
     fn decode_errors_name_the_path_and_mask_secrets() {
-        #[derive(serde::Deserialize, Debug)]
-        #[allow(dead_code)]
-        struct App {
-            id: String,
-            settings: Vec<u32>,
-        }
-        // A list whose item has another type: nothing holds it that could be set aside.
-        let body = br#"{"id":"0oa1","client_secret":"s3cr3t","settings":[1,"many"]}"#;
-        let failure = okta_lenient::from_slice::<Vec<App>>(&[b"[", &body[..], b"]"].concat()).expect_err("a list item");
+        // An object where a list is expected: the top-level shape, which nothing can mend.
+        let body = br#"{"id":"0oa1","client_secret":"s3cr3t","settings":{"count":"many"}}"#;
+        let failure = okta_lenient::from_slice::<Vec<u32>>(body).expect_err("an object is not a list");
         let e = DecodeError::new("getApplication", StatusCode::OK, failure.path, failure.message, body);
-        assert_eq!(e.path, "[0]");
+        assert_eq!(e.path, ".");
         assert!(!e.excerpt.contains("s3cr3t"), "{}", e.excerpt);
-        assert!(e.to_string().contains("at `[0]`"), "{e}");
+        assert!(e.to_string().contains("at `.`"), "{e}");
         assert!(!e.excerpt.contains("s3cr3t"), "{}", e.excerpt);
         let long = vec![b'x'; 1000];
         assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);

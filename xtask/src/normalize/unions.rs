@@ -59,10 +59,11 @@ fn inline_members_tagged(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize
     let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
         return Ok(0);
     };
-    // A union found: its name, its members (each with the component it becomes), the tag.
+    // A union found: its name, its members (the component each becomes, its tag value and its
+    // schema), the tag property.
     struct Found {
         union: String,
-        members: Vec<(String, Value)>,
+        members: Vec<(String, String, Value)>,
         property: String,
     }
     let mut hoisted: Vec<Found> = Vec::new();
@@ -79,9 +80,9 @@ fn inline_members_tagged(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize
         }
         if let Some((property, values)) = tag_property(members) {
             let named = values
-                .iter()
+                .into_iter()
                 .zip(members)
-                .map(|(v, m)| (format!("{name}{}", v.to_upper_camel_case()), m.clone()))
+                .map(|(v, m)| (format!("{name}{}", v.to_upper_camel_case()), v, m.clone()))
                 .collect();
             hoisted.push(Found {
                 union: name.clone(),
@@ -98,14 +99,10 @@ fn inline_members_tagged(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize
     {
         let mut refs = Vec::new();
         let mut mapping = Map::new();
-        for (component, member) in members {
+        for (component, value, member) in members {
             if schemas.contains_key(component) {
                 anyhow::bail!("{union}: cannot name an inline member `{component}`: the name is taken");
             }
-            let value = member
-                .pointer(&format!("/properties/{}/enum/0", escape(property)))
-                .cloned()
-                .unwrap_or(Value::Null);
             let mut member = member.clone();
             if let Some(m) = member.as_object_mut() {
                 // As every component object (rule `open_objects`): keys the spec does not name are kept.
@@ -116,9 +113,7 @@ fn inline_members_tagged(doc: &mut Value, _: &mut Facts) -> anyhow::Result<usize
             schemas.insert(component.clone(), member);
             let reference = format!("{SCHEMAS}{}", escape(component));
             refs.push(json!({"$ref": reference}));
-            if let Value::String(v) = value {
-                mapping.insert(v, json!(reference));
-            }
+            mapping.insert(value.clone(), json!(reference));
         }
         if let Some(Value::Object(u)) = schemas.get_mut(union) {
             u.insert("oneOf".into(), Value::Array(refs));
