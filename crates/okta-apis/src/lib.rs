@@ -20,6 +20,11 @@ pub use generated::*;
 mod client_builder;
 pub use client_builder::ClientBuilder;
 
+#[cfg(feature = "system-log")]
+mod system_log;
+#[cfg(feature = "system-log")]
+pub use system_log::{LogTail, SystemLog};
+
 #[cfg(feature = "conformance")]
 pub mod conformance;
 

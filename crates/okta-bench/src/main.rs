@@ -11,6 +11,9 @@
 //! 4. peak RSS while streaming 2,000 and 20,000 users, each in its own process;
 //! 5. decoding a 200-user page and a 200-application page (a union) into the models versus into
 //!    `serde_json::Value`;
+//! 7. a System Log tail (`client.system_log().tail(..)`) reading 100,000 events in pages of
+//!    1,000, in a process of its own: events per second, and its resident memory after the
+//!    first tenth and at the end (de-duplication keeps 10,000 ids, so it must stay flat);
 //! 6. compile times as a user pays them: a project outside the workspace that depends on the
 //!    facade, built from clean with Cargo's default dev profile with no area, users+groups, the
 //!    default features and all areas (wall time, peak compiler memory, debug binary size), and
@@ -73,6 +76,7 @@ struct Sizes {
     rounds: usize,
     python_rounds: usize,
     decode_batches: usize,
+    log_events: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -85,6 +89,7 @@ const FULL: Sizes = Sizes {
     rounds: 5,
     python_rounds: 3,
     decode_batches: 60,
+    log_events: 100_000,
 };
 
 const SMOKE: Sizes = Sizes {
@@ -97,6 +102,7 @@ const SMOKE: Sizes = Sizes {
     rounds: 1,
     python_rounds: 1,
     decode_batches: 3,
+    log_events: 3_000,
 };
 
 fn main() -> std::process::ExitCode {
@@ -112,6 +118,7 @@ fn main() -> std::process::ExitCode {
         match args.first().map(String::as_str) {
             Some("serve") => server::serve(&args[1..]).await,
             Some("stream") => stream_child(&args[1..]).await,
+            Some("tail") => tail_child(&args[1..]).await,
             Some("peak") => consumer::peak_child(&args[1..]),
             _ => bench(&args).await,
         }
@@ -409,6 +416,29 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         report.decode(users, apps);
     }
 
+    // 7. The System Log tail, in a process of its own.
+    if want(7) {
+        eprintln!("7. a System Log tail over {} events", sizes.log_events);
+        let server = Server::with_log_events(sizes.log_events)?;
+        let out = std::process::Command::new(std::env::current_exe()?)
+            .args(["tail", &server.url, &server.token, &sizes.log_events.to_string()])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let fields: Vec<f64> = text.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        match fields.as_slice() {
+            [events, secs, early, end, peak] => {
+                report.tail(*events as usize, *secs, *early as u64, *end as u64, *peak as u64)
+            }
+            _ => {
+                return Err(format!(
+                    "the tail process said {text:?} ({})",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )
+                .into());
+            }
+        }
+    }
+
     // 6. Compile times.
     if compile {
         eprintln!("6. compile times: a consumer project outside the workspace, Cargo's default dev profile");
@@ -492,12 +522,7 @@ async fn stream_child(args: &[String]) -> Result<(), BoxError> {
     let [url, token, limit] = args else {
         return Err("usage: okta-bench stream URL TOKEN LIMIT".into());
     };
-    let client = okta::Client::builder()
-        .code_only()
-        .org_url(url)
-        .api_token(token)
-        .disable_https_check(true)
-        .build()?;
+    let client = token_client(url, token)?;
     let n = client
         .list_users()
         .limit(limit.parse::<i64>()?)
@@ -505,6 +530,53 @@ async fn stream_child(args: &[String]) -> Result<(), BoxError> {
         .try_fold(0usize, |n, _| async move { Ok(n + 1) })
         .await?;
     println!("items {n} peak_kib {}", stats::peak_rss_kib()?);
+    Ok(())
+}
+
+/// A client of the fake org at `url` with its API token.
+fn token_client(url: &str, token: &str) -> Result<okta::Client, BoxError> {
+    Ok(okta::Client::builder()
+        .code_only()
+        .org_url(url)
+        .api_token(token)
+        .disable_https_check(true)
+        .build()?)
+}
+
+/// `okta-bench tail URL TOKEN N`: tails the System Log until `N` events; prints the events,
+/// the seconds taken, the resident memory (KiB) after a tenth of them and at the end, and the
+/// peak.
+async fn tail_child(args: &[String]) -> Result<(), BoxError> {
+    use futures::StreamExt;
+    use okta::system_log::TailOptions;
+    let [url, token, n] = args else {
+        return Err("usage: okta-bench tail URL TOKEN N".into());
+    };
+    let n: usize = n.parse()?;
+    let client = token_client(url, token)?;
+    let since = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    let mut tail = client
+        .system_log()
+        .tail(TailOptions::since_time(since).limit(1000).reserve(0.0));
+    let (started, mut count, mut early) = (Instant::now(), 0usize, 0u64);
+    while count < n {
+        match tail.next().await {
+            Some(event) => {
+                event?;
+                count += 1;
+            }
+            None => return Err(format!("the tail ended after {count} events").into()),
+        }
+        if count == n / 10 {
+            early = stats::rss_kib()?;
+        }
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{count} {secs} {early} {} {}",
+        stats::rss_kib()?,
+        stats::peak_rss_kib()?
+    );
     Ok(())
 }
 

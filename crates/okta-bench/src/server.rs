@@ -12,18 +12,26 @@ pub const CLIENT_ID: &str = "0oabenchservice";
 /// `okta-bench serve --users N --public-key FILE`: runs until stdin closes.
 pub async fn serve(args: &[String]) -> Result<(), BoxError> {
     let mut users = 0usize;
+    let mut log_events = 0usize;
     let mut public_key = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--users" => users = it.next().ok_or("--users needs a count")?.parse()?,
+            "--log-events" => log_events = it.next().ok_or("--log-events needs a count")?.parse()?,
             "--public-key" => {
                 public_key = Some(std::fs::read_to_string(it.next().ok_or("--public-key needs a file")?)?)
             }
             other => return Err(format!("serve: unknown argument {other}").into()),
         }
     }
-    let org = okta_mock::MockOrg::builder().users(users).start().await?;
+    // The logs endpoint's own limit out of the way: scenario 7 measures the tail, not pacing.
+    let org = okta_mock::MockOrg::builder()
+        .users(users)
+        .log_events(log_events)
+        .logs_rate_limit(u32::MAX, std::time::Duration::from_secs(60))
+        .start()
+        .await?;
     if let Some(pem) = public_key {
         org.register_service_app(okta_mock::ServiceApp::new(CLIENT_ID, pem));
     }
@@ -61,8 +69,18 @@ pub struct Stats {
 impl Server {
     /// Starts a fake org with `users` users (and the service app, when a public key is given).
     pub fn start(users: usize, public_key_file: Option<&std::path::Path>) -> Result<Self, BoxError> {
+        Self::spawn(users, 0, public_key_file)
+    }
+
+    /// Starts a fake org whose System Log holds `events` events.
+    pub fn with_log_events(events: usize) -> Result<Self, BoxError> {
+        Self::spawn(0, events, None)
+    }
+
+    fn spawn(users: usize, log_events: usize, public_key_file: Option<&std::path::Path>) -> Result<Self, BoxError> {
         let mut cmd = Command::new(std::env::current_exe()?);
         cmd.args(["serve", "--users", &users.to_string()]);
+        cmd.args(["--log-events", &log_events.to_string()]);
         if let Some(f) = public_key_file {
             cmd.arg("--public-key").arg(f);
         }

@@ -49,6 +49,16 @@ pub fn peak_rss_kib() -> Result<u64, BoxError> {
     Ok(line.split_whitespace().nth(1).ok_or("VmHWM without a value")?.parse()?)
 }
 
+/// This process's resident set size now (`VmRSS`), in KiB.
+pub fn rss_kib() -> Result<u64, BoxError> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .ok_or("no VmRSS in /proc/self/status")?;
+    Ok(line.split_whitespace().nth(1).ok_or("VmRSS without a value")?.parse()?)
+}
+
 fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "**missed**" }
 }
@@ -152,6 +162,18 @@ impl Report {
             );
         }
         self.notes.push(line);
+    }
+
+    pub fn tail(&mut self, events: usize, secs: f64, early_kib: u64, end_kib: u64, peak_kib: u64) {
+        let grew = (end_kib as f64 - early_kib as f64) / 1024.0;
+        self.notes.push(format!(
+            "7. a System Log tail over {events} events (pages of 1,000, its own process): {:.0} events/s; \
+             resident memory after a tenth {:.1} MiB, at the end {:.1} MiB (growth {grew:.1} MiB), peak {:.1} MiB",
+            events as f64 / secs,
+            early_kib as f64 / 1024.0,
+            end_kib as f64 / 1024.0,
+            peak_kib as f64 / 1024.0,
+        ));
     }
 
     pub fn decode(&mut self, users: (f64, f64), apps: (f64, f64)) {

@@ -5,6 +5,7 @@ use crate::error::OktaError;
 use crate::extract::{Ctx, flag, json_body, query};
 use crate::listing;
 use crate::state::now;
+use crate::syslog::app_target;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -108,6 +109,7 @@ pub(crate) async fn create(
     let id = store.ids.next("0oa");
     fill(&mut app, &id, &ctx.base, status);
     store.apps.insert(id, app.clone());
+    store.log.record("application.lifecycle.create", vec![app_target(&app)]);
     Ok(Json(app))
 }
 
@@ -175,6 +177,10 @@ pub(crate) async fn lifecycle(
     app["status"] = json!(status);
     app["lastUpdated"] = json!(now());
     app["_links"] = links(&ctx.base, &id, status);
+    let target = app_target(app);
+    store
+        .log
+        .record(&format!("application.lifecycle.{action}"), vec![target]);
     Ok(Json(json!({})).into_response())
 }
 
@@ -192,6 +198,8 @@ pub(crate) async fn delete(State(ctx): State<Ctx>, Path(id): Path<String>) -> Re
             "Delete application forbidden.",
         ));
     }
+    let target = app_target(app);
     store.apps.remove(&id);
+    store.log.record("application.lifecycle.delete", vec![target]);
     Ok(StatusCode::NO_CONTENT)
 }

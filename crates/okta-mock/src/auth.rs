@@ -261,6 +261,10 @@ mod tests {
             required_scope(&Method::POST, "/api/v1/meta/schemas/group/default").as_deref(),
             Some("okta.schemas.manage")
         );
+        assert_eq!(
+            required_scope(&Method::GET, "/api/v1/logs").as_deref(),
+            Some("okta.logs.read")
+        );
         let granted: HashSet<String> = ["okta.users.manage".to_string()].into();
         assert!(has_scope(&granted, "okta.users.read"));
         assert!(!has_scope(&granted, "okta.groups.read"));

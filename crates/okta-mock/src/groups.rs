@@ -5,6 +5,7 @@ use crate::error::OktaError;
 use crate::extract::{Ctx, json_body, query};
 use crate::listing;
 use crate::state::now;
+use crate::syslog::{group_target, user_target};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -59,6 +60,7 @@ pub(crate) async fn create(State(ctx): State<Ctx>, body: Bytes) -> Result<Json<V
     });
     store.members.insert(id.clone(), Default::default());
     store.groups.insert(id, group.clone());
+    store.log.record("group.lifecycle.create", vec![group_target(&group)]);
     Ok(Json(group))
 }
 
@@ -125,8 +127,10 @@ pub(crate) async fn delete(State(ctx): State<Ctx>, Path(id): Path<String>) -> Re
     if group["type"] != "OKTA_GROUP" {
         return Err(OktaError::validation("type", "Only Okta groups can be deleted"));
     }
+    let target = group_target(group);
     store.groups.remove(&id);
     store.members.remove(&id);
+    store.log.record("group.lifecycle.delete", vec![target]);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -167,6 +171,10 @@ fn membership(ctx: &Ctx, group: &str, user: &str, add: bool) -> Result<StatusCod
             "Membership of this group cannot be changed",
         ));
     }
+    let targets = [
+        store.users.get(&user).map(user_target),
+        store.groups.get(group).map(group_target),
+    ];
     let members = store.members.entry(group.to_string()).or_default();
     let changed = if add {
         members.insert(user)
@@ -175,6 +183,12 @@ fn membership(ctx: &Ctx, group: &str, user: &str, add: bool) -> Result<StatusCod
     };
     if changed && let Some(g) = store.groups.get_mut(group) {
         g["lastMembershipUpdated"] = json!(now());
+        let event = if add {
+            "group.user_membership.add"
+        } else {
+            "group.user_membership.remove"
+        };
+        store.log.record(event, targets.into_iter().flatten().collect());
     }
     Ok(StatusCode::NO_CONTENT)
 }

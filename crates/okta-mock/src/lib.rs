@@ -12,6 +12,18 @@
 //! against the public keys of registered service apps. Faults (429, 5xx, delays) can be
 //! injected.
 //!
+//! It keeps a System Log: the org records its own changes (user create and lifecycle, group
+//! create and membership, app create, ...) and tests can push events of their own
+//! ([`MockOrg::push_log_event`], [`MockOrg::append_log_events`]). `GET /api/v1/logs` answers
+//! with Okta's semantics (`since`, `until`, `after`, `filter`, `q`, `limit`, `sortOrder`;
+//! polling queries always link `next`), under a rate limit of its own
+//! ([`MockOrgBuilder::logs_rate_limit`]), and can repeat events across pages
+//! ([`MockOrgBuilder::log_page_overlap`]) to test a tail's de-duplication.
+//!
+//! It delivers Event Hooks as Okta does: the one-time verification challenge
+//! ([`MockOrg::verify_event_hook`]) and deliveries with a three-second timeout and one retry
+//! ([`MockOrg::deliver_event_hook`], [`MockOrg::deliver_log_events`]).
+//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> std::io::Result<()> {
@@ -28,6 +40,7 @@
 mod apps;
 mod auth;
 mod error;
+mod event_hooks;
 mod extract;
 mod factors;
 mod faults;
@@ -35,11 +48,18 @@ mod filter;
 mod groups;
 mod ids;
 mod listing;
+mod log_limit;
+mod logs;
 mod routes;
 mod schema;
 mod state;
+mod syslog;
 mod users;
 
+pub use event_hooks::{
+    CHALLENGE_HEADER, DELIVERY_TIMEOUT, DeliveryError, DeliveryReport, EventHookTarget, HookFailure,
+    MAX_VERIFICATION_BODY,
+};
 pub use faults::{Fault, FaultKind};
 pub use state::ServiceApp;
 
@@ -48,7 +68,7 @@ use state::{Org, Store};
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// The API token of an org started without [`MockOrgBuilder::api_token`].
 pub const DEFAULT_API_TOKEN: &str = "00okta-mock-local-api-token";
@@ -63,6 +83,7 @@ pub struct MockOrg {
     addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
+    hooks: event_hooks::HookClient,
 }
 
 /// Settings of a fake org.
@@ -74,6 +95,9 @@ pub struct MockOrgBuilder {
     users: usize,
     rate_limit: u32,
     token_lifetime: Duration,
+    log_events: usize,
+    logs_rate_limit: (u32, Duration),
+    log_page_overlap: usize,
 }
 
 impl Default for MockOrgBuilder {
@@ -85,6 +109,9 @@ impl Default for MockOrgBuilder {
             users: 0,
             rate_limit: 1_000_000,
             token_lifetime: Duration::from_secs(3600),
+            log_events: 0,
+            logs_rate_limit: (log_limit::DEFAULT_LIMIT, log_limit::DEFAULT_WINDOW),
+            log_page_overlap: 0,
         }
     }
 }
@@ -126,6 +153,41 @@ impl MockOrgBuilder {
         self
     }
 
+    /// Start with this many System Log events (sign-ins, `user.session.start`, each by another
+    /// user), published over the last hour in ascending order.
+    pub fn log_events(mut self, count: usize) -> Self {
+        self.log_events = count;
+        self
+    }
+
+    /// The rate limit of `/api/v1/logs`, a bucket of its own (default 60 requests per 60 s).
+    /// Windows are fixed: the first request starts one, which ends `window` later; the next
+    /// request after that starts the next. A `limit` of 0 counts as 1.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::time::Duration;
+    /// let org = okta_mock::MockOrg::builder()
+    ///     .logs_rate_limit(2, Duration::from_secs(60))
+    ///     .start()
+    ///     .await?;
+    /// assert_eq!(org.logs_rate_limited(), 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn logs_rate_limit(mut self, limit: u32, window: Duration) -> Self {
+        self.logs_rate_limit = (limit, window);
+        self
+    }
+
+    /// A fault for testing a tail: the `next` cursor of each polling page of `/api/v1/logs`
+    /// goes back `events` events, so the next page repeats the last `events` of this one (at
+    /// most all but the first, so polling always advances).
+    pub fn log_page_overlap(mut self, events: usize) -> Self {
+        self.log_page_overlap = events;
+        self
+    }
+
     /// Binds the port and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<MockOrg> {
         let listener = tokio::net::TcpListener::bind((self.host.as_str(), self.port)).await?;
@@ -144,6 +206,8 @@ impl MockOrgBuilder {
             faults: faults::Faults::default(),
             counters: state::Counters::default(),
             dpop_nonce: ids::random_chars(22),
+            logs: log_limit::LogLimit::new(self.logs_rate_limit.0, self.logs_rate_limit.1),
+            log_page_overlap: self.log_page_overlap,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = routes::router(org.clone());
@@ -162,8 +226,10 @@ impl MockOrgBuilder {
             addr,
             stop: Some(stop),
             task: Some(task),
+            hooks: event_hooks::HookClient::default(),
         };
         mock.seed_users(self.users);
+        mock.seed_log_events(self.log_events);
         Ok(mock)
     }
 }
@@ -250,6 +316,207 @@ impl MockOrg {
                 &[],
             );
         }
+    }
+
+    /// The store, even if a handler panicked while holding it.
+    fn store(&self) -> std::sync::RwLockWriteGuard<'_, Store> {
+        self.org
+            .store
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Adds `count` sign-ins published over the last hour, in ascending order.
+    fn seed_log_events(&self, count: usize) {
+        const HOUR_MS: u128 = 3_600_000;
+        let mut store = self.store();
+        let now = chrono::Utc::now();
+        for i in 0..count {
+            // `i < count`, so the offset is below an hour.
+            let back = HOUR_MS - HOUR_MS * i as u128 / count as u128;
+            let back = chrono::TimeDelta::milliseconds(i64::try_from(back).unwrap_or(0));
+            store.log.sign_in(now.checked_sub_signed(back).unwrap_or(now));
+        }
+    }
+
+    /// Appends an event to the System Log and gives its `uuid`. What the event lacks is filled
+    /// in: `uuid` (fresh, also when the given one is already in the log), `published` (now,
+    /// also when the given one is not RFC 3339), `eventType` (`user.session.start`),
+    /// `legacyEventType`, `displayMessage`, `severity` (`INFO`), `version` (`0`), `actor` (the
+    /// org's admin), `client`, `outcome` (`SUCCESS`), `target` (none), `transaction`,
+    /// `debugContext`, `authenticationContext` and `securityContext`.
+    ///
+    /// An explicit `published` is kept, so an event can be published before the events
+    /// appended earlier: `GET /api/v1/logs` pages in the order events were appended, and a
+    /// poller sees it after them.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use serde_json::json;
+    /// let org = okta_mock::MockOrg::start().await?;
+    /// let uuid = org.push_log_event(json!({
+    ///     "eventType": "user.session.start",
+    ///     "severity": "WARN",
+    ///     "published": "2026-12-04T20:21:50.603Z",
+    /// }));
+    /// let events = org.log_events();
+    /// let event = events.last().expect("pushed");
+    /// assert_eq!(event["uuid"], uuid.as_str());
+    /// assert_eq!(event["published"], "2026-12-04T20:21:50.603Z");
+    /// assert_eq!(event["outcome"]["result"], "SUCCESS");
+    /// # Ok(()) }
+    /// ```
+    pub fn push_log_event(&self, event: Value) -> String {
+        self.store().log.push(event)
+    }
+
+    /// Appends `count` sign-ins (`user.session.start`, each by another user), published now,
+    /// and gives their `uuid`s in order.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let org = okta_mock::MockOrg::builder().log_events(5).start().await?;
+    /// let added = org.append_log_events(3);
+    /// assert_eq!((added.len(), org.log_event_count()), (3, 8));
+    /// # Ok(()) }
+    /// ```
+    pub fn append_log_events(&self, count: usize) -> Vec<String> {
+        let mut store = self.store();
+        (0..count).map(|_| store.log.sign_in(chrono::Utc::now())).collect()
+    }
+
+    /// How many events the System Log holds.
+    pub fn log_event_count(&self) -> usize {
+        self.store().log.len()
+    }
+
+    /// The System Log's events, in the order they were appended.
+    pub fn log_events(&self) -> Vec<Value> {
+        self.store().log.entries().iter().map(|e| e.event.clone()).collect()
+    }
+
+    /// When each request to `/api/v1/logs` arrived, in order (rate-limited ones included).
+    pub fn logs_requests(&self) -> Vec<SystemTime> {
+        self.org.logs.requests()
+    }
+
+    /// The most requests to `/api/v1/logs` that arrived within any span of `window` (e.g. a
+    /// minute), to check that a client stays under the limit.
+    pub fn most_logs_requests_in(&self, window: Duration) -> usize {
+        log_limit::most_in_window(&self.org.logs.requests(), window)
+    }
+
+    /// How many `429` answers `/api/v1/logs` gave (its own limit and injected faults).
+    pub fn logs_rate_limited(&self) -> u64 {
+        self.org.logs.rate_limited()
+    }
+
+    /// Sends Okta's one-time verification to an Event Hook: a `GET` with
+    /// `X-Okta-Verification-Challenge` (and the hook's header), which must be answered `200`
+    /// with `{"verification": "<the challenge>"}` (at most [`MAX_VERIFICATION_BODY`] bytes).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum::http::HeaderMap;
+    /// // A hook that echoes the challenge.
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let url = format!("http://{}/hook", listener.local_addr()?);
+    /// let echo = |headers: HeaderMap| async move {
+    ///     let challenge = headers.get(okta_mock::CHALLENGE_HEADER).and_then(|v| v.to_str().ok());
+    ///     axum::Json(serde_json::json!({ "verification": challenge.unwrap_or_default() }))
+    /// };
+    /// let hook = axum::Router::new().route("/hook", axum::routing::get(echo));
+    /// tokio::spawn(async move { axum::serve(listener, hook).await });
+    ///
+    /// let org = okta_mock::MockOrg::start().await?;
+    /// org.verify_event_hook(&okta_mock::EventHookTarget::new(url)).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn verify_event_hook(&self, target: &EventHookTarget) -> Result<(), DeliveryError> {
+        self.hooks.verify(target).await
+    }
+
+    /// Delivers `events` to an Event Hook in one envelope as Okta does (a `POST` of
+    /// `{"eventType": "com.okta.event_hook", ..., "data": {"events": [...]}}` with the hook's
+    /// header), waiting [`EventHookTarget::timeout`] for an answer and retrying once on a
+    /// timeout, a transport failure or a status other than 2xx. With
+    /// [`EventHookTarget::duplicate`] the same payload is delivered twice.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use axum::http::StatusCode;
+    /// // A hook that accepts every delivery.
+    /// let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let url = format!("http://{}/hook", listener.local_addr()?);
+    /// let hook = axum::Router::new().route("/hook", axum::routing::post(|| async { StatusCode::NO_CONTENT }));
+    /// tokio::spawn(async move { axum::serve(listener, hook).await });
+    ///
+    /// let org = okta_mock::MockOrg::start().await?;
+    /// let target = okta_mock::EventHookTarget::new(url).auth_header("Authorization", "hook-secret");
+    /// let event = serde_json::json!({"uuid": "a9b8c7d6-0000-4000-8000-000000000001"});
+    /// let report = org.deliver_event_hook(&target, vec![event]).await?;
+    /// assert_eq!((report.attempts, report.deliveries, report.status), (1, 1, 204));
+    /// # Ok(()) }
+    /// ```
+    pub async fn deliver_event_hook(
+        &self,
+        target: &EventHookTarget,
+        events: Vec<Value>,
+    ) -> Result<DeliveryReport, DeliveryError> {
+        self.hooks.deliver(&self.org.base, target, events).await
+    }
+
+    /// Delivers events of the org's System Log, by `uuid`, in one envelope (see
+    /// [`MockOrg::deliver_event_hook`]); [`DeliveryError::UnknownEvent`] names a `uuid` the
+    /// log does not hold.
+    pub async fn deliver_log_events<I, S>(
+        &self,
+        target: &EventHookTarget,
+        uuids: I,
+    ) -> Result<DeliveryReport, DeliveryError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let events = {
+            let store = self.store();
+            uuids
+                .into_iter()
+                .map(|u| {
+                    store
+                        .log
+                        .find(u.as_ref())
+                        .map(|e| e.event.clone())
+                        .ok_or_else(|| DeliveryError::UnknownEvent(u.as_ref().to_string()))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        self.deliver_event_hook(target, events).await
+    }
+
+    /// Delivers the last `count` events of the org's System Log (all, if it holds fewer) in
+    /// one envelope (see [`MockOrg::deliver_event_hook`]).
+    pub async fn deliver_last_log_events(
+        &self,
+        target: &EventHookTarget,
+        count: usize,
+    ) -> Result<DeliveryReport, DeliveryError> {
+        let events: Vec<Value> = {
+            let store = self.store();
+            let entries = store.log.entries();
+            let first = entries.len().saturating_sub(count);
+            entries
+                .get(first..)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.event.clone())
+                .collect()
+        };
+        self.deliver_event_hook(target, events).await
     }
 
     /// Stops serving and waits for the server to finish.

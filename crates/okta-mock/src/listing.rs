@@ -84,23 +84,31 @@ fn encode(pairs: &[(String, String)]) -> String {
     s.finish()
 }
 
+/// One `Link` header value: `<{base}{path}?{pairs}>; rel="{rel}"`.
+pub(crate) fn link(base: &str, path: &str, pairs: &[(String, String)], rel: &str) -> Option<HeaderValue> {
+    let value = if pairs.is_empty() {
+        format!("<{base}{path}>; rel=\"{rel}\"")
+    } else {
+        format!("<{base}{path}?{}>; rel=\"{rel}\"", encode(pairs))
+    };
+    HeaderValue::from_str(&value).ok()
+}
+
+/// The query of a next page: `after` first, then the request's other parameters.
+pub(crate) fn with_after(query: &ListQuery, after: &str) -> Vec<(String, String)> {
+    let mut pairs = vec![("after".to_string(), after.to_string())];
+    pairs.extend(query.pairs.iter().filter(|(k, _)| k != "after").cloned());
+    pairs
+}
+
 /// The `Link` headers of a page: `self` with the request's query, `next` with `after` first.
 pub(crate) fn links(base: &str, path: &str, query: &ListQuery, next: Option<&str>) -> HeaderMap {
     let mut headers = HeaderMap::new();
-    let this = if query.pairs.is_empty() {
-        format!("<{base}{path}>; rel=\"self\"")
-    } else {
-        format!("<{base}{path}?{}>; rel=\"self\"", encode(&query.pairs))
-    };
-    if let Ok(v) = HeaderValue::from_str(&this) {
+    if let Some(v) = link(base, path, &query.pairs, "self") {
         headers.append(header::LINK, v);
     }
-    if let Some(after) = next {
-        let mut pairs = vec![("after".to_string(), after.to_string())];
-        pairs.extend(query.pairs.iter().filter(|(k, _)| k != "after").cloned());
-        if let Ok(v) = HeaderValue::from_str(&format!("<{base}{path}?{}>; rel=\"next\"", encode(&pairs))) {
-            headers.append(header::LINK, v);
-        }
+    if let Some(v) = next.and_then(|after| link(base, path, &with_after(query, after), "next")) {
+        headers.append(header::LINK, v);
     }
     headers
 }

@@ -2,13 +2,12 @@
 //!
 //! ```text
 //! cargo run -p okta-mock -- [--host 127.0.0.1] [--port 8080] [--users 20000]
-//!                           [--api-token TOKEN] [--rate-limit PER_MINUTE]
+//!                           [--api-token TOKEN] [--rate-limit PER_MINUTE] [--log-events N]
 //! ```
 
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: okta-mock [--host ADDR] [--port PORT] [--users N] [--api-token TOKEN] [--rate-limit PER_MINUTE]";
+const USAGE: &str = "usage: okta-mock [--host ADDR] [--port PORT] [--users N] [--api-token TOKEN] [--rate-limit PER_MINUTE] [--log-events N]";
 
 fn parse(args: &[String]) -> Result<okta_mock::MockOrgBuilder, String> {
     let mut builder = okta_mock::MockOrg::builder();
@@ -30,6 +29,7 @@ fn parse(args: &[String]) -> Result<okta_mock::MockOrgBuilder, String> {
             }
             "--users" => builder.users(number("a count")? as usize),
             "--api-token" => builder.api_token(value.clone()),
+            "--log-events" => builder.log_events(usize::try_from(number("a count")?).unwrap_or(usize::MAX)),
             "--rate-limit" => builder.rate_limit(u32::try_from(number("a count")?).unwrap_or(u32::MAX)),
             other => return Err(format!("unknown option '{other}'\n{USAGE}")),
         };

@@ -1,11 +1,12 @@
 //! The router, and what every request passes through first: counting, injected faults, the
-//! rate limit, authentication, and the `X-Okta-Request-Id` and `X-Rate-Limit-*` headers.
+//! rate limit (`/api/v1/logs` has a bucket of its own), authentication, and the
+//! `X-Okta-Request-Id` and `X-Rate-Limit-*` headers.
 
 use crate::error::OktaError;
 use crate::extract::Ctx;
 use crate::faults::{Fault, FaultKind};
 use crate::state::{Org, Window};
-use crate::{apps, auth, factors, groups, schema, users};
+use crate::{apps, auth, factors, groups, logs, schema, users};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
@@ -62,7 +63,13 @@ async fn gate(State(org): State<Ctx>, request: Request, next: Next) -> Response 
         return next.run(request).await;
     }
     let method = request.method().clone();
-    let (limit, mut remaining, mut reset, allowed) = count(&org, &path);
+    let is_logs = path == "/api/v1/logs" || path.starts_with("/api/v1/logs/");
+    let (limit, mut remaining, mut reset, allowed) = if is_logs {
+        let quota = org.logs.take();
+        (quota.limit, quota.remaining, quota.reset, quota.allowed)
+    } else {
+        count(&org, &path)
+    };
     let mut response = match org.faults.take(method.as_str(), &path) {
         Some(FaultKind::Status(429)) => {
             remaining = 0;
@@ -88,6 +95,9 @@ async fn gate(State(org): State<Ctx>, request: Request, next: Next) -> Response 
             }
         }
     };
+    if is_logs && response.status() == StatusCode::TOO_MANY_REQUESTS {
+        org.logs.count_rate_limited();
+    }
     set(&mut response, "x-okta-request-id", crate::ids::random_chars(27));
     set(&mut response, "x-rate-limit-limit", limit);
     set(&mut response, "x-rate-limit-remaining", remaining);
@@ -119,6 +129,9 @@ async fn stats(State(org): State<Ctx>) -> Result<axum::Json<Value>, OktaError> {
         "users": store.users.len(),
         "groups": store.groups.len(),
         "apps": store.apps.len(),
+        "logEvents": store.log.len(),
+        "logsRequests": org.logs.requests().len(),
+        "logsRateLimited": org.logs.rate_limited(),
     })))
 }
 
@@ -166,6 +179,7 @@ pub(crate) fn router(org: Ctx) -> Router {
             "/api/v1/meta/schemas/group/default",
             get(schema::get).post(schema::update),
         )
+        .route("/api/v1/logs", get(logs::list))
         .route("/__mock/faults", post(inject))
         .route("/__mock/stats", get(stats))
         .fallback(fallback)

@@ -1,8 +1,10 @@
 //! What the fake org holds: users, groups, memberships, apps, factors, the group schema,
-//! service apps and issued tokens. Resources are kept as the JSON Okta would send.
+//! the System Log, service apps and issued tokens. Resources are kept as the JSON Okta would send.
 
 use crate::faults::Faults;
 use crate::ids::IdGen;
+use crate::log_limit::LogLimit;
+use crate::syslog::SystemLog;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::AtomicU64;
@@ -31,6 +33,8 @@ pub(crate) struct Store {
     /// User id to that user's factors by factor id.
     pub(crate) factors: HashMap<String, BTreeMap<String, Value>>,
     pub(crate) group_schema: Value,
+    /// The System Log.
+    pub(crate) log: SystemLog,
 }
 
 impl Store {
@@ -61,6 +65,7 @@ impl Store {
             apps: BTreeMap::new(),
             factors: HashMap::new(),
             group_schema: default_group_schema(base),
+            log: SystemLog::new(),
         }
     }
 
@@ -156,6 +161,10 @@ pub(crate) struct Org {
     pub(crate) counters: Counters,
     /// The nonce DPoP proofs to the token endpoint must carry.
     pub(crate) dpop_nonce: String,
+    /// The rate limit of `/api/v1/logs`, and its record of requests.
+    pub(crate) logs: LogLimit,
+    /// How many events each polling page of `/api/v1/logs` repeats on the next (a fault).
+    pub(crate) log_page_overlap: usize,
 }
 
 /// The schema a new org starts with: `name` and `description`, no custom attributes.

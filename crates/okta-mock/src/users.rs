@@ -6,6 +6,7 @@ use crate::error::OktaError;
 use crate::extract::{Ctx, flag, json_body, query};
 use crate::listing::{self, ListQuery};
 use crate::state::{Store, now};
+use crate::syslog::user_target;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -161,6 +162,7 @@ pub(crate) async fn create(
         (true, false, _) => "PROVISIONED",
     };
     let mut user = insert(&mut store, &ctx.base, profile, password, status, &groups);
+    store.log.record("user.lifecycle.create", vec![user_target(&user)]);
     if let Some(q) = question {
         user["credentials"]["recovery_question"] = json!({"question": q});
         if let Some(id) = user["id"].as_str()
@@ -305,43 +307,68 @@ pub(crate) async fn lifecycle(
         .get_mut(&id)
         .ok_or_else(|| OktaError::not_found(&id, "User"))?;
     let status = user["status"].as_str().unwrap_or_default().to_string();
-    match action.as_str() {
+    let target = user_target(user);
+    let (response, event) = match action.as_str() {
         "activate" => {
             if !matches!(status.as_str(), "STAGED" | "DEPROVISIONED" | "PROVISIONED") {
                 return Err(lifecycle_error("Activation failed because the user is already active"));
             }
             set_status(user, if has_password { "ACTIVE" } else { "PROVISIONED" });
-            if flag(&q, "sendEmail", true) {
-                Ok(Json(json!({})).into_response())
+            let response = if flag(&q, "sendEmail", true) {
+                Json(json!({})).into_response()
             } else {
                 let token = crate::ids::random_chars(20);
-                Ok(Json(json!({
+                Json(json!({
                     "activationUrl": format!("{base}/welcome/{token}"),
                     "activationToken": token,
                 }))
-                .into_response())
-            }
+                .into_response()
+            };
+            (response, Some("user.lifecycle.activate"))
         }
         "deactivate" => {
-            if status != "DEPROVISIONED" {
+            let changed = status != "DEPROVISIONED";
+            if changed {
                 set_status(user, "DEPROVISIONED");
             }
-            Ok(Json(json!({})).into_response())
+            (
+                Json(json!({})).into_response(),
+                changed.then_some("user.lifecycle.deactivate"),
+            )
         }
         transition => {
-            let (from, to, refusal) = match transition {
-                "suspend" => ("ACTIVE", "SUSPENDED", "Cannot suspend a user that is not active"),
-                "unsuspend" => ("SUSPENDED", "ACTIVE", "Cannot unsuspend a user that is not suspended"),
-                "unlock" => ("LOCKED_OUT", "ACTIVE", "Cannot unlock a user that is not locked out"),
+            let (from, to, refusal, event) = match transition {
+                "suspend" => (
+                    "ACTIVE",
+                    "SUSPENDED",
+                    "Cannot suspend a user that is not active",
+                    "user.lifecycle.suspend",
+                ),
+                "unsuspend" => (
+                    "SUSPENDED",
+                    "ACTIVE",
+                    "Cannot unsuspend a user that is not suspended",
+                    "user.lifecycle.unsuspend",
+                ),
+                "unlock" => (
+                    "LOCKED_OUT",
+                    "ACTIVE",
+                    "Cannot unlock a user that is not locked out",
+                    "user.account.unlock",
+                ),
                 _ => return Err(OktaError::no_endpoint()),
             };
             if status != from {
                 return Err(OktaError::validation("status", refusal));
             }
             set_status(user, to);
-            Ok(Json(json!({})).into_response())
+            (Json(json!({})).into_response(), Some(event))
         }
+    };
+    if let Some(event) = event {
+        store.log.record(event, vec![target]);
     }
+    Ok(response)
 }
 
 /// `DELETE /api/v1/users/{id}`: the first delete of a user that is not deprovisioned
@@ -353,11 +380,14 @@ pub(crate) async fn delete(State(ctx): State<Ctx>, Path(id): Path<String>) -> Re
         .users
         .get_mut(&id)
         .ok_or_else(|| OktaError::not_found(&id, "User"))?;
+    let target = user_target(user);
     if user["status"] != "DEPROVISIONED" {
         set_status(user, "DEPROVISIONED");
+        store.log.record("user.lifecycle.deactivate", vec![target]);
         return Ok(StatusCode::NO_CONTENT);
     }
     let login = user["profile"]["login"].as_str().unwrap_or_default().to_lowercase();
+    store.log.record("user.lifecycle.delete.initiated", vec![target]);
     store.users.remove(&id);
     store.logins.remove(&login);
     store.passwords.remove(&id);

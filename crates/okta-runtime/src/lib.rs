@@ -15,6 +15,7 @@
 //! - [`wire`]: the wire fix-ups the normalizer asked for (media types, empty bodies);
 //! - `build`: helpers the generated builders call while they build a request;
 //! - [`raw`]: requests to endpoints the spec lacks, through the same pipeline;
+//! - [`tail`]: following the System Log for as long as a process runs, with checkpoints;
 //! - [`error`]: the one error type.
 //!
 //! ```no_run
@@ -44,6 +45,7 @@ mod response;
 pub mod retry;
 mod runtime;
 mod secret;
+pub mod tail;
 pub mod wire;
 
 pub use auth::{AssertionSigner, AuthError, KeySigner, ProviderError, SignerError, Token, TokenProvider};

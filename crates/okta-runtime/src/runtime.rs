@@ -120,7 +120,7 @@ impl Runtime {
     /// `.redirect(okta_runtime::redirect_policy())` (or `Policy::none()`) and a
     /// `.read_timeout(..)`: reqwest's default policy follows redirects to other origins with
     /// the request's custom headers and body (it drops only `Authorization` and cookies). An
-    /// answer that arrives from another origin is still refused ([`Error::Redirect`]), but
+    /// answer that arrives from another origin is still refused ([`Error::Redirect`](crate::Error::Redirect)), but
     /// the request has reached that origin by then.
     pub fn from_config_with_client(config: &Config, http: reqwest::Client) -> Result<Self, BuildError> {
         ensure_tls_provider();

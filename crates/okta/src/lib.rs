@@ -21,3 +21,15 @@ pub use okta_runtime::{
 };
 /// HTTP types used by the API: methods for raw requests, header names and values, statuses.
 pub use okta_runtime::{Method, StatusCode, header};
+
+/// Following the System Log for as long as a process runs: `client.system_log().tail(..)`, a
+/// stream of [`models::LogEvent`]s handed on once each, paced to the logs rate limit, with a
+/// [`Checkpoint`](system_log::Checkpoint) to resume from (see [`runtime::tail`]).
+pub mod system_log {
+    #[cfg(feature = "system-log")]
+    pub use okta_apis::{LogTail, SystemLog};
+    pub use okta_runtime::tail::{Checkpoint, MAX_PAGE, MIN_POLL_INTERVAL, SeenEvents, TailOptions, TailStats};
+}
+
+#[cfg(feature = "event-hooks")]
+pub mod event_hooks;
