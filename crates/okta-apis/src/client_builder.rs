@@ -1,6 +1,7 @@
 //! `Client::from_env()` and `Client::builder()`: a client from configuration in one call.
 
 use crate::Client;
+use okta_runtime::limits::{BucketRule, PacingStore};
 use okta_runtime::{
     AssertionSigner, BuildError, Config, ConfigBuilder, Interceptor, ResponseCache, RetryPolicy, Runtime, TokenProvider,
 };
@@ -63,7 +64,9 @@ pub struct ClientBuilder {
     retry: Option<Arc<dyn RetryPolicy>>,
     cache: Option<Arc<dyn ResponseCache>>,
     http: Option<reqwest::Client>,
-    pacing: bool,
+    pacing_store: Option<Arc<dyn PacingStore>>,
+    bucket_rule: Option<Arc<dyn BucketRule>>,
+    metrics: bool,
     interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
@@ -112,6 +115,11 @@ impl ClientBuilder {
         read_timeout(timeout: Duration);
         /// Retries of rate-limited or failed requests (0 disables).
         max_retries(retries: u32);
+        /// Pacing: use at most this percent (1 to 100) of each rate-limit bucket, leaving the
+        /// rest to the org's other integrations ([`okta_runtime::limits`]).
+        rate_limit_share_percent(percent: u8);
+        /// At most this many requests in flight at once (0: no limit; default 10).
+        max_concurrent(max: usize);
         /// The in-memory response cache, with its TTL and TTI.
         cache(enabled: bool, ttl: Duration, tti: Duration);
         /// An HTTP proxy, with optional credentials.
@@ -147,9 +155,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Wait for the rate-limit reset once `X-Rate-Limit-Remaining` reaches 0.
+    /// Pacing with the whole of each bucket's limit (`true`; the same as
+    /// `rate_limit_share_percent(100)`); `false` forgets a share set in code before (a
+    /// `rateLimit.sharePercent` in files or variables still applies).
     pub fn rate_limit_pacing(mut self, on: bool) -> Self {
-        self.pacing = on;
+        self.config = match on {
+            true => self.config.rate_limit_share_percent(100),
+            false => self.config.without_rate_limit_share(),
+        };
+        self
+    }
+
+    /// Keeps the pacing state in `store`, one every process of a deployment can share
+    /// ([`okta_runtime::limits::PacingStore`]).
+    pub fn pacing_store(mut self, store: Arc<dyn PacingStore>) -> Self {
+        self.pacing_store = Some(store);
+        self
+    }
+
+    /// Decides each request's rate-limit bucket with `rule`.
+    pub fn bucket_rule(mut self, rule: Arc<dyn BucketRule>) -> Self {
+        self.bucket_rule = Some(rule);
+        self
+    }
+
+    /// Counts calls, waits and 429s per bucket even without pacing (`client.metrics()`).
+    pub fn metrics(mut self, on: bool) -> Self {
+        self.metrics = on;
         self
     }
 
@@ -180,7 +212,15 @@ impl ClientBuilder {
         if let Some(cache) = self.cache {
             runtime = runtime.with_cache(cache);
         }
-        runtime = runtime.with_rate_limit_pacing(self.pacing);
+        if let Some(store) = self.pacing_store {
+            runtime = runtime.with_pacing_store(store);
+        }
+        if let Some(rule) = self.bucket_rule {
+            runtime = runtime.with_bucket_rule(rule);
+        }
+        if self.metrics {
+            runtime = runtime.with_metrics(true);
+        }
         for interceptor in self.interceptors {
             runtime = runtime.with_interceptor(interceptor);
         }

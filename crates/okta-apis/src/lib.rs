@@ -114,4 +114,50 @@ impl Client {
     pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, okta_runtime::Error> {
         self.inner.next_page(&self.baseurl, page).await
     }
+
+    /// What this client counted: per rate-limit bucket (with pacing or metrics on), retries,
+    /// cache hits, token requests, the concurrency limit ([`okta_runtime::limits`]).
+    pub fn metrics(&self) -> okta_runtime::limits::MetricsSnapshot {
+        self.inner.metrics()
+    }
+
+    /// The bulk job: `call` on each input, as many at a time as the client's concurrency limit
+    /// allows (or [`okta_runtime::limits::DEFAULT_MAX_CONCURRENT`] without one), each result
+    /// with its input's position, as they finish; an error is that input's alone. Pacing and
+    /// retries apply to every request.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &okta_apis::Client) {
+    /// use futures::StreamExt;
+    /// use okta_apis::ClientUserExt;
+    /// let ids = futures::stream::iter(["00u1", "00u2", "00u3"]);
+    /// let mut results = client.fan_out(ids, |id| async move {
+    ///     client.get_user().id(id).send().await.map(|user| user.into_inner())
+    /// });
+    /// while let Some((i, result)) = results.next().await {
+    ///     match result {
+    ///         Ok(user) => println!("{i}: {:?}", user.id),
+    ///         Err(e) => println!("{i}: {e}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn fan_out<'a, I, O, F, Fut>(
+        &self,
+        inputs: impl futures::Stream<Item = I> + Send + 'a,
+        call: F,
+    ) -> futures::stream::BoxStream<'a, (usize, Result<O, okta_runtime::Error>)>
+    where
+        I: Send + 'a,
+        O: Send + 'a,
+        F: Fn(I) -> Fut + Send + 'a,
+        Fut: std::future::Future<Output = Result<O, okta_runtime::Error>> + Send + 'a,
+    {
+        let limit = self
+            .inner
+            .limit_settings()
+            .max_concurrent
+            .unwrap_or(okta_runtime::limits::DEFAULT_MAX_CONCURRENT);
+        okta_runtime::limits::fan_out(inputs, limit, call)
+    }
 }

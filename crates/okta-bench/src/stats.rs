@@ -176,6 +176,19 @@ impl Report {
         ));
     }
 
+    /// Scenario 8: per run (pacing on?, successful calls per second, failed calls, 429s).
+    pub fn pacing(&mut self, runs: &[(bool, f64, u64, u64)]) {
+        let mut line = String::from("8. 16 tasks, `get_user`, a bucket of 100 per 2 s (50 calls/s at most):");
+        for (pacing, per_sec, failed, limited) in runs {
+            let _ = write!(
+                line,
+                " pacing {}: {per_sec:.1} calls/s, {failed} failed, {limited} 429s;",
+                if *pacing { "on" } else { "off" }
+            );
+        }
+        self.notes.push(line);
+    }
+
     pub fn decode(&mut self, users: (f64, f64), apps: (f64, f64)) {
         self.notes.push(format!(
             "5. decoding a 200-user page (every field, custom attributes): models {:.0} µs, \

@@ -12,12 +12,52 @@
 //! against the public keys of registered service apps. Faults (429, 5xx, delays) can be
 //! injected.
 //!
+//! ## Rate limits
+//!
+//! Limits are Okta's: per bucket, per org, in fixed windows. A [`Bucket`] names a method (or
+//! any) and a path template (`GET /api/v1/users/{id}`) or prefix (`/api/v1/groups*`); set its
+//! limit with [`MockOrgBuilder::bucket_limit`] or, while serving, [`MockOrg::set_bucket_limit`].
+//! A request counts in the most specific configured bucket that matches it, else in its
+//! endpoint family (`/api/v1/logs`, 60 a minute; `/api/v1/users`, `/api/v1/groups`,
+//! `/api/v1/apps`, `/oauth2/v1/token` and everything else, [`MockOrgBuilder::rate_limit`] a
+//! minute each). The first request of a window starts it; it ends `window` later. Every
+//! answer carries its bucket's `X-Rate-Limit-Limit`, `X-Rate-Limit-Remaining` and
+//! `X-Rate-Limit-Reset` (epoch seconds of the window's end); over the limit, the answer is
+//! `429` with Okta's `E0000047` body. [`MockOrg::bucket_stats`] counts requests, 429s and the
+//! most requests admitted in one window, per bucket, to compare with a client's metrics.
+//!
+//! A concurrent-request limit ([`MockOrgBuilder::concurrency_limit`]) refuses a request that
+//! arrives while that many are being served: `429`, `E0000047`, `X-Rate-Limit-Limit: 0`,
+//! `X-Rate-Limit-Remaining: 0` and a reset one second away. [`MockOrgBuilder::latency`] makes
+//! every `/api` request take a while, so that requests pile up;
+//! [`MockOrg::most_in_flight`] tells how many did.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use okta_mock::{Bucket, MockOrg};
+//! use std::time::Duration;
+//! let org = MockOrg::builder()
+//!     .bucket_limit(Bucket::new(Some("GET"), "/api/v1/users"), 100, Duration::from_secs(60))
+//!     .bucket_limit(Bucket::new(Some("GET"), "/api/v1/users/{id}"), 600, Duration::from_secs(60))
+//!     .concurrency_limit(15)
+//!     .latency(Duration::from_millis(5))
+//!     .start()
+//!     .await?;
+//! // Once a client has run against `org.url()`: how did it fare?
+//! let one_user = org.bucket_stat(&Bucket::new(Some("GET"), "/api/v1/users/{id}"));
+//! let one_user = one_user.map(|s| (s.limit, s.requests, s.rate_limited, s.most_in_window));
+//! assert_eq!(one_user, Some((600, 0, 0, 0)));
+//! assert_eq!((org.rate_limited(), org.concurrency_rate_limited(), org.most_in_flight()), (0, 0, 0));
+//! # Ok(()) }
+//! ```
+//!
 //! It keeps a System Log: the org records its own changes (user create and lifecycle, group
 //! create and membership, app create, ...) and tests can push events of their own
 //! ([`MockOrg::push_log_event`], [`MockOrg::append_log_events`]). `GET /api/v1/logs` answers
 //! with Okta's semantics (`since`, `until`, `after`, `filter`, `q`, `limit`, `sortOrder`;
-//! polling queries always link `next`), under a rate limit of its own
-//! ([`MockOrgBuilder::logs_rate_limit`]), and can repeat events across pages
+//! polling queries always link `next`), under a rate limit of its own (the bucket
+//! `/api/v1/logs*`, [`MockOrgBuilder::logs_rate_limit`]), and can repeat events across pages
 //! ([`MockOrgBuilder::log_page_overlap`]) to test a tail's de-duplication.
 //!
 //! It delivers Event Hooks as Okta does: the one-time verification challenge
@@ -39,28 +79,35 @@
 
 mod apps;
 mod auth;
+mod bucket;
+mod control;
 mod error;
 mod event_hooks;
 mod extract;
 mod factors;
 mod faults;
 mod filter;
+mod gate;
 mod groups;
 mod ids;
+mod limits;
 mod listing;
-mod log_limit;
+mod log_record;
 mod logs;
 mod routes;
 mod schema;
 mod state;
 mod syslog;
 mod users;
+mod window;
 
+pub use bucket::Bucket;
 pub use event_hooks::{
     CHALLENGE_HEADER, DELIVERY_TIMEOUT, DeliveryError, DeliveryReport, EventHookTarget, HookFailure,
     MAX_VERIFICATION_BODY,
 };
 pub use faults::{Fault, FaultKind};
+pub use limits::BucketStats;
 pub use state::ServiceApp;
 
 use serde_json::{Map, Value, json};
@@ -96,7 +143,10 @@ pub struct MockOrgBuilder {
     rate_limit: u32,
     token_lifetime: Duration,
     log_events: usize,
-    logs_rate_limit: (u32, Duration),
+    /// Bucket limits in the order they were set (`logs_rate_limit` among them).
+    buckets: Vec<(Bucket, u32, Duration)>,
+    concurrency_limit: Option<usize>,
+    latency: Duration,
     log_page_overlap: usize,
 }
 
@@ -110,7 +160,9 @@ impl Default for MockOrgBuilder {
             rate_limit: 1_000_000,
             token_lifetime: Duration::from_secs(3600),
             log_events: 0,
-            logs_rate_limit: (log_limit::DEFAULT_LIMIT, log_limit::DEFAULT_WINDOW),
+            buckets: Vec::new(),
+            concurrency_limit: None,
+            latency: Duration::ZERO,
             log_page_overlap: 0,
         }
     }
@@ -141,7 +193,10 @@ impl MockOrgBuilder {
         self
     }
 
-    /// Requests per minute per endpoint family before `429` (default one million).
+    /// Requests per minute per endpoint family before `429` (default one million): the limit of
+    /// the buckets `/api/v1/users*`, `/api/v1/groups*`, `/api/v1/apps*`, `/oauth2/v1/token*`
+    /// and `*` (every other path but `/api/v1/logs`), for requests that no bucket set with
+    /// [`MockOrgBuilder::bucket_limit`] takes.
     pub fn rate_limit(mut self, per_minute: u32) -> Self {
         self.rate_limit = per_minute.max(1);
         self
@@ -160,7 +215,8 @@ impl MockOrgBuilder {
         self
     }
 
-    /// The rate limit of `/api/v1/logs`, a bucket of its own (default 60 requests per 60 s).
+    /// The rate limit of `/api/v1/logs`, a bucket of its own (default 60 requests per 60 s):
+    /// the same as [`MockOrgBuilder::bucket_limit`] with `Bucket::any("/api/v1/logs*")`.
     /// Windows are fixed: the first request starts one, which ends `window` later; the next
     /// request after that starts the next. A `limit` of 0 counts as 1.
     ///
@@ -176,7 +232,58 @@ impl MockOrgBuilder {
     /// # Ok(()) }
     /// ```
     pub fn logs_rate_limit(mut self, limit: u32, window: Duration) -> Self {
-        self.logs_rate_limit = (limit, window);
+        self.buckets.push((limits::logs_bucket(), limit, window));
+        self
+    }
+
+    /// Gives `bucket` a limit of its own: `limit` requests (0 counts as 1) per fixed `window`
+    /// (the first request starts one, which ends `window` later; at least a millisecond).
+    /// Call it for as many buckets as needed; setting a bucket again replaces its limit.
+    ///
+    /// A request counts in the most specific configured bucket that matches it (see
+    /// [`Bucket`]); one that matches none counts in its endpoint family
+    /// ([`MockOrgBuilder::rate_limit`], [`MockOrgBuilder::logs_rate_limit`]). Setting a
+    /// family's own bucket (e.g. `Bucket::any("/api/v1/groups*")`) changes that family's
+    /// limit.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use okta_mock::{Bucket, MockOrg};
+    /// use std::time::Duration;
+    /// let minute = Duration::from_secs(60);
+    /// let org = MockOrg::builder()
+    ///     // Listing users apart from reading one user, creating users, and groups.
+    ///     .bucket_limit(Bucket::new(Some("GET"), "/api/v1/users"), 100, minute)
+    ///     .bucket_limit(Bucket::new(Some("GET"), "/api/v1/users/{id}"), 600, minute)
+    ///     .bucket_limit(Bucket::new(Some("POST"), "/api/v1/users"), 50, minute)
+    ///     .bucket_limit(Bucket::any("/api/v1/groups*"), 500, minute)
+    ///     .start()
+    ///     .await?;
+    /// let limits: Vec<(String, u32)> = org.bucket_stats().into_iter().map(|s| (s.bucket, s.limit)).collect();
+    /// assert!(limits.contains(&("POST /api/v1/users".into(), 50)));
+    /// # Ok(()) }
+    /// ```
+    pub fn bucket_limit(mut self, bucket: Bucket, limit: u32, window: Duration) -> Self {
+        self.buckets.push((bucket, limit, window));
+        self
+    }
+
+    /// Refuses a request that arrives while `max_in_flight` requests (0 counts as 1) are being
+    /// served, with Okta's concurrent-limit answer: `429`, `E0000047`,
+    /// `X-Rate-Limit-Limit: 0`, `X-Rate-Limit-Remaining: 0`, and a `X-Rate-Limit-Reset` one
+    /// second away (an estimate). The refused request reaches no handler and takes nothing
+    /// from its bucket's window. Default: no limit.
+    pub fn concurrency_limit(mut self, max_in_flight: usize) -> Self {
+        self.concurrency_limit = Some(max_in_flight);
+        self
+    }
+
+    /// Every `/api` request that is admitted takes at least this long (default zero), so that
+    /// requests under load are in flight together. Injected delays add to the handler's time
+    /// within it.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
         self
     }
 
@@ -201,12 +308,11 @@ impl MockOrgBuilder {
             tokens: RwLock::default(),
             used_jtis: Mutex::default(),
             token_lifetime: self.token_lifetime,
-            rate_limit: self.rate_limit,
-            windows: Mutex::default(),
+            limits: limits::Limits::new(self.rate_limit, &self.buckets, self.concurrency_limit, self.latency),
             faults: faults::Faults::default(),
             counters: state::Counters::default(),
             dpop_nonce: ids::random_chars(22),
-            logs: log_limit::LogLimit::new(self.logs_rate_limit.0, self.logs_rate_limit.1),
+            logs: log_record::LogRecord::default(),
             log_page_overlap: self.log_page_overlap,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -405,12 +511,80 @@ impl MockOrg {
     /// The most requests to `/api/v1/logs` that arrived within any span of `window` (e.g. a
     /// minute), to check that a client stays under the limit.
     pub fn most_logs_requests_in(&self, window: Duration) -> usize {
-        log_limit::most_in_window(&self.org.logs.requests(), window)
+        log_record::most_in_window(&self.org.logs.requests(), window)
     }
 
-    /// How many `429` answers `/api/v1/logs` gave (its own limit and injected faults).
+    /// How many `429` answers `/api/v1/logs` gave (its limit, the concurrent-request limit and
+    /// injected faults).
     pub fn logs_rate_limited(&self) -> u64 {
         self.org.logs.rate_limited()
+    }
+
+    /// Sets a bucket's limit while the org serves, as [`MockOrgBuilder::bucket_limit`] does
+    /// before. An existing bucket keeps its open window and its count: the new limit applies
+    /// to the next request, and the window now ends `window` after it started.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use okta_mock::{Bucket, MockOrg};
+    /// use std::time::Duration;
+    /// let org = MockOrg::start().await?;
+    /// let apps = Bucket::new(Some("GET"), "/api/v1/apps");
+    /// org.set_bucket_limit(apps.clone(), 20, Duration::from_secs(10));
+    /// let stats = org.bucket_stat(&apps).expect("configured");
+    /// assert_eq!((stats.limit, stats.window), (20, Duration::from_secs(10)));
+    /// # Ok(()) }
+    /// ```
+    pub fn set_bucket_limit(&self, bucket: Bucket, limit: u32, window: Duration) {
+        self.org.limits.set(bucket, limit, window);
+    }
+
+    /// Every bucket's counters, in the order requests are matched against them: configured
+    /// buckets (most specific first), then the endpoint families (`/api/v1/logs*`,
+    /// `/api/v1/users*`, `/api/v1/groups*`, `/api/v1/apps*`, `/oauth2/v1/token*`, `*`).
+    pub fn bucket_stats(&self) -> Vec<BucketStats> {
+        self.org.limits.stats()
+    }
+
+    /// One bucket's counters, if the org has that bucket (configured, or a family's).
+    pub fn bucket_stat(&self, bucket: &Bucket) -> Option<BucketStats> {
+        let name = bucket.to_string();
+        self.org.limits.stats().into_iter().find(|s| s.bucket == name)
+    }
+
+    /// How many `429` answers the limits gave: the buckets' and the concurrent-request
+    /// limit's (not injected faults).
+    pub fn rate_limited(&self) -> u64 {
+        self.org.limits.rate_limited()
+    }
+
+    /// Sets the concurrent-request limit while the org serves (see
+    /// [`MockOrgBuilder::concurrency_limit`]); `None` lifts it. Requests being served stay.
+    pub fn set_concurrency_limit(&self, max_in_flight: Option<usize>) {
+        self.org.limits.set_concurrency(max_in_flight);
+    }
+
+    /// How many requests the concurrent-request limit refused.
+    pub fn concurrency_rate_limited(&self) -> u64 {
+        self.org.limits.concurrency_rate_limited()
+    }
+
+    /// The most requests (control routes aside) being served at once so far; refused ones
+    /// are not counted.
+    pub fn most_in_flight(&self) -> usize {
+        self.org.limits.most_in_flight()
+    }
+
+    /// How many requests (control routes aside) are being served now.
+    pub fn in_flight(&self) -> usize {
+        self.org.limits.in_flight()
+    }
+
+    /// Sets the least time an `/api` request takes (see [`MockOrgBuilder::latency`]), for
+    /// the requests that arrive from now on.
+    pub fn set_latency(&self, latency: Duration) {
+        self.org.limits.set_latency(latency);
     }
 
     /// Sends Okta's one-time verification to an Event Hook: a `GET` with

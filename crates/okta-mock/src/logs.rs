@@ -67,8 +67,10 @@ fn time(q: &ListQuery, name: &str) -> Result<Option<DateTime<Utc>>, OktaError> {
 
 impl LogQuery {
     fn parse(q: &ListQuery, now: DateTime<Utc>) -> Result<Self, OktaError> {
-        let since = time(q, "since")?.unwrap_or_else(|| now.checked_sub_signed(TimeDelta::days(7)).unwrap_or(now));
         let until = time(q, "until")?;
+        // Okta's default: seven days before `until` (before now for a polling query).
+        let end = until.unwrap_or(now);
+        let since = time(q, "since")?.unwrap_or_else(|| end.checked_sub_signed(TimeDelta::days(7)).unwrap_or(end));
         if until.is_some_and(|u| u < since) {
             return Err(OktaError::validation("until", "'until' must not be before 'since'"));
         }

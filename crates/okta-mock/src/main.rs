@@ -3,11 +3,25 @@
 //! ```text
 //! cargo run -p okta-mock -- [--host 127.0.0.1] [--port 8080] [--users 20000]
 //!                           [--api-token TOKEN] [--rate-limit PER_MINUTE] [--log-events N]
+//!                           [--bucket-limit 'GET /api/v1/users=PER_MINUTE']...
+//!                           [--concurrency-limit N] [--latency-ms MS]
 //! ```
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: okta-mock [--host ADDR] [--port PORT] [--users N] [--api-token TOKEN] [--rate-limit PER_MINUTE] [--log-events N]";
+const USAGE: &str = "usage: okta-mock [--host ADDR] [--port PORT] [--users N] [--api-token TOKEN] [--rate-limit PER_MINUTE] [--log-events N] [--bucket-limit 'METHOD PATTERN=PER_MINUTE']... [--concurrency-limit N] [--latency-ms MS]";
+
+/// `--bucket-limit`'s value: `METHOD PATTERN=PER_MINUTE` or `PATTERN=PER_MINUTE`.
+fn bucket_limit(value: &str) -> Result<(okta_mock::Bucket, u32), String> {
+    let bad = || format!("--bucket-limit: '{value}' is not 'METHOD PATTERN=PER_MINUTE'");
+    let (bucket, limit) = value.rsplit_once('=').ok_or_else(bad)?;
+    let limit = limit.trim().parse::<u32>().map_err(|_| bad())?;
+    match bucket.parse::<okta_mock::Bucket>() {
+        Ok(bucket) if !bucket.pattern().is_empty() => Ok((bucket, limit)),
+        Ok(_) => Err(bad()),
+        Err(never) => match never {},
+    }
+}
 
 fn parse(args: &[String]) -> Result<okta_mock::MockOrgBuilder, String> {
     let mut builder = okta_mock::MockOrg::builder();
@@ -31,6 +45,14 @@ fn parse(args: &[String]) -> Result<okta_mock::MockOrgBuilder, String> {
             "--api-token" => builder.api_token(value.clone()),
             "--log-events" => builder.log_events(usize::try_from(number("a count")?).unwrap_or(usize::MAX)),
             "--rate-limit" => builder.rate_limit(u32::try_from(number("a count")?).unwrap_or(u32::MAX)),
+            "--bucket-limit" => {
+                let (bucket, limit) = bucket_limit(value)?;
+                builder.bucket_limit(bucket, limit, std::time::Duration::from_secs(60))
+            }
+            "--concurrency-limit" => {
+                builder.concurrency_limit(usize::try_from(number("a count")?).unwrap_or(usize::MAX))
+            }
+            "--latency-ms" => builder.latency(std::time::Duration::from_millis(number("a count")?)),
             other => return Err(format!("unknown option '{other}'\n{USAGE}")),
         };
     }
@@ -65,7 +87,8 @@ async fn main() -> ExitCode {
         org.api_token()
     );
     println!(
-        "okta-mock: inject faults with POST {}/__mock/faults, counters at GET {}/__mock/stats",
+        "okta-mock: inject faults with POST {}/__mock/faults, set limits with POST {}/__mock/limits, counters at GET {}/__mock/stats",
+        org.url(),
         org.url(),
         org.url()
     );
@@ -74,4 +97,32 @@ async fn main() -> ExitCode {
     }
     org.shutdown().await;
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_limits_from_the_command_line() {
+        let (bucket, limit) = bucket_limit("GET /api/v1/users/{id}=600").expect("valid");
+        assert_eq!((bucket.to_string(), limit), ("GET /api/v1/users/{id}".to_string(), 600));
+        let (bucket, limit) = bucket_limit("/api/v1/groups*=50").expect("valid");
+        assert_eq!(
+            (bucket.method(), bucket.pattern(), limit),
+            (None, "/api/v1/groups*", 50)
+        );
+        assert!(bucket_limit("/api/v1/groups*").is_err());
+        assert!(bucket_limit("=5").is_err());
+        assert!(bucket_limit("/api/v1/groups=many").is_err());
+        let args = [
+            "--bucket-limit",
+            "POST /api/v1/users=5",
+            "--concurrency-limit",
+            "3",
+            "--latency-ms",
+            "20",
+        ];
+        assert!(parse(&args.map(String::from)).is_ok());
+    }
 }

@@ -3,7 +3,8 @@
 
 use crate::faults::Faults;
 use crate::ids::IdGen;
-use crate::log_limit::LogLimit;
+use crate::limits::Limits;
+use crate::log_record::LogRecord;
 use crate::syslog::SystemLog;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -138,13 +139,6 @@ pub(crate) struct Counters {
     pub(crate) token_requests: AtomicU64,
 }
 
-/// One fixed window of the rate limit.
-#[derive(Debug)]
-pub(crate) struct Window {
-    pub(crate) started: i64,
-    pub(crate) used: u32,
-}
-
 /// Everything the server shares between requests.
 #[derive(Debug)]
 pub(crate) struct Org {
@@ -155,14 +149,14 @@ pub(crate) struct Org {
     pub(crate) tokens: RwLock<HashMap<String, IssuedToken>>,
     pub(crate) used_jtis: Mutex<HashSet<String>>,
     pub(crate) token_lifetime: Duration,
-    pub(crate) rate_limit: u32,
-    pub(crate) windows: Mutex<HashMap<&'static str, Window>>,
+    /// The rate limits (per bucket, concurrent requests), the latency, and their counters.
+    pub(crate) limits: Limits,
     pub(crate) faults: Faults,
     pub(crate) counters: Counters,
     /// The nonce DPoP proofs to the token endpoint must carry.
     pub(crate) dpop_nonce: String,
-    /// The rate limit of `/api/v1/logs`, and its record of requests.
-    pub(crate) logs: LogLimit,
+    /// The record of requests to `/api/v1/logs`.
+    pub(crate) logs: LogRecord,
     /// How many events each polling page of `/api/v1/logs` repeats on the next (a fault).
     pub(crate) log_page_overlap: usize,
 }

@@ -11,6 +11,7 @@
 //! - the pipeline: path check, wire fix-ups, headers, [`cache`], [`retry`] within the time
 //!   budget, authentication, send, error decoding;
 //! - [`interceptor`]: the caller's hooks around every attempt;
+//! - [`limits`]: rate-limit buckets, pacing, the concurrency limit, metrics, fan-out;
 //! - [`pagination`]: `Link` parsing, page and item streams, next pages by hand;
 //! - [`wire`]: the wire fix-ups the normalizer asked for (media types, empty bodies);
 //! - `build`: helpers the generated builders call while they build a request;
@@ -36,6 +37,7 @@ pub mod error;
 mod guard;
 mod headers;
 pub mod interceptor;
+pub mod limits;
 pub mod operation;
 mod options;
 pub mod pagination;

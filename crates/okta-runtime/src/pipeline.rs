@@ -15,7 +15,7 @@
 
 use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
 use crate::cache::{CacheKey, CachedResponse, stale_paths};
-use crate::error::{ApiError, Error, RateLimit};
+use crate::error::{ApiError, Error};
 use crate::interceptor::{AfterAttempt, BeforeAttempt};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
@@ -185,6 +185,7 @@ impl Runtime {
         {
             tracing::debug!(url = url.path(), "response cache hit");
             report.cache_hit = true;
+            self.limits.metrics.cache_hit();
             return Ok(Answer {
                 status: hit.status,
                 headers: hit.headers.clone(),
@@ -269,22 +270,18 @@ impl Runtime {
         let mut number = 0u32;
         loop {
             number = number.saturating_add(1);
-            if let Some(pause) = self.pause() {
-                if budget.is_some_and(|b| started.elapsed().saturating_add(pause) >= b) {
+            // Pacing (the bucket's share) and the concurrency limit, within the time budget.
+            let deadline = budget.and_then(|b| started.checked_add(b));
+            let ticket = match self.limits.enter(op, &method, request.url().path(), deadline).await {
+                Ok(ticket) => ticket,
+                Err(crate::limits::OverBudget) => {
                     return Err(Error::Timeout {
                         operation: op.id,
                         budget: budget.unwrap_or_default(),
                         attempts: number.saturating_sub(1),
                     });
                 }
-                tracing::info!(
-                    wait_ms = pause.as_millis() as u64,
-                    "rate limit spent; pausing until its reset"
-                );
-                // Boxed, as is the retry wait below: waits are rare, and a timer's state would
-                // otherwise sit in every call's future.
-                Box::pin(tokio::time::sleep(pause)).await;
-            }
+            };
             call.attempts.store(number, std::sync::atomic::Ordering::Relaxed);
             let copy = replay_copy(&request);
             // Read only for the interceptors: a clock read is not free on every call.
@@ -310,9 +307,9 @@ impl Runtime {
                 },
                 None => self.send_authenticated(call, request, copy.as_ref()).await,
             };
-            if let Ok(reply) = &outcome {
-                self.note_rate_limit(reply.headers());
-            }
+            self.limits
+                .leave(ticket, outcome.as_ref().ok().map(|r| (r.status(), r.headers())))
+                .await;
             if !self.interceptors.is_empty() {
                 let reply = outcome.as_ref().ok();
                 let attempt = AfterAttempt {
@@ -371,37 +368,13 @@ impl Runtime {
             }
             let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
             tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
+            self.limits.metrics.retried();
             Box::pin(tokio::time::sleep(wait)).await;
             if let Some(id) = &retry_for {
                 next.headers_mut().insert(RETRY_FOR, id.clone());
             }
             next.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
             request = next;
-        }
-    }
-
-    /// How long to wait before sending, when pacing and the rate limit is spent.
-    fn pause(&self) -> Option<Duration> {
-        if !self.pacing {
-            return None;
-        }
-        let until = (*self.shared.paused_until.lock().ok()?)?;
-        until.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
-    }
-
-    /// When pacing, remembers that the rate limit is spent until its reset.
-    fn note_rate_limit(&self, headers: &HeaderMap) {
-        if !self.pacing || RateLimit::from_headers(headers).and_then(|r| r.remaining) != Some(0) {
-            return;
-        }
-        let Some(wait) = crate::retry::server_wait(headers, SystemTime::now()) else {
-            return;
-        };
-        let Some(until) = Instant::now().checked_add(wait.min(Duration::from_secs(60))) else {
-            return;
-        };
-        if let Ok(mut slot) = self.shared.paused_until.lock() {
-            *slot = Some(slot.map_or(until, |u| u.max(until)));
         }
     }
 

@@ -6,6 +6,7 @@ use crate::config::{AuthConfig, Config};
 use crate::error::BuildError;
 use crate::headers;
 use crate::interceptor::Interceptor;
+use crate::limits::{BucketRule, LimitSettings, Limits, MetricsSnapshot, PacingStore};
 use crate::retry::{DefaultRetryPolicy, RetryPolicy};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::sync::Arc;
@@ -25,7 +26,7 @@ pub struct Runtime {
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
-    pub(crate) pacing: bool,
+    pub(crate) limits: Arc<Limits>,
     pub(crate) interceptors: Arc<Vec<Arc<dyn Interceptor>>>,
 }
 
@@ -39,7 +40,7 @@ impl std::fmt::Debug for Runtime {
             .field("retry", &self.retry)
             .field("cache", &self.cache)
             .field("request_timeout", &self.request_timeout)
-            .field("pacing", &self.pacing)
+            .field("limits", &self.limits.settings)
             .field("interceptors", &self.interceptors)
             .finish_non_exhaustive()
     }
@@ -51,8 +52,6 @@ pub(crate) struct Shared {
     /// The credentials' fingerprint (`Authenticator::principal`), part of every cache key.
     pub(crate) principal: u64,
     pub(crate) http: reqwest::Client,
-    /// When pacing: no request leaves before this instant (the org's rate limit is spent).
-    pub(crate) paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl Default for Runtime {
@@ -74,14 +73,13 @@ impl Runtime {
                 principal: auth.principal(),
                 auth,
                 http,
-                paused_until: std::sync::Mutex::new(None),
             }),
             headers: Arc::new(HeaderMap::new()),
             user_agent: headers::user_agent(user_agent),
             retry: Arc::new(DefaultRetryPolicy::default()),
             cache: None,
             request_timeout: None,
-            pacing: false,
+            limits: Arc::new(Limits::new(LimitSettings::default())),
             interceptors: Arc::default(),
         }
     }
@@ -146,6 +144,9 @@ impl Runtime {
         let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
         runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
         runtime.request_timeout = config.request_timeout;
+        runtime = runtime
+            .with_rate_limit_share(config.rate_limit_share)
+            .with_max_concurrent(config.max_concurrent);
         if config.cache.enabled {
             runtime.cache = Some(Arc::new(MemoryCache::new(config.cache.ttl, config.cache.tti)));
         }
@@ -183,11 +184,64 @@ impl Runtime {
         self
     }
 
-    /// Pacing (off by default): once an answer says `X-Rate-Limit-Remaining: 0`, later calls
-    /// of every clone wait for its `X-Rate-Limit-Reset` instead of running into a 429.
-    pub fn with_rate_limit_pacing(mut self, on: bool) -> Self {
-        self.pacing = on;
+    /// Pacing (off by default): `true` uses up to the whole of each bucket's limit without a
+    /// 429 (see [`crate::limits`]); `false` turns pacing off. Same as
+    /// `with_rate_limit_share(Some(1.0))` / `(None)`.
+    pub fn with_rate_limit_pacing(self, on: bool) -> Self {
+        self.with_rate_limit_share(on.then_some(1.0))
+    }
+
+    /// Pacing: uses at most `share` (0.0 to 1.0) of each rate-limit bucket, leaving the rest
+    /// to the org's other integrations; `None` turns pacing off (see [`crate::limits`]).
+    pub fn with_rate_limit_share(self, share: Option<f64>) -> Self {
+        self.with_limit_settings(|s| s.share = share.map(|x| if x.is_finite() { x.clamp(0.0, 1.0) } else { 1.0 }))
+    }
+
+    /// At most `max` attempts in flight across this client's clones (`None`: no limit; default
+    /// [`crate::limits::DEFAULT_MAX_CONCURRENT`]).
+    pub fn with_max_concurrent(self, max: Option<usize>) -> Self {
+        self.with_limit_settings(|s| s.max_concurrent = max)
+    }
+
+    /// Keeps the pacing state in `store` (one shared by every process of a deployment).
+    pub fn with_pacing_store(self, store: Arc<dyn PacingStore>) -> Self {
+        self.with_limit_settings(|s| s.store = store)
+    }
+
+    /// Decides requests' buckets with `rule` instead of [`crate::limits::DefaultBuckets`].
+    pub fn with_bucket_rule(self, rule: Arc<dyn BucketRule>) -> Self {
+        self.with_limit_settings(|s| s.rule = rule)
+    }
+
+    /// Counts calls, waits and 429s per bucket even without pacing ([`Runtime::metrics`]).
+    pub fn with_metrics(self, on: bool) -> Self {
+        self.with_limit_settings(|s| s.metrics = on)
+    }
+
+    /// New limits from changed settings: the counts, the concurrency permits and the pacing
+    /// state of a memory store start afresh for this runtime and the clones made from it.
+    fn with_limit_settings(mut self, change: impl FnOnce(&mut LimitSettings)) -> Self {
+        let mut settings = self.limits.settings.clone();
+        change(&mut settings);
+        self.limits = Arc::new(Limits::new(settings));
         self
+    }
+
+    /// How this runtime treats rate limits.
+    pub fn limit_settings(&self) -> &LimitSettings {
+        &self.limits.settings
+    }
+
+    /// What this runtime counted (see [`MetricsSnapshot`]).
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.limits
+            .metrics
+            .snapshot(self.token_requests(), self.limits.in_flight())
+    }
+
+    /// The pacing state of every bucket, as the store knows it.
+    pub fn pacing_state(&self) -> Vec<crate::limits::BucketState> {
+        self.limits.settings.store.buckets()
     }
 
     /// The HTTP client the runtime built (or was given).

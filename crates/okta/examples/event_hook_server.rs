@@ -23,7 +23,12 @@ use tokio::sync::mpsc;
 #[tokio::main]
 async fn main() -> common::Result {
     let common::Session { client: _, local: org } = common::connect().await?;
-    let secret = std::env::var("HOOK_SECRET").unwrap_or_else(|_| "a-long-random-secret".into());
+    // Your org: the secret you registered the hook with. The local org: one made up here.
+    let secret = match (&org, std::env::var("HOOK_SECRET")) {
+        (_, Ok(secret)) => secret,
+        (Some(_), Err(_)) => "a-long-random-secret".into(),
+        (None, Err(_)) => return Err("set HOOK_SECRET to the secret the hook is registered with".into()),
+    };
     let addr = match &org {
         Some(_) => "127.0.0.1:0".to_string(),
         None => std::env::var("HOOK_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into()),

@@ -12,6 +12,9 @@ pub use okta_lenient as lenient;
 pub use okta_models as models;
 /// The runtime every operation runs through.
 pub use okta_runtime as runtime;
+/// Rate limits: buckets, pacing, the concurrency limit, metrics, fan-out.
+pub use okta_runtime::limits;
+pub use okta_runtime::limits::MetricsSnapshot;
 /// The one error type of every call, and its parts; what building a client can fail with.
 pub use okta_runtime::{ApiError, BuildError, DecodeError, Error, ErrorKind};
 /// Answers, pagination, options and policies.

@@ -727,8 +727,9 @@ async fn pacing_waits_for_the_reset_once_the_limit_is_spent() {
         when.method("GET").path("/api/v1/users/00u1");
         then.status(200)
             .header("date", httpdate::fmt_http_date(date))
+            .header("x-rate-limit-limit", "10")
             .header("x-rate-limit-remaining", "0")
-            .header("x-rate-limit-reset", "1600000000")
+            .header("x-rate-limit-reset", "1600000001")
             .json_body(user("00u1"));
     });
     let c = client(&server, paused_runtime(&server.base_url()).with_rate_limit_pacing(true));

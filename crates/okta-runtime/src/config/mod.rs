@@ -166,6 +166,12 @@ pub struct Config {
     pub read_timeout: Option<Duration>,
     /// How many times a rate-limited or failed request is retried (0 disables retries).
     pub max_retries: u32,
+    /// The share of each rate-limit bucket this client uses (pacing), from
+    /// `rateLimit.sharePercent` (1 to 100); `None`: no pacing (see [`crate::limits`]).
+    pub rate_limit_share: Option<f64>,
+    /// Attempts in flight at most, from `rateLimit.maxConcurrent` (0: no limit; default
+    /// [`crate::limits::DEFAULT_MAX_CONCURRENT`]).
+    pub max_concurrent: Option<usize>,
     /// Response cache.
     pub cache: CacheConfig,
     /// HTTP proxy.
@@ -355,6 +361,25 @@ impl ConfigBuilder {
     /// How many times to retry a rate-limited or failed request.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.raw.okta.client.rate_limit.max_retries = Some(retries.into());
+        self
+    }
+
+    /// Pacing: use at most `percent` (1 to 100) of each rate-limit bucket
+    /// (`rateLimit.sharePercent`; see [`crate::limits`]).
+    pub fn rate_limit_share_percent(mut self, percent: u8) -> Self {
+        self.raw.okta.client.rate_limit.share_percent = Some(percent.into());
+        self
+    }
+
+    /// Forgets a share set in code before (files and variables still apply).
+    pub fn without_rate_limit_share(mut self) -> Self {
+        self.raw.okta.client.rate_limit.share_percent = None;
+        self
+    }
+
+    /// At most `max` attempts in flight (`rateLimit.maxConcurrent`; 0: no limit).
+    pub fn max_concurrent(mut self, max: usize) -> Self {
+        self.raw.okta.client.rate_limit.max_concurrent = Some(max as i128);
         self
     }
 

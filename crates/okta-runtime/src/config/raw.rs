@@ -56,6 +56,10 @@ pub(crate) struct RawClient {
 pub(crate) struct RawRateLimit {
     #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
     pub max_retries: Option<i128>,
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    pub share_percent: Option<i128>,
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    pub max_concurrent: Option<i128>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

@@ -70,6 +70,8 @@ keys! {
     PROXY_USERNAME = "okta.client.proxy.username", "OKTA_CLIENT_PROXY_USERNAME", false;
     PROXY_PASSWORD = "okta.client.proxy.password", "OKTA_CLIENT_PROXY_PASSWORD", true;
     MAX_RETRIES = "okta.client.rateLimit.maxRetries", "OKTA_CLIENT_RATELIMIT_MAXRETRIES", false;
+    SHARE_PERCENT = "okta.client.rateLimit.sharePercent", "OKTA_CLIENT_RATELIMIT_SHAREPERCENT", false;
+    MAX_CONCURRENT = "okta.client.rateLimit.maxConcurrent", "OKTA_CLIENT_RATELIMIT_MAXCONCURRENT", false;
     LOGGING_ENABLED = "okta.client.logging.enabled", "OKTA_CLIENT_LOGGING_ENABLED", false;
     LOG_LEVEL = "okta.client.logging.logLevel", "OKTA_CLIENT_LOGGING_LOGLEVEL", false;
     DISABLE_HTTPS_CHECK = "okta.testing.disableHttpsCheck", "OKTA_TESTING_TESTINGDISABLEHTTPSCHECK", false;

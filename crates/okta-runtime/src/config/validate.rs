@@ -292,6 +292,22 @@ pub(crate) fn validate(
             u32::try_from(v).map_err(|_| err(f, keys::MAX_RETRIES, ConfigProblem::OutOfRange(v, "0 or more")))?
         }
     };
+    let rate_limit_share = match c.rate_limit.share_percent {
+        None => None,
+        Some(v) if (1..=100).contains(&v) => Some(v as f64 / 100.0),
+        Some(v) => return Err(err(f, keys::SHARE_PERCENT, ConfigProblem::OutOfRange(v, "1..=100"))),
+    };
+    let max_concurrent = match c.rate_limit.max_concurrent {
+        None => Some(crate::limits::DEFAULT_MAX_CONCURRENT),
+        Some(0) => None,
+        Some(v) => Some(usize::try_from(v).map_err(|_| {
+            err(
+                f,
+                keys::MAX_CONCURRENT,
+                ConfigProblem::OutOfRange(v, "0 (no limit) or more"),
+            )
+        })?),
+    };
     let request_timeout = seconds(c.request_timeout, keys::REQUEST_TIMEOUT, Duration::ZERO, false, f)?;
     let read_timeout = seconds(c.read_timeout, keys::READ_TIMEOUT, DEFAULT_READ_TIMEOUT, false, f)?;
     Ok(Config {
@@ -309,6 +325,8 @@ pub(crate) fn validate(
         request_timeout: (!request_timeout.is_zero()).then_some(request_timeout),
         read_timeout: (!read_timeout.is_zero()).then_some(read_timeout),
         max_retries,
+        rate_limit_share,
+        max_concurrent,
         cache: CacheConfig {
             enabled: c.cache.enabled.unwrap_or(false),
             ttl: seconds(c.cache.default_ttl, keys::CACHE_TTL, Duration::from_secs(300), false, f)?,

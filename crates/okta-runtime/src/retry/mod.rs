@@ -185,11 +185,20 @@ impl<P: RetryPolicy> RetryPolicy for TimeLimit<P> {
     }
 }
 
+/// The pause before retrying a 429 for the org's concurrent-request limit: requests finish in
+/// milliseconds, so a slot frees soon; the reset such an answer carries is only an estimate.
+pub const CONCURRENT_LIMIT_WAIT: Duration = Duration::from_millis(250);
+
 /// The wait an answer asks for: for a 429, `Retry-After` or the `X-Rate-Limit-Reset` measured
 /// against `Date` ([`server_wait`]); for any other status `Retry-After` only (Okta sends its
 /// rate-limit headers on every answer, and a 503's reset is just the window's end).
+///
+/// A 429 for the org's concurrent-request limit (`X-Rate-Limit-Limit: 0`) carries only an
+/// estimated reset: without `Retry-After` it asks for [`CONCURRENT_LIMIT_WAIT`].
 pub fn asked_wait(status: StatusCode, headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
-    if status == StatusCode::TOO_MANY_REQUESTS {
+    if crate::limits::is_concurrency_limit(status, headers) {
+        retry_after(headers, now).or(Some(CONCURRENT_LIMIT_WAIT))
+    } else if status == StatusCode::TOO_MANY_REQUESTS {
         server_wait(headers, now)
     } else {
         retry_after(headers, now)

@@ -14,13 +14,25 @@ const VERSION: u32 = 1;
 /// A checkpoint comes back from storage, so it is not trusted: its link must be a page of
 /// the System Log on the org the client talks to, else the tail refuses it (its credentials
 /// never go where a changed file points).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Checkpoint {
     version: u32,
-    /// The page to fetch next; `None` once a bounded query has ended.
+    /// The page to fetch next; `None` once a bounded query has ended (after a failure that
+    /// ended the tail, the page that failed).
     next: Option<String>,
     /// The ids handed on, oldest first (at most the tail's `remember` setting).
     seen: Vec<String>,
+}
+
+/// The link and the number of ids (not the ids themselves).
+impl std::fmt::Debug for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Checkpoint")
+            .field("version", &self.version)
+            .field("next", &self.next)
+            .field("seen", &self.seen.len())
+            .finish()
+    }
 }
 
 impl Checkpoint {

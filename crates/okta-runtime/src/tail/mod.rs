@@ -18,9 +18,15 @@
 //!
 //! 429s, 5xx answers and dropped connections are retried by the client's retry policy; a
 //! failure that remains is yielded as an error, and the tail goes on from the same place at
-//! the next poll if it is polled again (it never ends silently). A `next` link that leaves the
-//! org's origin or the logs path ends the tail with an [`Error::Pagination`], as does a
-//! checkpoint that points elsewhere.
+//! the next poll if it is polled again (it never ends silently). What asking again cannot mend
+//! ends it after the error: a 4xx other than 429 (a bad `since`, a missing `okta.logs.read`
+//! scope, an expired cursor), a `next` link that leaves the org's origin or the logs path
+//! ([`Error::Pagination`]), or a checkpoint that points elsewhere ([`Error::InvalidRequest`]).
+//! A checkpoint taken then still points at the page that failed, so a restart reports the
+//! failure again.
+//!
+//! A [`Tail`] borrows its client; to run one on a task of its own, move a clone of the
+//! client (cheap: it shares its connections and tokens) into the task and tail from there.
 
 mod checkpoint;
 mod pace;
@@ -223,6 +229,15 @@ fn rfc3339(time: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The `limit` a page URL asks for, when it is a valid one.
+fn page_limit(url: &Url) -> Option<usize> {
+    url.query_pairs()
+        .find(|(k, _)| k == "limit")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .filter(|l| (1..=MAX_PAGE).contains(l))
+        .map(|l| l as usize)
+}
+
 /// What a tail has done so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -264,8 +279,14 @@ pub struct Tail<'a, T> {
     current: Option<Url>,
     buffer: VecDeque<T>,
     seen: SeenEvents,
-    /// Whether the page being handed on had an event not seen before.
-    fresh: bool,
+    /// Full pages in a row with no event not seen before (a resumed page is one; more in a
+    /// row mean the server is serving the same events again: treated as caught up).
+    stale: u32,
+    /// The last page fetched (or asked for): where a checkpoint points once a failure has
+    /// ended the tail, so that a restart meets the failure again instead of ending silently.
+    last: Option<Url>,
+    /// Whether a failure ended the tail.
+    failed: bool,
     pace: Pace,
     fetch: Option<Fetch<'a, T>>,
     /// Yielded after the buffer: what ended the tail.
@@ -311,7 +332,9 @@ impl<'a, T: DeserializeOwned + Send + 'a> Tail<'a, T> {
             current: None,
             buffer: VecDeque::new(),
             seen,
-            fresh: false,
+            stale: 0,
+            last: None,
+            failed: false,
             pace: Pace::new(options.reserve, options.poll_interval.max(MIN_POLL_INTERVAL)),
             fetch: None,
             ending: None,
@@ -331,7 +354,16 @@ impl<'a, T: DeserializeOwned + Send + 'a> Tail<'a, T> {
         let first = options.check().and_then(|()| options.first_url(&org, op));
         tail.org = Some(org);
         match first {
-            Ok(next) => tail.next = next,
+            Ok(next) => {
+                // A resumed query pages as its link says, whatever these options' limit.
+                if let Some(limit) = next.as_ref().and_then(page_limit) {
+                    tail.limit = limit;
+                    let mut seen = SeenEvents::new(options.remember.max(limit));
+                    seen.extend(tail.seen.ids());
+                    tail.seen = seen;
+                }
+                tail.next = next;
+            }
             Err(message) => tail.ending = Some(invalid(message)),
         }
         tail
@@ -355,9 +387,23 @@ impl<T> Tail<'_, T> {
     /// Where to resume after the events handed on so far: the page to fetch next (the
     /// current one again while some of its events are not handed on yet) and the ids
     /// remembered. Store it after an event or a batch (serde: JSON, a file).
+    ///
+    /// It holds the ids remembered (up to `remember`, 10,000 by default), so it is worth
+    /// saving after a batch or a page rather than after every event of a busy log. After a
+    /// failure that ended the tail it points at the page that failed, so a restart meets the
+    /// failure again; it says the tail has ended only when a bounded query has.
     pub fn checkpoint(&self) -> Checkpoint {
-        let next = self.current.as_ref().or(self.next.as_ref());
+        let next = self
+            .current
+            .as_ref()
+            .or(self.next.as_ref())
+            .or(if self.ended_cleanly() { None } else { self.last.as_ref() });
         Checkpoint::new(next.map(|u| u.as_str().to_owned()), self.seen.ids())
+    }
+
+    /// Whether a failure ended (or is about to end) the tail.
+    fn ended_cleanly(&self) -> bool {
+        !self.failed && self.ending.is_none()
     }
 
     /// What the tail has done so far.
@@ -386,6 +432,7 @@ impl<'a, T: DeserializeOwned + Send + 'a> Tail<'a, T> {
             }
         }
         self.stats.requests = self.stats.requests.saturating_add(1);
+        self.last = Some(url.clone());
         let (runtime, op, options) = (self.runtime, self.op, self.request.clone());
         Box::pin(async move {
             if !wait.is_zero() {
@@ -406,15 +453,17 @@ impl<'a, T: DeserializeOwned + Send + 'a> Tail<'a, T> {
         let link = crate::pagination::next_link(&page.headers);
         let bounded = page.url.query_pairs().any(|(k, _)| k == "until");
         let full = page.items.len() >= self.limit;
-        self.fresh = page
+        let fresh = page
             .items
             .iter()
-            .any(|item| (self.key)(item).is_none_or(|id| !self.seen.contains(id)));
-        self.pace
-            .answered(&page.headers, !full || !self.fresh, Instant::now(), SystemTime::now());
-        self.next = match link {
-            // A bounded query ends with its last page (no link, or no events).
-            _ if bounded && page.items.is_empty() => None,
+            .any(|item| (self.key)(item).is_some_and(|id| !self.seen.contains(id)));
+        self.stale = if full && !fresh {
+            self.stale.saturating_add(1)
+        } else {
+            0
+        };
+        let next = match link {
+            // A bounded query ends with its last page, the one without a next link.
             None if bounded => None,
             Some(link) => match self.follow(&page.url, &link) {
                 Ok(url) => Some(url),
@@ -431,6 +480,12 @@ impl<'a, T: DeserializeOwned + Send + 'a> Tail<'a, T> {
                 None
             }
         };
+        // Caught up: a short page, a page that links to itself (nothing after it yet), or
+        // the same events served again (more than the one page a resume fetches twice).
+        let caught_up = !full || next.as_ref() == Some(&page.url) || self.stale > 1;
+        self.pace
+            .answered(&page.headers, caught_up, Instant::now(), SystemTime::now());
+        self.next = next;
         self.current = (!page.items.is_empty()).then_some(page.url);
         self.buffer = page.items.into();
     }
@@ -482,6 +537,7 @@ impl<'a, T: DeserializeOwned + Send + Unpin + 'a> Stream for Tail<'a, T> {
             this.current = None;
             if let Some(e) = this.ending.take() {
                 this.next = None;
+                this.failed = true;
                 this.stats.errors = this.stats.errors.saturating_add(1);
                 return Poll::Ready(Some(Err(e)));
             }
@@ -506,8 +562,15 @@ impl<'a, T: DeserializeOwned + Send + Unpin + 'a> Stream for Tail<'a, T> {
                     // The same page again at the next poll; a spent rate limit waits its window.
                     let headers = e.api().map(|a| &a.headers);
                     this.pace.failed(headers, Instant::now(), SystemTime::now());
-                    if matches!(e, Error::Pagination { .. } | Error::InvalidRequest { .. }) {
+                    // What asking again cannot mend ends the tail (its checkpoint still points
+                    // at the page that failed): a link or request refused before sending, or a
+                    // 4xx other than 429 (a bad `since`, a missing scope, an expired cursor).
+                    let permanent = matches!(e, Error::Pagination { .. } | Error::InvalidRequest { .. })
+                        || e.status()
+                            .is_some_and(|s| s.is_client_error() && s != reqwest::StatusCode::TOO_MANY_REQUESTS);
+                    if permanent {
                         this.next = None;
+                        this.failed = true;
                     }
                     this.stats.errors = this.stats.errors.saturating_add(1);
                     return Poll::Ready(Some(Err(e)));

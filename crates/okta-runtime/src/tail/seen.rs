@@ -16,11 +16,21 @@ use std::sync::Arc;
 /// assert!(seen.insert("c"), "`a` is forgotten now");
 /// assert!(seen.insert("a"));
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SeenEvents {
     capacity: usize,
     order: VecDeque<Arc<str>>,
     set: HashSet<Arc<str>>,
+}
+
+/// The counts only: thousands of ids are noise in a log line.
+impl std::fmt::Debug for SeenEvents {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SeenEvents")
+            .field("remembered", &self.order.len())
+            .field("capacity", &self.capacity)
+            .finish()
+    }
 }
 
 impl SeenEvents {

@@ -19,8 +19,7 @@
 //! ```
 
 use super::{EventHookReceiver, HookError, MAX_DELIVERY_BYTES};
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
@@ -29,8 +28,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;
 
-/// How long a delivery may wait for room in the channel: Okta gives up on an answer after
-/// 3 seconds, so the handler answers 503 before that (and Okta tries once more).
+/// How long a delivery may take, its body read and its events handed to the channel: Okta
+/// gives up on an answer after 3 seconds, so the handler answers 503 (no room in the channel)
+/// or 408 (a body still arriving) before that, and Okta tries once more.
 pub const HANDOFF_BUDGET: Duration = Duration::from_millis(2500);
 
 #[derive(Clone)]
@@ -39,9 +39,10 @@ struct Hook {
     events: Sender<LogEvent>,
 }
 
-/// `GET` (verification) and `POST` (deliveries) for the route an Event Hook calls. New events
-/// go to `events` in order; a delivery that finds no room within [`HANDOFF_BUDGET`] is
-/// answered 503, and the events not handed on are delivered again by Okta's retry.
+/// `GET` (verification) and `POST` (deliveries) for the route an Event Hook calls. The secret
+/// is checked before a body is read. New events go to `events` in order; a delivery that finds
+/// no room within [`HANDOFF_BUDGET`] is answered 503, and Okta's retry brings the whole batch
+/// again, of which only the events not handed on yet go to the channel.
 pub fn route<S: Clone + Send + Sync + 'static>(
     receiver: Arc<EventHookReceiver>,
     events: Sender<LogEvent>,
@@ -64,13 +65,34 @@ async fn verify(State(hook): State<Hook>, headers: HeaderMap) -> Response {
     }
 }
 
-async fn deliver(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> Response {
-    let delivery = match hook.receiver.receive(&headers, &body) {
+async fn deliver(State(hook): State<Hook>, request: Request) -> Response {
+    let deadline = tokio::time::Instant::now() + HANDOFF_BUDGET;
+    let (parts, body) = request.into_parts();
+    // The secret first: a request without it is refused before its body is read.
+    if let Err(e) = hook.receiver.authorize(&parts.headers) {
+        return refuse(&e);
+    }
+    let body = match tokio::time::timeout_at(deadline, axum::body::to_bytes(body, MAX_DELIVERY_BYTES)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return refuse(&HookError::TooLarge {
+                size: MAX_DELIVERY_BYTES + 1,
+            });
+        }
+        Err(_) => return StatusCode::REQUEST_TIMEOUT.into_response(),
+    };
+    let delivery = match hook.receiver.receive(&parts.headers, &body) {
         Ok(delivery) => delivery,
         Err(e) => return refuse(&e),
     };
-    let deadline = tokio::time::Instant::now() + HANDOFF_BUDGET;
-    let mut events = delivery.events.into_iter().peekable();
+    // Only what was not taken before needs room: Okta's retry of a batch already handed on
+    // is answered at once.
+    let candidates: Vec<LogEvent> = delivery
+        .events
+        .into_iter()
+        .filter(|e| !hook.receiver.is_taken(e))
+        .collect();
+    let mut events = candidates.into_iter().peekable();
     let max = hook.events.max_capacity().max(1);
     while events.peek().is_some() {
         // Room for a chunk first, then the events in it are taken: an event is remembered as
@@ -87,6 +109,8 @@ async fn deliver(State(hook): State<Hook>, headers: HeaderMap, body: Bytes) -> R
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
         };
+        // A delivery running at the same time may have taken some of them meanwhile: the
+        // permits left over go back to the channel.
         for (permit, event) in permits.zip(hook.receiver.take_new(chunk)) {
             permit.send(event);
         }

@@ -154,32 +154,37 @@ impl Verification {
     }
 }
 
-/// One delivery of an Event Hook: Okta's envelope and its events.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One delivery of an Event Hook: Okta's envelope and its events
+/// ([`EventHookReceiver::receive`] decodes it).
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Delivery {
     /// `com.okta.event_hook`.
-    #[serde(default)]
     pub event_type: Option<String>,
     /// The envelope's version.
-    #[serde(default)]
     pub event_type_version: Option<String>,
     /// The CloudEvents version of the envelope.
-    #[serde(default)]
     pub cloud_events_version: Option<String>,
     /// The hook that sent it (`<org>/api/v1/eventHooks/<id>`).
-    #[serde(default)]
     pub source: Option<String>,
     /// The delivery's id (the same on Okta's retry of it).
-    #[serde(default)]
     pub event_id: Option<String>,
     /// When it was sent.
-    #[serde(default)]
     pub event_time: Option<String>,
     /// The events, as the System Log has them.
-    #[serde(skip)]
     pub events: Vec<LogEvent>,
+}
+
+/// The envelope's own fields, as sent.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct Envelope {
+    event_type: Option<String>,
+    event_type_version: Option<String>,
+    cloud_events_version: Option<String>,
+    source: Option<String>,
+    event_id: Option<String>,
+    event_time: Option<String>,
 }
 
 /// Answers an Event Hook's requests (see the [module docs](self)).
@@ -205,6 +210,18 @@ impl EventHookReceiver {
             seen: Mutex::new(SeenEvents::new(ids)),
             ..self
         }
+    }
+
+    /// Checks the request's authentication header only (before reading a body: a request
+    /// without the secret is refused before it is buffered).
+    pub fn authorize(&self, headers: &HeaderMap) -> Result<(), HookError> {
+        self.auth.check(headers)
+    }
+
+    /// Whether `event` was taken before (by `uuid`; an event without one never was).
+    pub fn is_taken(&self, event: &LogEvent) -> bool {
+        let seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        event.uuid.as_deref().is_some_and(|id| seen.contains(id))
     }
 
     /// Answers Okta's verification request (`GET`): the challenge to echo as JSON.
@@ -245,13 +262,20 @@ impl EventHookReceiver {
                 });
             }
         };
-        let mut delivery: Delivery = okta_lenient::from_value(value).map_err(decode)?;
-        delivery.events = events
-            .into_iter()
-            .map(okta_lenient::from_value)
-            .collect::<Result<_, _>>()
-            .map_err(decode)?;
-        Ok(delivery)
+        let envelope: Envelope = okta_lenient::from_value(value).map_err(decode)?;
+        Ok(Delivery {
+            event_type: envelope.event_type,
+            event_type_version: envelope.event_type_version,
+            cloud_events_version: envelope.cloud_events_version,
+            source: envelope.source,
+            event_id: envelope.event_id,
+            event_time: envelope.event_time,
+            events: events
+                .into_iter()
+                .map(okta_lenient::from_value)
+                .collect::<Result<_, _>>()
+                .map_err(decode)?,
+        })
     }
 
     /// The events not taken before (by `uuid`; an event without one is always new), now
