@@ -255,7 +255,9 @@ impl Limits {
         }
         let window = epoch_ms(seen.window_end);
         let mut warned = self.warned.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if warned.get(bucket) == Some(&window) || warned.len() >= store::MAX_BUCKETS {
+        // One window whatever second its answers imply (see `SAME_WINDOW_MS`).
+        let same = warned.get(bucket).is_some_and(|w| w.abs_diff(window) <= SAME_WINDOW_MS);
+        if same || (!warned.contains_key(bucket) && warned.len() >= store::MAX_BUCKETS) {
             return;
         }
         warned.insert(bucket.clone(), window);
