@@ -3,13 +3,13 @@
 //! private-key auth with token reuse, scopes, faults and Okta's error bodies.
 
 use futures::{StreamExt, TryStreamExt};
-use okta::models::{
+use okta_mock::{Fault, MockOrg};
+use okta_sdk::models::{
     Application, BookmarkApplication, CreateUserRequest, PasswordCredential, UserCredentialsWritable, UserProfile,
     UserStatus,
 };
-use okta::prelude::*;
-use okta::{ErrorKind, RequestOptions};
-use okta_mock::{Fault, MockOrg};
+use okta_sdk::prelude::*;
+use okta_sdk::{ErrorKind, RequestOptions};
 use okta_tests::{private_key_client, token_client};
 use serde_json::json;
 use std::collections::HashSet;
@@ -54,7 +54,7 @@ async fn user_lifecycle_from_creation_to_deletion() {
     assert_eq!(by_id.id, by_login.id);
 
     // Partial update keeps the other attributes; full replace drops them.
-    let partial: okta::models::UpdateUserRequest =
+    let partial: okta_sdk::models::UpdateUserRequest =
         serde_json::from_value(json!({"profile": {"nickName": "Countess"}})).expect("valid");
     let updated = client
         .update_user()
@@ -66,7 +66,7 @@ async fn user_lifecycle_from_creation_to_deletion() {
     let profile = updated.profile.clone();
     assert_eq!(profile.nick_name.as_deref(), Some("Countess"));
     assert_eq!(profile.first_name.as_deref(), Some("Ada"));
-    let full: okta::models::UpdateUserRequest = serde_json::from_value(
+    let full: okta_sdk::models::UpdateUserRequest = serde_json::from_value(
         json!({"profile": {"login": "ada@example.com", "email": "ada@example.com", "lastName": "King"}}),
     )
     .expect("valid");
@@ -123,8 +123,8 @@ async fn group_membership_both_ways() {
     let group = client
         .add_group()
         .body(
-            okta::models::AddGroupBody::default().set_profile(
-                okta::models::OktaUserGroupProfile::default()
+            okta_sdk::models::AddGroupBody::default().set_profile(
+                okta_sdk::models::OktaUserGroupProfile::default()
                     .set_name("Engineers")
                     .set_description("Build things"),
             ),

@@ -5,8 +5,8 @@ use okta_mock::{MockOrg, ServiceApp};
 use p256::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
 
 /// A client for `org` with its API token.
-pub fn token_client(org: &MockOrg) -> okta::Client {
-    okta::Client::builder()
+pub fn token_client(org: &MockOrg) -> okta_sdk::Client {
+    okta_sdk::Client::builder()
         .code_only()
         .org_url(org.url())
         .api_token(org.api_token())
@@ -24,10 +24,10 @@ pub fn key_pair() -> (String, String) {
 }
 
 /// Registers a service app with a new key and returns a client that authenticates as it.
-pub fn private_key_client(org: &MockOrg, client_id: &str, granted: &[&str], requested: &[&str]) -> okta::Client {
+pub fn private_key_client(org: &MockOrg, client_id: &str, granted: &[&str], requested: &[&str]) -> okta_sdk::Client {
     let (private, public) = key_pair();
     org.register_service_app(ServiceApp::new(client_id, public).scopes(granted.iter().copied()));
-    okta::Client::builder()
+    okta_sdk::Client::builder()
         .code_only()
         .org_url(org.url())
         .private_key(client_id, private)

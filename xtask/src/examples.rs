@@ -123,7 +123,7 @@ fn run_one(exe: &Path) -> anyhow::Result<(bool, String, String, Duration)> {
 }
 
 pub fn run(root: &Path) -> anyhow::Result<ExitCode> {
-    let dir = root.join("crates/okta/examples");
+    let dir = root.join("crates/okta-sdk/examples");
     let mut sources = BTreeMap::new();
     for entry in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();

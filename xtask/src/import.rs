@@ -1,10 +1,12 @@
-//! `cargo xtask import <upstream.yaml>`: keep the API's facts, drop prose and samples.
+//! `cargo xtask import <upstream.yaml> [--report FILE]`: keep the API's facts, drop prose and
+//! samples, then generate (which prints the API change report).
 //!
 //! Keywords are only dropped where they are OpenAPI/JSON-Schema keywords. Inside maps whose keys
 //! are names (`properties`, `paths`, `responses`, `content`, ...) a key called `description` or
 //! `example` is a name, not prose, and is kept.
 
 use crate::spec;
+use anyhow::Context;
 use serde_json::{Map, Value};
 use std::path::Path;
 use std::process::ExitCode;
@@ -44,7 +46,9 @@ const NAME_MAPS: &[&str] = &[
 /// Keywords whose value is kept verbatim (facts that are data, not schemas).
 const VERBATIM: &[&str] = &["enum", "default", "required", "mapping", "x-okta-lifecycle", "security"];
 
-pub fn run(upstream: &Path, root: &Path) -> anyhow::Result<ExitCode> {
+/// Writes the facts-only copy of `upstream` to `openapi/management.yaml`, then generates
+/// (`generate::run`), which prints the API change report (and writes it to `report`).
+pub fn run(upstream: &Path, root: &Path, report: Option<&Path>) -> anyhow::Result<ExitCode> {
     let doc = spec::read(upstream)?;
     let facts = facts_only(&doc);
     let yaml = spec::to_yaml(&facts)?;
@@ -63,7 +67,8 @@ pub fn run(upstream: &Path, root: &Path) -> anyhow::Result<ExitCode> {
         schemas,
         upstream.display()
     );
-    Ok(ExitCode::SUCCESS)
+    crate::generate::run(root, false, report)
+        .context("the spec was written but generating from it failed; fix the cause and run `cargo xtask generate`")
 }
 
 /// Returns the facts-only copy of an upstream document.

@@ -15,8 +15,8 @@ impl Client {
     /// names the key and where its value came from.
     ///
     /// ```no_run
-    /// # fn run() -> Result<(), okta_runtime::BuildError> {
-    /// let client = okta_apis::Client::from_env()?;
+    /// # fn run() -> Result<(), okta_sdk::BuildError> {
+    /// let client = okta_sdk::Client::from_env()?;
     /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<Self, BuildError> {
@@ -29,7 +29,7 @@ impl Client {
     /// ```
     /// use std::time::Duration;
     ///
-    /// let client = okta_apis::Client::builder()
+    /// let client = okta_sdk::Client::builder()
     ///     .code_only()
     ///     .org_url("https://dev-123456.okta.com")
     ///     .api_token("00aBcD-example")
@@ -39,13 +39,13 @@ impl Client {
     ///     .expect("valid configuration");
     /// assert!(client.default_headers()["user-agent"].to_str().unwrap().ends_with("my-app/1.0"));
     ///
-    /// let err = okta_apis::Client::builder()
+    /// let err = okta_sdk::Client::builder()
     ///     .code_only()
     ///     .org_url("http://dev-123456.okta.com")
     ///     .api_token("00aBcD-example")
     ///     .build()
     ///     .unwrap_err();
-    /// let okta_runtime::BuildError::Config(config) = err else { panic!("a config error") };
+    /// let okta_sdk::BuildError::Config(config) = err else { panic!("a config error") };
     /// assert_eq!(config.key.unwrap().path, "okta.client.orgUrl");
     /// ```
     pub fn builder() -> ClientBuilder {
@@ -116,7 +116,7 @@ impl ClientBuilder {
         /// Retries of rate-limited or failed requests (0 disables).
         max_retries(retries: u32);
         /// Pacing: use at most this percent (1 to 100) of each rate-limit bucket, leaving the
-        /// rest to the org's other integrations ([`okta_runtime::limits`]).
+        /// rest to the org's other integrations ([`okta_sdk::limits`](okta_runtime::limits)).
         rate_limit_share_percent(percent: u8);
         /// At most this many requests in flight at once (0: no limit; default 10).
         max_concurrent(max: usize);
@@ -149,7 +149,7 @@ impl ClientBuilder {
     /// Send through this `reqwest::Client` (custom TLS roots, proxies) instead of one built
     /// from the configuration. `Client::builder()` installs rustls' ring provider first, so a
     /// `reqwest::Client` built after it works even when reqwest has no provider of its own
-    /// (elsewhere, call `okta::runtime::ensure_tls_provider()` before building one).
+    /// (elsewhere, call `okta_sdk::runtime::ensure_tls_provider()` before building one).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -167,7 +167,7 @@ impl ClientBuilder {
     }
 
     /// Keeps the pacing state in `store`, one every process of a deployment can share
-    /// ([`okta_runtime::limits::PacingStore`]).
+    /// ([`okta_sdk::limits::PacingStore`](okta_runtime::limits::PacingStore)).
     pub fn pacing_store(mut self, store: Arc<dyn PacingStore>) -> Self {
         self.pacing_store = Some(store);
         self
@@ -193,7 +193,7 @@ impl ClientBuilder {
     }
 
     /// Adds an interceptor, called around every attempt of every call
-    /// ([`okta_runtime::interceptor`]).
+    /// ([`okta_sdk::runtime::interceptor`](okta_runtime::interceptor)).
     pub fn interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
         self.interceptors.push(interceptor);
         self

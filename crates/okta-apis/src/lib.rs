@@ -97,8 +97,8 @@ impl Client {
     /// [`okta_runtime::Error::Pagination`], as in a stream.
     ///
     /// ```no_run
-    /// # async fn run(client: &okta_apis::Client) -> Result<(), okta_runtime::Error> {
-    /// use okta_apis::ClientUserExt;
+    /// # async fn run(client: &okta_sdk::Client) -> Result<(), okta_sdk::Error> {
+    /// use okta_sdk::prelude::*;
     /// let mut page = client.list_users().limit(200).first_page().await?;
     /// loop {
     ///     for user in &page.items {

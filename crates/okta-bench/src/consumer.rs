@@ -40,10 +40,10 @@ const SETS: [(&str, &str, bool); 4] = [
 /// built from the environment otherwise, so it compiles with every feature set.
 const MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = okta::Client::from_env()?;
+    let client = okta_sdk::Client::from_env()?;
     #[cfg(feature = "users")]
     {
-        use okta::prelude::*;
+        use okta_sdk::prelude::*;
         let users = client.list_users().limit(1).send().await?;
         for user in users.iter() {
             println!("{} {}", user.id, user.profile.login);
@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// `main.rs` (an incremental rebuild with default features). The project is removed afterwards.
 pub fn builds(root: &Path) -> Result<(Vec<Build>, Duration), BoxError> {
     let dir = std::env::temp_dir().join(format!("okta-bench-consumer-{}", std::process::id()));
-    let facade = root.join("crates/okta").canonicalize()?;
+    let facade = root.join("crates/okta-sdk").canonicalize()?;
     let result = run(&dir, &facade);
     let _ = std::fs::remove_dir_all(&dir);
     result

@@ -130,7 +130,7 @@ fn measure_page<T: serde::de::DeserializeOwned + serde::Serialize>(
 /// 200 applications.
 pub fn measure(batches: usize) -> Result<[(f64, f64); 2], BoxError> {
     Ok([
-        measure_page::<okta::models::User>("user", (0..200).map(user).collect(), batches)?,
-        measure_page::<okta::models::Application>("application", (0..200).map(application).collect(), batches)?,
+        measure_page::<okta_sdk::models::User>("user", (0..200).map(user).collect(), batches)?,
+        measure_page::<okta_sdk::models::Application>("application", (0..200).map(application).collect(), batches)?,
     ])
 }

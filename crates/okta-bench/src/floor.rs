@@ -4,7 +4,7 @@
 //! reqwest client, as a hand-written client would), so that both send the same request and the
 //! fake org, which shares the machine's two cores, does the same work for each.
 
-use okta::models::{User, UserGetSingleton};
+use okta_sdk::models::{User, UserGetSingleton};
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderValue, LINK};
 use std::error::Error;
 

@@ -49,7 +49,7 @@ mod stats;
 
 use floor::{BoxError, Floor};
 use futures::TryStreamExt;
-use okta::prelude::*;
+use okta_sdk::prelude::*;
 use server::{CLIENT_ID, Server};
 use stats::{Report, median};
 use std::path::{Path, PathBuf};
@@ -142,8 +142,8 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn sdk_ssws(server: &Server) -> Result<okta::Client, BoxError> {
-    Ok(okta::Client::builder()
+fn sdk_ssws(server: &Server) -> Result<okta_sdk::Client, BoxError> {
+    Ok(okta_sdk::Client::builder()
         .code_only()
         .org_url(&server.url)
         .api_token(&server.token)
@@ -317,7 +317,7 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         )
         .await?;
         let before = server.stats()?;
-        let sdk_pk = okta::Client::builder()
+        let sdk_pk = okta_sdk::Client::builder()
             .code_only()
             .org_url(&server.url)
             .private_key(CLIENT_ID, private_pem.as_str())
@@ -454,7 +454,7 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         let mut runs = Vec::new();
         for pacing in [false, true] {
             let mut server = Server::with_bucket_limit(20, "GET /api/v1/users/{id}", 100, 2000)?;
-            let client = okta::Client::builder()
+            let client = okta_sdk::Client::builder()
                 .code_only()
                 .org_url(&server.url)
                 .api_token(&server.token)
@@ -573,7 +573,7 @@ async fn stream_child(args: &[String]) -> Result<(), BoxError> {
 }
 
 /// 16 tasks calling `get_user` for `run`: (calls that succeeded, calls that failed).
-async fn paced_round(client: &okta::Client, id: &str, run: std::time::Duration) -> (u64, u64) {
+async fn paced_round(client: &okta_sdk::Client, id: &str, run: std::time::Duration) -> (u64, u64) {
     let started = Instant::now();
     let tasks: Vec<_> = (0..16)
         .map(|_| {
@@ -601,8 +601,8 @@ async fn paced_round(client: &okta::Client, id: &str, run: std::time::Duration) 
 }
 
 /// A client of the fake org at `url` with its API token.
-fn token_client(url: &str, token: &str) -> Result<okta::Client, BoxError> {
-    Ok(okta::Client::builder()
+fn token_client(url: &str, token: &str) -> Result<okta_sdk::Client, BoxError> {
+    Ok(okta_sdk::Client::builder()
         .code_only()
         .org_url(url)
         .api_token(token)
@@ -615,7 +615,7 @@ fn token_client(url: &str, token: &str) -> Result<okta::Client, BoxError> {
 /// peak.
 async fn tail_child(args: &[String]) -> Result<(), BoxError> {
     use futures::StreamExt;
-    use okta::system_log::TailOptions;
+    use okta_sdk::system_log::TailOptions;
     let [url, token, n] = args else {
         return Err("usage: okta-bench tail URL TOKEN N".into());
     };

@@ -2,9 +2,9 @@
 // One call per operation for `cargo xtask contract`; the generator is xtask/src/contract.
 
 use super::{Call, CallFuture, arg, done, raw};
-use okta::prelude::*;
+use okta_sdk::prelude::*;
 fn call_get_well_known_app_authenticator_configuration(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_well_known_app_authenticator_configuration();
@@ -16,79 +16,79 @@ fn call_get_well_known_app_authenticator_configuration(
     })
 }
 fn call_get_apple_app_site_association_well_known_uri(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_apple_app_site_association_well_known_uri();
         done(b.send().await, &[])
     })
 }
-fn call_get_asset_links_well_known_uri(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_asset_links_well_known_uri(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_asset_links_well_known_uri();
         done(b.send().await, &[])
     })
 }
-fn call_get_wellknown_org_metadata(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_wellknown_org_metadata(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_wellknown_org_metadata();
         done(b.send().await, &[])
     })
 }
-fn call_get_wellknown_ssf_metadata(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_wellknown_ssf_metadata(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_wellknown_ssf_metadata();
         done(b.send().await, &[])
     })
 }
-fn call_get_web_authn_well_known_uri(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_web_authn_well_known_uri(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_web_authn_well_known_uri();
         done(b.send().await, &[])
     })
 }
-fn call_list_agent_pools(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_agent_pools(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_agent_pools();
         done(b.send().await, &[])
     })
 }
-fn call_list_agent_pools_updates(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_agent_pools_updates(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_agent_pools_updates();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AgentPoolUpdate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AgentPoolUpdate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_agent_pools_update_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_agent_pools_update_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_agent_pools_update_settings();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_agent_pools_update_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_agent_pools_update_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_agent_pools_update_settings();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::AgentPoolUpdateSettingRequest,
+                    okta_sdk::models::AgentPoolUpdateSettingRequest,
                 >("body", r#"{"agentType":"AD"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_agent_pools_update_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_agent_pools_update_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_agent_pools_update_instance();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -96,16 +96,16 @@ fn call_get_agent_pools_update_instance(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
         let b = b.update_id(arg::<::std::string::String>("updateId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AgentPoolUpdate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AgentPoolUpdate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -113,7 +113,7 @@ fn call_delete_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -121,7 +121,7 @@ fn call_activate_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -129,7 +129,7 @@ fn call_deactivate_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_pause_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_pause_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.pause_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -137,7 +137,7 @@ fn call_pause_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_resume_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_resume_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.resume_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -145,7 +145,7 @@ fn call_resume_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_retry_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_retry_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.retry_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -153,7 +153,7 @@ fn call_retry_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_stop_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
+fn call_stop_agent_pools_update(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.stop_agent_pools_update();
         let b = b.pool_id(arg::<::std::string::String>("poolId", r#""contract""#)?);
@@ -161,19 +161,19 @@ fn call_stop_agent_pools_update(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_api_tokens(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_api_tokens(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_api_tokens();
         done(b.send().await, &[])
     })
 }
-fn call_revoke_current_api_token(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_current_api_token(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_current_api_token();
         done(b.send().await, &[])
     })
 }
-fn call_get_api_token(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_api_token(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_api_token();
         let b = b
@@ -181,16 +181,16 @@ fn call_get_api_token(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_upsert_api_token(c: &okta::Client) -> CallFuture<'_> {
+fn call_upsert_api_token(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upsert_api_token();
         let b = b
             .api_token_id(arg::<::std::string::String>("apiTokenId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ApiTokenUpdate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ApiTokenUpdate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_revoke_api_token(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_api_token(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_api_token();
         let b = b
@@ -198,45 +198,45 @@ fn call_revoke_api_token(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_applications(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_applications(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_applications();
         done(b.send().await, &[])
     })
 }
-fn call_create_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_application();
         let b = b
             .body(
                 arg::<
-                    okta::models::Application,
+                    okta_sdk::models::Application,
                 >("body", r#"{"signOnMode":"AUTO_LOGIN","label":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::Application,
+                    okta_sdk::models::Application,
                 >("body", r#"{"signOnMode":"AUTO_LOGIN","label":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -244,7 +244,7 @@ fn call_delete_application(c: &okta::Client) -> CallFuture<'_> {
     })
 }
 fn call_get_default_provisioning_connection_for_application(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_default_provisioning_connection_for_application();
@@ -253,7 +253,7 @@ fn call_get_default_provisioning_connection_for_application(
     })
 }
 fn call_update_default_provisioning_connection_for_application(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_default_provisioning_connection_for_application();
@@ -261,13 +261,13 @@ fn call_update_default_provisioning_connection_for_application(
         let b = b
             .body(
                 arg::<
-                    okta::models::UpdateDefaultProvisioningConnectionForApplicationBody,
+                    okta_sdk::models::UpdateDefaultProvisioningConnectionForApplicationBody,
                 >("body", r#"{"profile":{"authScheme":"TOKEN"}}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_user_provisioning_connection_jwks(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_provisioning_connection_jwks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_provisioning_connection_jwks();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -275,7 +275,7 @@ fn call_get_user_provisioning_connection_jwks(c: &okta::Client) -> CallFuture<'_
     })
 }
 fn call_activate_default_provisioning_connection_for_application(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_default_provisioning_connection_for_application();
@@ -284,7 +284,7 @@ fn call_activate_default_provisioning_connection_for_application(
     })
 }
 fn call_deactivate_default_provisioning_connection_for_application(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_default_provisioning_connection_for_application();
@@ -292,22 +292,22 @@ fn call_deactivate_default_provisioning_connection_for_application(
         done(b.send().await, &[])
     })
 }
-fn call_list_csrs_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_csrs_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_csrs_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_generate_csr_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_generate_csr_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.generate_csr_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::CsrMetadata>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CsrMetadata>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_csr_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_csr_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_csr_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -315,7 +315,7 @@ fn call_get_csr_for_application(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_csr_from_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_csr_from_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_csr_from_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -323,7 +323,7 @@ fn call_revoke_csr_from_application(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_publish_csr_from_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_publish_csr_from_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.publish_csr_from_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -332,22 +332,22 @@ fn call_publish_csr_from_application(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_jwk(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_jwk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_jwk();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_add_jwk(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_jwk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_jwk();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AddJwkBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AddJwkBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_jwk(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_jwk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_jwk();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -355,7 +355,7 @@ fn call_get_jwk(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deletejwk(c: &okta::Client) -> CallFuture<'_> {
+fn call_deletejwk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deletejwk();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -363,7 +363,7 @@ fn call_deletejwk(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_o_auth2_client_json_web_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_o_auth2_client_json_web_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_o_auth2_client_json_web_key();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -371,7 +371,7 @@ fn call_activate_o_auth2_client_json_web_key(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_o_auth2_client_json_web_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_o_auth2_client_json_web_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_o_auth2_client_json_web_key();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -379,14 +379,14 @@ fn call_deactivate_o_auth2_client_json_web_key(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_list_application_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_application_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_application_keys();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_generate_application_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_generate_application_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.generate_application_key();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -394,7 +394,7 @@ fn call_generate_application_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_application_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_application_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_application_key();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -402,7 +402,7 @@ fn call_get_application_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_clone_application_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_clone_application_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.clone_application_key();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -412,23 +412,25 @@ fn call_clone_application_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_o_auth2_client_secrets(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_o_auth2_client_secrets(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_client_secrets();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_o_auth2_client_secret(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_o_auth2_client_secret();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::OAuth2ClientSecretRequestBody>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::OAuth2ClientSecretRequestBody>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_o_auth2_client_secret(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_o_auth2_client_secret();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -436,7 +438,7 @@ fn call_get_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_o_auth2_client_secret(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_o_auth2_client_secret();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -444,7 +446,7 @@ fn call_delete_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_o_auth2_client_secret(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_o_auth2_client_secret();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -452,7 +454,7 @@ fn call_activate_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_o_auth2_client_secret(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_o_auth2_client_secret();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -460,23 +462,25 @@ fn call_deactivate_o_auth2_client_secret(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_all_cross_app_access_connections(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_all_cross_app_access_connections(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_all_cross_app_access_connections();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_cross_app_access_connection(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_cross_app_access_connection();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::OrgCrossAppAccessConnection>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::OrgCrossAppAccessConnection>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_cross_app_access_connection(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_cross_app_access_connection();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -487,7 +491,7 @@ fn call_get_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_cross_app_access_connection(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_cross_app_access_connection();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -498,13 +502,13 @@ fn call_update_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::OrgCrossAppAccessConnectionPatchRequest,
+                    okta_sdk::models::OrgCrossAppAccessConnectionPatchRequest,
                 >("body", r#"{"status":"ACTIVE"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_cross_app_access_connection(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_cross_app_access_connection();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -515,59 +519,62 @@ fn call_delete_cross_app_access_connection(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_features_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_features_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_features_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_feature_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_feature_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_feature_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .feature_name(
                 arg::<
-                    okta::models::ApplicationFeatureType,
+                    okta_sdk::models::ApplicationFeatureType,
                 >("featureName", r#""USER_PROVISIONING""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_update_feature_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_feature_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_feature_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .feature_name(
                 arg::<
-                    okta::models::ApplicationFeatureType,
+                    okta_sdk::models::ApplicationFeatureType,
                 >("featureName", r#""USER_PROVISIONING""#)?,
             );
         let b = b
             .body(
-                arg::<okta::models::UpdateFeatureForApplicationBody>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::UpdateFeatureForApplicationBody,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_federated_claims(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_federated_claims(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_federated_claims();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_federated_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_federated_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_federated_claim();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::FederatedClaimRequestBody>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::FederatedClaimRequestBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_federated_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_federated_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_federated_claim();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -575,16 +582,16 @@ fn call_get_federated_claim(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_federated_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_federated_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_federated_claim();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b.claim_id(arg::<::std::string::String>("claimId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::FederatedClaim>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::FederatedClaim>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_federated_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_federated_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_federated_claim();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -592,27 +599,27 @@ fn call_delete_federated_claim(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_scope_consent_grants(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_scope_consent_grants(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_scope_consent_grants();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_grant_consent_to_scope(c: &okta::Client) -> CallFuture<'_> {
+fn call_grant_consent_to_scope(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.grant_consent_to_scope();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::OAuth2ScopeConsentGrant,
+                    okta_sdk::models::OAuth2ScopeConsentGrant,
                 >("body", r#"{"issuer":"contract","scopeId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_scope_consent_grant(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_scope_consent_grant(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_scope_consent_grant();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -620,7 +627,7 @@ fn call_get_scope_consent_grant(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_scope_consent_grant(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_scope_consent_grant(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_scope_consent_grant();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -628,27 +635,27 @@ fn call_revoke_scope_consent_grant(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_group_push_mappings(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_push_mappings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_push_mappings();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_group_push_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_group_push_mapping();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateGroupPushMappingRequest,
+                    okta_sdk::models::CreateGroupPushMappingRequest,
                 >("body", r#"{"sourceGroupId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group_push_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group_push_mapping();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -657,7 +664,7 @@ fn call_get_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_group_push_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_group_push_mapping();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -666,13 +673,13 @@ fn call_update_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::UpdateGroupPushMappingRequest,
+                    okta_sdk::models::UpdateGroupPushMappingRequest,
                 >("body", r#"{"status":"ACTIVE"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_group_push_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_group_push_mapping();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -682,14 +689,14 @@ fn call_delete_group_push_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_application_group_assignments(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_application_group_assignments(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_application_group_assignments();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_application_group_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_application_group_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_application_group_assignment();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -697,17 +704,17 @@ fn call_get_application_group_assignment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_group_to_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_group_to_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_group_to_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::ApplicationGroupAssignment>("body", r#"{}"#)?);
+            .body(arg::<okta_sdk::models::ApplicationGroupAssignment>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_group_assignment_to_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_group_assignment_to_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_group_assignment_to_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -715,13 +722,13 @@ fn call_update_group_assignment_to_application(c: &okta::Client) -> CallFuture<'
         let b = b
             .body(
                 arg::<
-                    ::std::vec::Vec<okta::models::JsonPatchOperation>,
+                    ::std::vec::Vec<okta_sdk::models::JsonPatchOperation>,
                 >("body", r#"[{}]"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_unassign_application_from_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_application_from_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_application_from_group();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -729,25 +736,27 @@ fn call_unassign_application_from_group(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_interclient_allowed_applications(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_interclient_allowed_applications(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_interclient_allowed_applications();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_interclient_trust_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_interclient_trust_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_interclient_trust_mapping();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::InterclientTrustMappingRequestBody>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::InterclientTrustMappingRequestBody,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_interclient_trust_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_interclient_trust_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_interclient_trust_mapping();
         let b = b
@@ -758,28 +767,28 @@ fn call_delete_interclient_trust_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_interclient_target_applications(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_interclient_target_applications(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_interclient_target_applications();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_upload_application_logo(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_application_logo(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_application_logo();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -787,7 +796,7 @@ fn call_upload_application_logo(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_application_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_application_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_application_policy();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -795,7 +804,7 @@ fn call_assign_application_policy(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_preview_sam_lmetadata_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_preview_sam_lmetadata_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.preview_sam_lmetadata_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -803,21 +812,21 @@ fn call_preview_sam_lmetadata_for_application(c: &okta::Client) -> CallFuture<'_
         done(b.send().await, &[])
     })
 }
-fn call_list_o_auth2_tokens_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_o_auth2_tokens_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_tokens_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_revoke_o_auth2_tokens_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_o_auth2_tokens_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_o_auth2_tokens_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_o_auth2_token_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_o_auth2_token_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_o_auth2_token_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -825,7 +834,7 @@ fn call_get_o_auth2_token_for_application(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_o_auth2_token_for_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_o_auth2_token_for_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_o_auth2_token_for_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -833,27 +842,27 @@ fn call_revoke_o_auth2_token_for_application(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_list_application_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_application_users(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_application_users();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_user_to_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_user_to_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_user_to_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::AppUserAssignRequest,
+                    okta_sdk::models::AppUserAssignRequest,
                 >("body", r#"{"id":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_application_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_application_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_application_user();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -861,16 +870,16 @@ fn call_get_application_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_application_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_application_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_application_user();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AppUserUpdateRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AppUserUpdateRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_unassign_user_from_application(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_user_from_application(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_user_from_application();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -879,7 +888,7 @@ fn call_unassign_user_from_application(c: &okta::Client) -> CallFuture<'_> {
     })
 }
 fn call_verify_provisioning_connection_for_application(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_provisioning_connection_for_application();
@@ -887,29 +896,31 @@ fn call_verify_provisioning_connection_for_application(
         let b = b
             .app_name(
                 arg::<
-                    okta::models::OAuthProvisioningEnabledApp,
+                    okta_sdk::models::OAuthProvisioningEnabledApp,
                 >("appName", r#""google""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_authenticators(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authenticators(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authenticators();
         done(b.send().await, &[])
     })
 }
-fn call_create_authenticator(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_authenticator(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_authenticator();
         let b = b
             .body(
-                arg::<okta::models::Authenticator>("body", r#"{"key":"custom_app"}"#)?,
+                arg::<
+                    okta_sdk::models::Authenticator,
+                >("body", r#"{"key":"custom_app"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_authenticator(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authenticator(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authenticator();
         let b = b
@@ -919,7 +930,7 @@ fn call_get_authenticator(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_authenticator(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authenticator(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authenticator();
         let b = b
@@ -928,12 +939,14 @@ fn call_replace_authenticator(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::Authenticator>("body", r#"{"key":"custom_app"}"#)?,
+                arg::<
+                    okta_sdk::models::Authenticator,
+                >("body", r#"{"key":"custom_app"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_all_custom_aagui_ds(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_all_custom_aagui_ds(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_all_custom_aagui_ds();
         let b = b
@@ -943,7 +956,7 @@ fn call_list_all_custom_aagui_ds(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_custom_aaguid(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_custom_aaguid();
         let b = b
@@ -952,12 +965,14 @@ fn call_create_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::CustomAaguidCreateRequestObject>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::CustomAaguidCreateRequestObject,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_custom_aaguid(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_custom_aaguid();
         let b = b.aaguid(arg::<::std::string::String>("aaguid", r#""contract""#)?);
@@ -968,7 +983,7 @@ fn call_get_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_custom_aaguid(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_custom_aaguid();
         let b = b.aaguid(arg::<::std::string::String>("aaguid", r#""contract""#)?);
@@ -978,12 +993,14 @@ fn call_replace_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::CustomAaguidUpdateRequestObject>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::CustomAaguidUpdateRequestObject,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_update_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_custom_aaguid(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_custom_aaguid();
         let b = b.aaguid(arg::<::std::string::String>("aaguid", r#""contract""#)?);
@@ -993,12 +1010,14 @@ fn call_update_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::CustomAaguidUpdateRequestObject>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::CustomAaguidUpdateRequestObject,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_custom_aaguid(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_custom_aaguid();
         let b = b.aaguid(arg::<::std::string::String>("aaguid", r#""contract""#)?);
@@ -1009,7 +1028,7 @@ fn call_delete_custom_aaguid(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_authenticator(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_authenticator(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_authenticator();
         let b = b
@@ -1019,7 +1038,7 @@ fn call_activate_authenticator(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_authenticator(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_authenticator(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_authenticator();
         let b = b
@@ -1029,7 +1048,7 @@ fn call_deactivate_authenticator(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_authenticator_methods(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authenticator_methods(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authenticator_methods();
         let b = b
@@ -1039,7 +1058,7 @@ fn call_list_authenticator_methods(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authenticator_method(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authenticator_method();
         let b = b
@@ -1048,12 +1067,14 @@ fn call_get_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .method_type(
-                arg::<okta::models::AuthenticatorMethodType>("methodType", r#""cert""#)?,
+                arg::<
+                    okta_sdk::models::AuthenticatorMethodType,
+                >("methodType", r#""cert""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_replace_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authenticator_method(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authenticator_method();
         let b = b
@@ -1062,16 +1083,20 @@ fn call_replace_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .method_type(
-                arg::<okta::models::AuthenticatorMethodType>("methodType", r#""cert""#)?,
+                arg::<
+                    okta_sdk::models::AuthenticatorMethodType,
+                >("methodType", r#""cert""#)?,
             );
         let b = b
             .body(
-                arg::<okta::models::AuthenticatorMethod>("body", r#"{"type":"sms"}"#)?,
+                arg::<
+                    okta_sdk::models::AuthenticatorMethod,
+                >("body", r#"{"type":"sms"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_activate_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_authenticator_method(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_authenticator_method();
         let b = b
@@ -1080,12 +1105,14 @@ fn call_activate_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .method_type(
-                arg::<okta::models::AuthenticatorMethodType>("methodType", r#""cert""#)?,
+                arg::<
+                    okta_sdk::models::AuthenticatorMethodType,
+                >("methodType", r#""cert""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_authenticator_method(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_authenticator_method();
         let b = b
@@ -1094,12 +1121,14 @@ fn call_deactivate_authenticator_method(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .method_type(
-                arg::<okta::models::AuthenticatorMethodType>("methodType", r#""cert""#)?,
+                arg::<
+                    okta_sdk::models::AuthenticatorMethodType,
+                >("methodType", r#""cert""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_verify_rp_id_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_rp_id_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_rp_id_domain();
         let b = b
@@ -1109,26 +1138,26 @@ fn call_verify_rp_id_domain(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .web_authn_method_type(
                 arg::<
-                    okta::models::AuthenticatorMethodTypeWebAuthn,
+                    okta_sdk::models::AuthenticatorMethodTypeWebAuthn,
                 >("webAuthnMethodType", r#""webauthn""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_authorization_servers(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authorization_servers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authorization_servers();
         done(b.send().await, &[])
     })
 }
-fn call_create_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_authorization_server();
-        let b = b.body(arg::<okta::models::AuthorizationServer>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AuthorizationServer>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authorization_server();
         let b = b
@@ -1138,18 +1167,18 @@ fn call_get_authorization_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authorization_server();
         let b = b
             .auth_server_id(
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::AuthorizationServer>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AuthorizationServer>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_authorization_server();
         let b = b
@@ -1159,7 +1188,7 @@ fn call_delete_authorization_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_associated_servers_by_trusted_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_associated_servers_by_trusted_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_associated_servers_by_trusted_type();
         let b = b
@@ -1169,18 +1198,19 @@ fn call_list_associated_servers_by_trusted_type(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_create_associated_servers(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_associated_servers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_associated_servers();
         let b = b
             .auth_server_id(
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::AssociatedServerMediated>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::AssociatedServerMediated>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_associated_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_associated_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_associated_server();
         let b = b
@@ -1194,7 +1224,7 @@ fn call_delete_associated_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_o_auth2_claims(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_o_auth2_claims(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_claims();
         let b = b
@@ -1204,18 +1234,18 @@ fn call_list_o_auth2_claims(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_o_auth2_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_o_auth2_claim();
         let b = b
             .auth_server_id(
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::OAuth2Claim>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OAuth2Claim>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_o_auth2_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_o_auth2_claim();
         let b = b
@@ -1226,7 +1256,7 @@ fn call_get_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_o_auth2_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_o_auth2_claim();
         let b = b
@@ -1234,11 +1264,11 @@ fn call_replace_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
         let b = b.claim_id(arg::<::std::string::String>("claimId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::OAuth2Claim>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OAuth2Claim>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_o_auth2_claim(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_o_auth2_claim();
         let b = b
@@ -1250,7 +1280,7 @@ fn call_delete_o_auth2_claim(c: &okta::Client) -> CallFuture<'_> {
     })
 }
 fn call_list_o_auth2_clients_for_authorization_server(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_clients_for_authorization_server();
@@ -1262,7 +1292,7 @@ fn call_list_o_auth2_clients_for_authorization_server(
     })
 }
 fn call_list_refresh_tokens_for_authorization_server_and_client(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_refresh_tokens_for_authorization_server_and_client();
@@ -1275,7 +1305,7 @@ fn call_list_refresh_tokens_for_authorization_server_and_client(
     })
 }
 fn call_revoke_refresh_tokens_for_authorization_server_and_client(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_refresh_tokens_for_authorization_server_and_client();
@@ -1288,7 +1318,7 @@ fn call_revoke_refresh_tokens_for_authorization_server_and_client(
     })
 }
 fn call_get_refresh_token_for_authorization_server_and_client(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_refresh_token_for_authorization_server_and_client();
@@ -1302,7 +1332,7 @@ fn call_get_refresh_token_for_authorization_server_and_client(
     })
 }
 fn call_revoke_refresh_token_for_authorization_server_and_client(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_refresh_token_for_authorization_server_and_client();
@@ -1315,7 +1345,7 @@ fn call_revoke_refresh_token_for_authorization_server_and_client(
         done(b.send().await, &[])
     })
 }
-fn call_list_authorization_server_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authorization_server_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authorization_server_keys();
         let b = b
@@ -1325,7 +1355,7 @@ fn call_list_authorization_server_keys(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_authorization_server_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authorization_server_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authorization_server_key();
         let b = b
@@ -1336,18 +1366,18 @@ fn call_get_authorization_server_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_rotate_authorization_server_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_rotate_authorization_server_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.rotate_authorization_server_keys();
         let b = b
             .auth_server_id(
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::JwkUse>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::JwkUse>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_authorization_server();
         let b = b
@@ -1357,7 +1387,7 @@ fn call_activate_authorization_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_authorization_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_authorization_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_authorization_server();
         let b = b
@@ -1367,7 +1397,7 @@ fn call_deactivate_authorization_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_authorization_server_policies(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authorization_server_policies(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authorization_server_policies();
         let b = b
@@ -1377,18 +1407,19 @@ fn call_list_authorization_server_policies(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_authorization_server_policy();
         let b = b
             .auth_server_id(
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::AuthorizationServerPolicy>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::AuthorizationServerPolicy>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authorization_server_policy();
         let b = b
@@ -1399,7 +1430,7 @@ fn call_get_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authorization_server_policy();
         let b = b
@@ -1407,11 +1438,12 @@ fn call_replace_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> 
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AuthorizationServerPolicy>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::AuthorizationServerPolicy>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_authorization_server_policy();
         let b = b
@@ -1422,7 +1454,7 @@ fn call_delete_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_authorization_server_policy();
         let b = b
@@ -1433,7 +1465,7 @@ fn call_activate_authorization_server_policy(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_authorization_server_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_authorization_server_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_authorization_server_policy();
         let b = b
@@ -1444,7 +1476,7 @@ fn call_deactivate_authorization_server_policy(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_list_authorization_server_policy_rules(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authorization_server_policy_rules(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authorization_server_policy_rules();
         let b = b
@@ -1455,7 +1487,7 @@ fn call_list_authorization_server_policy_rules(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_create_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_authorization_server_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_authorization_server_policy_rule();
         let b = b
@@ -1466,7 +1498,7 @@ fn call_create_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<
         let b = b
             .body(
                 arg::<
-                    okta::models::AuthorizationServerPolicyRuleRequest,
+                    okta_sdk::models::AuthorizationServerPolicyRuleRequest,
                 >(
                     "body",
                     r#"{"name":"contract","conditions":{},"type":"RESOURCE_ACCESS"}"#,
@@ -1475,7 +1507,7 @@ fn call_create_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_get_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authorization_server_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authorization_server_policy_rule();
         let b = b
@@ -1487,7 +1519,9 @@ fn call_get_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_replace_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authorization_server_policy_rule(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authorization_server_policy_rule();
         let b = b
@@ -1499,7 +1533,7 @@ fn call_replace_authorization_server_policy_rule(c: &okta::Client) -> CallFuture
         let b = b
             .body(
                 arg::<
-                    okta::models::AuthorizationServerPolicyRuleRequest,
+                    okta_sdk::models::AuthorizationServerPolicyRuleRequest,
                 >(
                     "body",
                     r#"{"name":"contract","conditions":{},"type":"RESOURCE_ACCESS"}"#,
@@ -1508,7 +1542,7 @@ fn call_replace_authorization_server_policy_rule(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_delete_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_authorization_server_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_authorization_server_policy_rule();
         let b = b
@@ -1520,7 +1554,9 @@ fn call_delete_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_activate_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_authorization_server_policy_rule(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_authorization_server_policy_rule();
         let b = b
@@ -1532,7 +1568,9 @@ fn call_activate_authorization_server_policy_rule(c: &okta::Client) -> CallFutur
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_authorization_server_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_authorization_server_policy_rule(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_authorization_server_policy_rule();
         let b = b
@@ -1544,7 +1582,9 @@ fn call_deactivate_authorization_server_policy_rule(c: &okta::Client) -> CallFut
         done(b.send().await, &[])
     })
 }
-fn call_list_o_auth2_resource_server_json_web_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_o_auth2_resource_server_json_web_keys(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_resource_server_json_web_keys();
         let b = b
@@ -1554,7 +1594,9 @@ fn call_list_o_auth2_resource_server_json_web_keys(c: &okta::Client) -> CallFutu
         done(b.send().await, &[])
     })
 }
-fn call_add_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_o_auth2_resource_server_json_web_key(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_o_auth2_resource_server_json_web_key();
         let b = b
@@ -1564,13 +1606,15 @@ fn call_add_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFuture
         let b = b
             .body(
                 arg::<
-                    okta::models::OAuth2ResourceServerJsonWebKeyRequestBody,
+                    okta_sdk::models::OAuth2ResourceServerJsonWebKeyRequestBody,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_o_auth2_resource_server_json_web_key(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_o_auth2_resource_server_json_web_key();
         let b = b
@@ -1581,7 +1625,9 @@ fn call_get_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_delete_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_o_auth2_resource_server_json_web_key(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_o_auth2_resource_server_json_web_key();
         let b = b
@@ -1593,7 +1639,7 @@ fn call_delete_o_auth2_resource_server_json_web_key(c: &okta::Client) -> CallFut
     })
 }
 fn call_activate_o_auth2_resource_server_json_web_key(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_o_auth2_resource_server_json_web_key();
@@ -1606,7 +1652,7 @@ fn call_activate_o_auth2_resource_server_json_web_key(
     })
 }
 fn call_deactivate_o_auth2_resource_server_json_web_key(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_o_auth2_resource_server_json_web_key();
@@ -1618,7 +1664,7 @@ fn call_deactivate_o_auth2_resource_server_json_web_key(
         done(b.send().await, &[])
     })
 }
-fn call_list_o_auth2_scopes(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_o_auth2_scopes(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_o_auth2_scopes();
         let b = b
@@ -1628,7 +1674,7 @@ fn call_list_o_auth2_scopes(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_o_auth2_scope(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_o_auth2_scope();
         let b = b
@@ -1636,11 +1682,13 @@ fn call_create_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
                 arg::<::std::string::String>("authServerId", r#""contract""#)?,
             );
         let b = b
-            .body(arg::<okta::models::OAuth2Scope>("body", r#"{"name":"contract"}"#)?);
+            .body(
+                arg::<okta_sdk::models::OAuth2Scope>("body", r#"{"name":"contract"}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_o_auth2_scope(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_o_auth2_scope();
         let b = b
@@ -1651,7 +1699,7 @@ fn call_get_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_o_auth2_scope(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_o_auth2_scope();
         let b = b
@@ -1660,11 +1708,13 @@ fn call_replace_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b.scope_id(arg::<::std::string::String>("scopeId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::OAuth2Scope>("body", r#"{"name":"contract"}"#)?);
+            .body(
+                arg::<okta_sdk::models::OAuth2Scope>("body", r#"{"name":"contract"}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_o_auth2_scope(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_o_auth2_scope();
         let b = b
@@ -1675,25 +1725,25 @@ fn call_delete_o_auth2_scope(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_behavior_detection_rules(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_behavior_detection_rules(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_behavior_detection_rules();
         done(b.send().await, &[])
     })
 }
-fn call_create_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_behavior_detection_rule();
         let b = b
             .body(
                 arg::<
-                    okta::models::BehaviorRule,
+                    okta_sdk::models::BehaviorRule,
                 >("body", r#"{"name":"contract","type":"ANOMALOUS_LOCATION"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_behavior_detection_rule();
         let b = b
@@ -1701,7 +1751,7 @@ fn call_get_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_behavior_detection_rule();
         let b = b
@@ -1709,13 +1759,13 @@ fn call_replace_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::BehaviorRule,
+                    okta_sdk::models::BehaviorRule,
                 >("body", r#"{"name":"contract","type":"ANOMALOUS_LOCATION"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_behavior_detection_rule();
         let b = b
@@ -1723,7 +1773,7 @@ fn call_delete_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_behavior_detection_rule();
         let b = b
@@ -1731,7 +1781,7 @@ fn call_activate_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_behavior_detection_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_behavior_detection_rule();
         let b = b
@@ -1739,223 +1789,225 @@ fn call_deactivate_behavior_detection_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_bot_protection_configuration(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_bot_protection_configuration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_bot_protection_configuration();
         done(b.send().await, &[])
     })
 }
-fn call_update_bot_protection_configuration(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_bot_protection_configuration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_bot_protection_configuration();
         let b = b
             .body(
                 arg::<
-                    okta::models::BotProtectionConfiguration,
+                    okta_sdk::models::BotProtectionConfiguration,
                 >("body", r#"{"level":"ANY","mode":"DISABLED"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_brands(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_brands(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_brands();
         done(b.send().await, &[])
     })
 }
-fn call_create_brand(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_brand(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_brand();
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateBrandRequest,
+                    okta_sdk::models::CreateBrandRequest,
                 >("body", r#"{"name":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_brand(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_brand(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_brand();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_brand(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_brand(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_brand();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::BrandRequest>("body", r#"{"name":"contract"}"#)?);
+            .body(
+                arg::<okta_sdk::models::BrandRequest>("body", r#"{"name":"contract"}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_brand(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_brand(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_brand();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_brand_domains(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_brand_domains(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_brand_domains();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_customized_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_customized_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_customized_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_customized_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_customized_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_customized_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ErrorPage>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ErrorPage>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_customized_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_customized_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_customized_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_default_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_default_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_default_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_preview_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_preview_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_preview_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_preview_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_preview_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_preview_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ErrorPage>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ErrorPage>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_preview_error_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_preview_error_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_preview_error_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_customized_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_customized_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_customized_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_customized_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_customized_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_customized_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::SignInPage>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::SignInPage>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_customized_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_customized_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_customized_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_default_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_default_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_default_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_preview_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_preview_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_preview_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_preview_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_preview_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_preview_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::SignInPage>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::SignInPage>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_preview_sign_in_page(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_preview_sign_in_page(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_preview_sign_in_page();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_all_sign_in_widget_versions(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_all_sign_in_widget_versions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_all_sign_in_widget_versions();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_sign_out_page_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_sign_out_page_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_sign_out_page_settings();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_sign_out_page_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_sign_out_page_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_sign_out_page_settings();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::HostedPage,
+                    okta_sdk::models::HostedPage,
                 >("body", r#"{"type":"EXTERNALLY_HOSTED"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_email_templates(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_email_templates(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_email_templates();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_email_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_template();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -1966,7 +2018,7 @@ fn call_get_email_template(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_email_customizations(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_email_customizations(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_email_customizations();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -1977,7 +2029,7 @@ fn call_list_email_customizations(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_email_customization(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_email_customization(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_email_customization();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -1988,7 +2040,7 @@ fn call_create_email_customization(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::EmailCustomization,
+                    okta_sdk::models::EmailCustomization,
                 >(
                     "body",
                     r#"{"subject":"contract","body":"contract","language":"contract"}"#,
@@ -1997,7 +2049,7 @@ fn call_create_email_customization(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_all_customizations(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_all_customizations(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_all_customizations();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2008,7 +2060,7 @@ fn call_delete_all_customizations(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_customization(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_customization(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_customization();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2023,7 +2075,7 @@ fn call_get_email_customization(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_email_customization(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_email_customization(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_email_customization();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2038,7 +2090,7 @@ fn call_replace_email_customization(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::EmailCustomization,
+                    okta_sdk::models::EmailCustomization,
                 >(
                     "body",
                     r#"{"subject":"contract","body":"contract","language":"contract"}"#,
@@ -2047,7 +2099,7 @@ fn call_replace_email_customization(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_email_customization(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_email_customization(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_email_customization();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2062,7 +2114,7 @@ fn call_delete_email_customization(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_customization_preview(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_customization_preview(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_customization_preview();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2077,7 +2129,7 @@ fn call_get_customization_preview(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_default_content(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_default_content(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_default_content();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2088,7 +2140,7 @@ fn call_get_email_default_content(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_default_preview(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_default_preview(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_default_preview();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2099,7 +2151,7 @@ fn call_get_email_default_preview(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_settings();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2110,7 +2162,7 @@ fn call_get_email_settings(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_email_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_email_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_email_settings();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2121,13 +2173,13 @@ fn call_replace_email_settings(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::EmailSettings,
+                    okta_sdk::models::EmailSettings,
                 >("body", r#"{"recipients":"ALL_USERS"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_send_test_email(c: &okta::Client) -> CallFuture<'_> {
+fn call_send_test_email(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.send_test_email();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2138,14 +2190,14 @@ fn call_send_test_email(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_brand_themes(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_brand_themes(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_brand_themes();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_brand_theme(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_brand_theme(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_brand_theme();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2153,7 +2205,7 @@ fn call_get_brand_theme(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_brand_theme(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_brand_theme(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_brand_theme();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2161,7 +2213,7 @@ fn call_replace_brand_theme(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::UpdateThemeRequest,
+                    okta_sdk::models::UpdateThemeRequest,
                 >(
                     "body",
                     r#"{"primaryColorHex":"contract","secondaryColorHex":"contract","signInPageTouchPointVariant":"BACKGROUND_IMAGE","endUserDashboardTouchPointVariant":"FULL_THEME","errorPageTouchPointVariant":"BACKGROUND_IMAGE","emailTemplateTouchPointVariant":"FULL_THEME"}"#,
@@ -2170,7 +2222,7 @@ fn call_replace_brand_theme(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_upload_brand_theme_background_image(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_brand_theme_background_image(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_brand_theme_background_image();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2179,7 +2231,7 @@ fn call_upload_brand_theme_background_image(c: &okta::Client) -> CallFuture<'_> 
         done(b.send().await, &[])
     })
 }
-fn call_delete_brand_theme_background_image(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_brand_theme_background_image(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_brand_theme_background_image();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2187,7 +2239,7 @@ fn call_delete_brand_theme_background_image(c: &okta::Client) -> CallFuture<'_> 
         done(b.send().await, &[])
     })
 }
-fn call_upload_brand_theme_favicon(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_brand_theme_favicon(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_brand_theme_favicon();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2196,7 +2248,7 @@ fn call_upload_brand_theme_favicon(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_brand_theme_favicon(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_brand_theme_favicon(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_brand_theme_favicon();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2204,7 +2256,7 @@ fn call_delete_brand_theme_favicon(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_upload_brand_theme_logo(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_brand_theme_logo(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_brand_theme_logo();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2213,7 +2265,7 @@ fn call_upload_brand_theme_logo(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_brand_theme_logo(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_brand_theme_logo(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_brand_theme_logo();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
@@ -2221,72 +2273,72 @@ fn call_delete_brand_theme_logo(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_all_well_known_ur_is(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_all_well_known_ur_is(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_all_well_known_ur_is();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_root_brand_well_known_uri(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_root_brand_well_known_uri(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_root_brand_well_known_uri();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         let b = b
             .path(
                 arg::<
-                    okta::models::GetRootBrandWellKnownUriPath,
+                    okta_sdk::models::GetRootBrandWellKnownUriPath,
                 >("path", r#""apple-app-site-association""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_brand_well_known_uri(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_brand_well_known_uri(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_brand_well_known_uri();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         let b = b
             .path(
                 arg::<
-                    okta::models::GetBrandWellKnownUriPath,
+                    okta_sdk::models::GetBrandWellKnownUriPath,
                 >("path", r#""apple-app-site-association""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_replace_brand_well_known_uri(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_brand_well_known_uri(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_brand_well_known_uri();
         let b = b.brand_id(arg::<::std::string::String>("brandId", r#""contract""#)?);
         let b = b
             .path(
                 arg::<
-                    okta::models::ReplaceBrandWellKnownUriPath,
+                    okta_sdk::models::ReplaceBrandWellKnownUriPath,
                 >("path", r#""apple-app-site-association""#)?,
             );
         let b = b
             .body(
                 arg::<
-                    okta::models::WellKnownUriRequest,
+                    okta_sdk::models::WellKnownUriRequest,
                 >("body", r#"{"representation":{}}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_captcha_instances(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_captcha_instances(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_captcha_instances();
         done(b.send().await, &[])
     })
 }
-fn call_create_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_captcha_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_captcha_instance();
-        let b = b.body(arg::<okta::models::CaptchaInstance>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CaptchaInstance>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_captcha_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_captcha_instance();
         let b = b
@@ -2294,25 +2346,25 @@ fn call_get_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_captcha_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_captcha_instance();
         let b = b
             .captcha_id(arg::<::std::string::String>("captchaId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::CaptchaInstance>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CaptchaInstance>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_captcha_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_captcha_instance();
         let b = b
             .captcha_id(arg::<::std::string::String>("captchaId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::CaptchaInstance>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CaptchaInstance>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_captcha_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_captcha_instance();
         let b = b
@@ -2320,25 +2372,25 @@ fn call_delete_captcha_instance(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_device_assurance_policies(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_device_assurance_policies(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_device_assurance_policies();
         done(b.send().await, &[])
     })
 }
-fn call_create_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_device_assurance_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_device_assurance_policy();
         let b = b
             .body(
                 arg::<
-                    okta::models::DeviceAssurance,
+                    okta_sdk::models::DeviceAssurance,
                 >("body", r#"{"platform":"WINDOWS"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_device_assurance_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_device_assurance_policy();
         let b = b
@@ -2348,7 +2400,7 @@ fn call_get_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_device_assurance_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_device_assurance_policy();
         let b = b
@@ -2358,13 +2410,13 @@ fn call_replace_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::DeviceAssurance,
+                    okta_sdk::models::DeviceAssurance,
                 >("body", r#"{"platform":"WINDOWS"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_device_assurance_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_device_assurance_policy();
         let b = b
@@ -2374,13 +2426,13 @@ fn call_delete_device_assurance_policy(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_device_integrations(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_device_integrations(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_device_integrations();
         done(b.send().await, &[])
     })
 }
-fn call_get_device_integration(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_device_integration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_device_integration();
         let b = b
@@ -2390,7 +2442,7 @@ fn call_get_device_integration(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_device_integration(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_device_integration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_device_integration();
         let b = b
@@ -2400,7 +2452,7 @@ fn call_activate_device_integration(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_device_integration(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_device_integration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_device_integration();
         let b = b
@@ -2410,26 +2462,26 @@ fn call_deactivate_device_integration(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_device_posture_checks(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_device_posture_checks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_device_posture_checks();
         done(b.send().await, &[])
     })
 }
-fn call_create_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_device_posture_check(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_device_posture_check();
-        let b = b.body(arg::<okta::models::DevicePostureCheck>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::DevicePostureCheck>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_default_device_posture_checks(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_default_device_posture_checks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_default_device_posture_checks();
         done(b.send().await, &[])
     })
 }
-fn call_get_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_device_posture_check(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_device_posture_check();
         let b = b
@@ -2439,18 +2491,18 @@ fn call_get_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_device_posture_check(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_device_posture_check();
         let b = b
             .posture_check_id(
                 arg::<::std::string::String>("postureCheckId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::DevicePostureCheck>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::DevicePostureCheck>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_device_posture_check(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_device_posture_check();
         let b = b
@@ -2460,62 +2512,62 @@ fn call_delete_device_posture_check(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_devices(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_devices(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_devices();
         done(b.send().await, &[])
     })
 }
-fn call_get_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_suspend_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_suspend_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.suspend_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_unsuspend_device(c: &okta::Client) -> CallFuture<'_> {
+fn call_unsuspend_device(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unsuspend_device();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_device_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_device_users(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_device_users();
         let b = b.device_id(arg::<::std::string::String>("deviceId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_group_membership(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_group_membership(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_group_membership();
         let b = b
@@ -2525,7 +2577,7 @@ fn call_update_group_membership(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::AgentAction,
+                    okta_sdk::models::AgentAction,
                 >(
                     "body",
                     r#"{"id":"contract","parameters":{"action":"ADD","attribute":"contract","values":["contract"]}}"#,
@@ -2534,7 +2586,7 @@ fn call_update_group_membership(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_submit_group_attribute_query(c: &okta::Client) -> CallFuture<'_> {
+fn call_submit_group_attribute_query(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.submit_group_attribute_query();
         let b = b
@@ -2545,13 +2597,13 @@ fn call_submit_group_attribute_query(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::GroupQueryRequest,
+                    okta_sdk::models::GroupQueryRequest,
                 >("body", r#"{"attributes":["contract"]}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_group_attribute_query_result(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group_attribute_query_result(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group_attribute_query_result();
         let b = b
@@ -2563,57 +2615,59 @@ fn call_get_group_attribute_query_result(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_custom_domains(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_custom_domains(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_custom_domains();
         done(b.send().await, &[])
     })
 }
-fn call_create_custom_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_custom_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_custom_domain();
         let b = b
             .body(
                 arg::<
-                    okta::models::DomainRequest,
+                    okta_sdk::models::DomainRequest,
                 >("body", r#"{"certificateSourceType":"MANUAL","domain":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_custom_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_custom_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_custom_domain();
         let b = b.domain_id(arg::<::std::string::String>("domainId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_custom_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_custom_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_custom_domain();
         let b = b.domain_id(arg::<::std::string::String>("domainId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::UpdateDomain>("body", r#"{"brandId":"contract"}"#)?,
+                arg::<
+                    okta_sdk::models::UpdateDomain,
+                >("body", r#"{"brandId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_custom_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_custom_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_custom_domain();
         let b = b.domain_id(arg::<::std::string::String>("domainId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_upsert_certificate(c: &okta::Client) -> CallFuture<'_> {
+fn call_upsert_certificate(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upsert_certificate();
         let b = b.domain_id(arg::<::std::string::String>("domainId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::DomainCertificate,
+                    okta_sdk::models::DomainCertificate,
                 >(
                     "body",
                     r#"{"certificate":"contract","certificateChain":"contract","privateKey":"contract","type":"PEM"}"#,
@@ -2622,53 +2676,53 @@ fn call_upsert_certificate(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_verify_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_domain();
         let b = b.domain_id(arg::<::std::string::String>("domainId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_start_org_failback(c: &okta::Client) -> CallFuture<'_> {
+fn call_start_org_failback(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.start_org_failback();
-        let b = b.body(arg::<okta::models::StartOrgFailbackBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::StartOrgFailbackBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_start_org_failover(c: &okta::Client) -> CallFuture<'_> {
+fn call_start_org_failover(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.start_org_failover();
-        let b = b.body(arg::<okta::models::StartOrgFailoverBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::StartOrgFailoverBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_dr_status(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_dr_status(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_dr_status();
         done(b.send().await, &[])
     })
 }
-fn call_get_dr_status_for_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_dr_status_for_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_dr_status_for_domain();
         let b = b.domain(arg::<::std::string::String>("domain", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_email_domains(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_email_domains(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_email_domains();
         done(b.send().await, &[])
     })
 }
-fn call_create_email_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_email_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_email_domain();
         let b = b
             .body(
                 arg::<
-                    okta::models::EmailDomain,
+                    okta_sdk::models::EmailDomain,
                 >(
                     "body",
                     r#"{"displayName":"contract","userName":"contract","domain":"contract","brandId":"contract"}"#,
@@ -2677,7 +2731,7 @@ fn call_create_email_domain(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_domain();
         let b = b
@@ -2687,7 +2741,7 @@ fn call_get_email_domain(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_email_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_email_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_email_domain();
         let b = b
@@ -2697,13 +2751,13 @@ fn call_replace_email_domain(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::UpdateEmailDomain,
+                    okta_sdk::models::UpdateEmailDomain,
                 >("body", r#"{"displayName":"contract","userName":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_email_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_email_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_email_domain();
         let b = b
@@ -2713,7 +2767,7 @@ fn call_delete_email_domain(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_verify_email_domain(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_email_domain(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_email_domain();
         let b = b
@@ -2723,19 +2777,19 @@ fn call_verify_email_domain(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_email_servers(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_email_servers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_email_servers();
         done(b.send().await, &[])
     })
 }
-fn call_create_email_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_email_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_email_server();
         let b = b
             .body(
                 arg::<
-                    okta::models::BaseEmailServerCreate,
+                    okta_sdk::models::BaseEmailServerCreate,
                 >(
                     "body",
                     r#"{"alias":"contract","enabled":true,"host":"contract","port":1,"username":"contract","authType":"BASIC_SMTP_AUTH","password":"contract"}"#,
@@ -2744,7 +2798,7 @@ fn call_create_email_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_email_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_email_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_email_server();
         let b = b
@@ -2754,7 +2808,7 @@ fn call_get_email_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_email_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_email_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_email_server();
         let b = b
@@ -2764,13 +2818,13 @@ fn call_update_email_server(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::BaseEmailServer,
+                    okta_sdk::models::BaseEmailServer,
                 >("body", r#"{"authType":"BASIC_SMTP_AUTH"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_email_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_email_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_email_server();
         let b = b
@@ -2780,7 +2834,7 @@ fn call_delete_email_server(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_test_email_server(c: &okta::Client) -> CallFuture<'_> {
+fn call_test_email_server(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.test_email_server();
         let b = b
@@ -2790,25 +2844,25 @@ fn call_test_email_server(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::EmailTestAddresses,
+                    okta_sdk::models::EmailTestAddresses,
                 >("body", r#"{"fromAddress":"contract","toAddress":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_event_hooks(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_event_hooks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_event_hooks();
         done(b.send().await, &[])
     })
 }
-fn call_create_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_event_hook();
         let b = b
             .body(
                 arg::<
-                    okta::models::EventHook,
+                    okta_sdk::models::EventHook,
                 >(
                     "body",
                     r#"{"name":"contract","events":{"type":"EVENT_TYPE","items":["contract"]},"channel":{"type":"HTTP","config":{"uri":"contract"},"version":"contract"}}"#,
@@ -2817,7 +2871,7 @@ fn call_create_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_event_hook();
         let b = b
@@ -2827,7 +2881,7 @@ fn call_get_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_event_hook();
         let b = b
@@ -2837,7 +2891,7 @@ fn call_replace_event_hook(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::EventHook,
+                    okta_sdk::models::EventHook,
                 >(
                     "body",
                     r#"{"name":"contract","events":{"type":"EVENT_TYPE","items":["contract"]},"channel":{"type":"HTTP","config":{"uri":"contract"},"version":"contract"}}"#,
@@ -2846,7 +2900,7 @@ fn call_replace_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_event_hook();
         let b = b
@@ -2856,7 +2910,7 @@ fn call_delete_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_event_hook();
         let b = b
@@ -2866,7 +2920,7 @@ fn call_activate_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_event_hook();
         let b = b
@@ -2876,7 +2930,7 @@ fn call_deactivate_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_verify_event_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_event_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_event_hook();
         let b = b
@@ -2886,13 +2940,13 @@ fn call_verify_event_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_features(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_features(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_features();
         done(b.send().await, &[])
     })
 }
-fn call_get_feature(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_feature(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_feature();
         let b = b
@@ -2900,7 +2954,7 @@ fn call_get_feature(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_feature_dependencies(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_feature_dependencies(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_feature_dependencies();
         let b = b
@@ -2908,7 +2962,7 @@ fn call_list_feature_dependencies(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_feature_dependents(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_feature_dependents(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_feature_dependents();
         let b = b
@@ -2916,60 +2970,61 @@ fn call_list_feature_dependents(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_feature_lifecycle(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_feature_lifecycle(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_feature_lifecycle();
         let b = b
             .feature_id(arg::<::std::string::String>("featureId", r#""contract""#)?);
         let b = b
             .lifecycle(
-                arg::<okta::models::FeatureLifecycle>("lifecycle", r#""DISABLE""#)?,
+                arg::<okta_sdk::models::FeatureLifecycle>("lifecycle", r#""DISABLE""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_first_party_app_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_first_party_app_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_first_party_app_settings();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_first_party_app_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_first_party_app_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_first_party_app_settings();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::AdminConsoleSettings>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AdminConsoleSettings>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_groups(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_groups(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_groups();
         done(b.send().await, &[])
     })
 }
-fn call_add_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_group();
-        let b = b.body(arg::<okta::models::AddGroupBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::AddGroupBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_group_rules(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_rules(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_rules();
         done(b.send().await, &[])
     })
 }
-fn call_create_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_group_rule();
-        let b = b.body(arg::<okta::models::CreateGroupRuleRequest>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::CreateGroupRuleRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group_rule();
         let b = b
@@ -2979,18 +3034,18 @@ fn call_get_group_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_group_rule();
         let b = b
             .group_rule_id(
                 arg::<::std::string::String>("groupRuleId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::GroupRule>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::GroupRule>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_group_rule();
         let b = b
@@ -3000,7 +3055,7 @@ fn call_delete_group_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_group_rule();
         let b = b
@@ -3010,7 +3065,7 @@ fn call_activate_group_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_group_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_group_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_group_rule();
         let b = b
@@ -3020,52 +3075,54 @@ fn call_deactivate_group_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ReplaceGroupBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ReplaceGroupBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_assigned_applications_for_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_assigned_applications_for_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_assigned_applications_for_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_group_owners(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_owners(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_owners();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_group_owner(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_group_owner(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_group_owner();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::AssignGroupOwnerRequestBody>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::AssignGroupOwnerRequestBody>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_group_owner(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_group_owner(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_group_owner();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3073,27 +3130,27 @@ fn call_delete_group_owner(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_group_assigned_roles(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_assigned_roles(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_assigned_roles();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_role_to_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_role_to_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_role_to_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::RoleAssignmentSchema,
+                    okta_sdk::models::RoleAssignmentSchema,
                 >("body", r#"{"type":"API_ACCESS_MANAGEMENT_ADMIN"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_group_assigned_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group_assigned_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group_assigned_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3104,7 +3161,7 @@ fn call_get_group_assigned_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unassign_role_from_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_role_from_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_role_from_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3116,7 +3173,7 @@ fn call_unassign_role_from_group(c: &okta::Client) -> CallFuture<'_> {
     })
 }
 fn call_list_application_targets_for_application_administrator_role_for_group(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c
@@ -3129,7 +3186,9 @@ fn call_list_application_targets_for_application_administrator_role_for_group(
         done(b.send().await, &[])
     })
 }
-fn call_assign_app_target_to_admin_role_for_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_app_target_to_admin_role_for_group(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_target_to_admin_role_for_group();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
@@ -3141,7 +3200,9 @@ fn call_assign_app_target_to_admin_role_for_group(c: &okta::Client) -> CallFutur
         done(b.send().await, &[])
     })
 }
-fn call_unassign_app_target_to_admin_role_for_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_app_target_to_admin_role_for_group(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_app_target_to_admin_role_for_group();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
@@ -3154,7 +3215,7 @@ fn call_unassign_app_target_to_admin_role_for_group(c: &okta::Client) -> CallFut
     })
 }
 fn call_assign_app_instance_target_to_app_admin_role_for_group(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_instance_target_to_app_admin_role_for_group();
@@ -3169,7 +3230,7 @@ fn call_assign_app_instance_target_to_app_admin_role_for_group(
     })
 }
 fn call_unassign_app_instance_target_to_app_admin_role_for_group(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_app_instance_target_to_app_admin_role_for_group();
@@ -3183,7 +3244,7 @@ fn call_unassign_app_instance_target_to_app_admin_role_for_group(
         done(b.send().await, &[])
     })
 }
-fn call_list_group_targets_for_group_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_targets_for_group_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_targets_for_group_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3194,7 +3255,7 @@ fn call_list_group_targets_for_group_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_group_target_to_group_admin_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_group_target_to_group_admin_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_group_target_to_group_admin_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3209,7 +3270,9 @@ fn call_assign_group_target_to_group_admin_role(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_unassign_group_target_from_group_admin_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_group_target_from_group_admin_role(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_group_target_from_group_admin_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3224,14 +3287,14 @@ fn call_unassign_group_target_from_group_admin_role(c: &okta::Client) -> CallFut
         done(b.send().await, &[])
     })
 }
-fn call_list_group_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_users(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_users();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_user_to_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_user_to_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_user_to_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3239,7 +3302,7 @@ fn call_assign_user_to_group(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unassign_user_from_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_user_from_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_user_from_group();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -3247,99 +3310,103 @@ fn call_unassign_user_from_group(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_hook_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_hook_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_hook_keys();
         done(b.send().await, &[])
     })
 }
-fn call_create_hook_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_hook_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_hook_key();
-        let b = b.body(arg::<okta::models::KeyRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::KeyRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_public_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_public_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_public_key();
         let b = b.key_id(arg::<::std::string::String>("keyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_hook_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_hook_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_hook_key();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_hook_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_hook_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_hook_key();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::KeyRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::KeyRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_hook_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_hook_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_hook_key();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_users_with_role_assignments(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_users_with_role_assignments(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_users_with_role_assignments();
         done(b.send().await, &[])
     })
 }
-fn call_list_governance_bundles(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_governance_bundles(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_governance_bundles();
         done(b.send().await, &[])
     })
 }
-fn call_create_governance_bundle(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_governance_bundle(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_governance_bundle();
         let b = b
-            .body(arg::<okta::models::GovernanceBundleCreateRequest>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::GovernanceBundleCreateRequest>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_governance_bundle(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_governance_bundle(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_governance_bundle();
         let b = b.bundle_id(arg::<::std::string::String>("bundleId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_governance_bundle(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_governance_bundle(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_governance_bundle();
         let b = b.bundle_id(arg::<::std::string::String>("bundleId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::GovernanceBundleUpdateRequest>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::GovernanceBundleUpdateRequest>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_governance_bundle(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_governance_bundle(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_governance_bundle();
         let b = b.bundle_id(arg::<::std::string::String>("bundleId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_bundle_entitlements(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_bundle_entitlements(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_bundle_entitlements();
         let b = b.bundle_id(arg::<::std::string::String>("bundleId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_bundle_entitlement_values(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_bundle_entitlement_values(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_bundle_entitlement_values();
         let b = b.bundle_id(arg::<::std::string::String>("bundleId", r#""contract""#)?);
@@ -3350,37 +3417,37 @@ fn call_list_bundle_entitlement_values(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_opt_in_status(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_opt_in_status(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_opt_in_status();
         done(b.send().await, &[])
     })
 }
-fn call_opt_in(c: &okta::Client) -> CallFuture<'_> {
+fn call_opt_in(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.opt_in();
         done(b.send().await, &[])
     })
 }
-fn call_opt_out(c: &okta::Client) -> CallFuture<'_> {
+fn call_opt_out(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.opt_out();
         done(b.send().await, &[])
     })
 }
-fn call_list_resource_sets(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_resource_sets(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_resource_sets();
         done(b.send().await, &[])
     })
 }
-fn call_create_resource_set(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_resource_set(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_resource_set();
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateResourceSetRequest,
+                    okta_sdk::models::CreateResourceSetRequest,
                 >(
                     "body",
                     r#"{"description":"contract","label":"contract","resources":["contract"]}"#,
@@ -3389,7 +3456,7 @@ fn call_create_resource_set(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_resource_set(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_resource_set(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_resource_set();
         let b = b
@@ -3399,18 +3466,18 @@ fn call_get_resource_set(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_resource_set(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_resource_set(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_resource_set();
         let b = b
             .resource_set_id_or_label(
                 arg::<::std::string::String>("resourceSetIdOrLabel", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::ResourceSet>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ResourceSet>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_resource_set(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_resource_set(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_resource_set();
         let b = b
@@ -3420,7 +3487,7 @@ fn call_delete_resource_set(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_bindings(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_bindings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_bindings();
         let b = b
@@ -3430,7 +3497,7 @@ fn call_list_bindings(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_resource_set_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_resource_set_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_resource_set_binding();
         let b = b
@@ -3439,12 +3506,14 @@ fn call_create_resource_set_binding(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::ResourceSetBindingCreateRequest>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::ResourceSetBindingCreateRequest,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_binding();
         let b = b
@@ -3458,7 +3527,7 @@ fn call_get_binding(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_binding();
         let b = b
@@ -3472,7 +3541,7 @@ fn call_delete_binding(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_members_of_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_members_of_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_members_of_binding();
         let b = b
@@ -3486,7 +3555,7 @@ fn call_list_members_of_binding(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_add_members_to_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_members_to_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_members_to_binding();
         let b = b
@@ -3500,13 +3569,13 @@ fn call_add_members_to_binding(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::ResourceSetBindingAddMembersRequest,
+                    okta_sdk::models::ResourceSetBindingAddMembersRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_member_of_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_member_of_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_member_of_binding();
         let b = b.member_id(arg::<::std::string::String>("memberId", r#""contract""#)?);
@@ -3521,7 +3590,7 @@ fn call_get_member_of_binding(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unassign_member_from_binding(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_member_from_binding(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_member_from_binding();
         let b = b.member_id(arg::<::std::string::String>("memberId", r#""contract""#)?);
@@ -3536,7 +3605,7 @@ fn call_unassign_member_from_binding(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_resource_set_resources(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_resource_set_resources(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_resource_set_resources();
         let b = b
@@ -3546,7 +3615,7 @@ fn call_list_resource_set_resources(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_add_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_resource_set_resource(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_resource_set_resource();
         let b = b
@@ -3556,13 +3625,13 @@ fn call_add_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::ResourceSetResourcePostRequest,
+                    okta_sdk::models::ResourceSetResourcePostRequest,
                 >("body", r#"{"resourceOrnOrUrl":"contract","conditions":{}}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_add_resource_set_resources(c: &okta::Client) -> CallFuture<'_> {
+fn call_add_resource_set_resources(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.add_resource_set_resources();
         let b = b
@@ -3571,12 +3640,14 @@ fn call_add_resource_set_resources(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::ResourceSetResourcePatchRequest>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::ResourceSetResourcePatchRequest,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_resource_set_resource(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_resource_set_resource();
         let b = b
@@ -3588,7 +3659,7 @@ fn call_get_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_resource_set_resource(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_resource_set_resource();
         let b = b
@@ -3598,11 +3669,13 @@ fn call_replace_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
                 arg::<::std::string::String>("resourceSetIdOrLabel", r#""contract""#)?,
             );
         let b = b
-            .body(arg::<okta::models::ResourceSetResourcePutRequest>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::ResourceSetResourcePutRequest>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_resource_set_resource(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_resource_set_resource();
         let b = b
@@ -3614,19 +3687,19 @@ fn call_delete_resource_set_resource(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_roles(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_roles(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_roles();
         done(b.send().await, &[])
     })
 }
-fn call_create_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_role();
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateIamRoleRequest,
+                    okta_sdk::models::CreateIamRoleRequest,
                 >(
                     "body",
                     r#"{"label":"contract","description":"contract","permissions":["contract"]}"#,
@@ -3635,7 +3708,7 @@ fn call_create_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_role();
         let b = b
@@ -3645,7 +3718,7 @@ fn call_get_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_role();
         let b = b
@@ -3655,13 +3728,13 @@ fn call_replace_role(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::UpdateIamRoleRequest,
+                    okta_sdk::models::UpdateIamRoleRequest,
                 >("body", r#"{"label":"contract","description":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_role();
         let b = b
@@ -3671,7 +3744,7 @@ fn call_delete_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_role_permissions(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_role_permissions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_role_permissions();
         let b = b
@@ -3681,7 +3754,7 @@ fn call_list_role_permissions(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_role_permission(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_role_permission(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_role_permission();
         let b = b
@@ -3695,7 +3768,7 @@ fn call_get_role_permission(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_role_permission(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_role_permission(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_role_permission();
         let b = b
@@ -3709,13 +3782,13 @@ fn call_create_role_permission(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateUpdateIamRolePermissionRequest,
+                    okta_sdk::models::CreateUpdateIamRolePermissionRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_replace_role_permission(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_role_permission(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_role_permission();
         let b = b
@@ -3729,13 +3802,13 @@ fn call_replace_role_permission(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateUpdateIamRolePermissionRequest,
+                    okta_sdk::models::CreateUpdateIamRolePermissionRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_role_permission(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_role_permission(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_role_permission();
         let b = b
@@ -3749,18 +3822,18 @@ fn call_delete_role_permission(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_source_groups(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_source_groups(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_source_groups();
         let b = b
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::GroupsRequestSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::GroupsRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_source_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_source_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_source_group();
         let b = b
@@ -3774,7 +3847,7 @@ fn call_get_identity_source_group(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_identity_source_groups(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_identity_source_groups(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_identity_source_groups();
         let b = b
@@ -3785,11 +3858,11 @@ fn call_update_identity_source_groups(c: &okta::Client) -> CallFuture<'_> {
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::GroupsRequestSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::GroupsRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_source_group(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_source_group(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_source_group();
         let b = b
@@ -3803,7 +3876,7 @@ fn call_delete_identity_source_group(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_source_group_memberships(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_source_group_memberships(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_source_group_memberships();
         let b = b
@@ -3817,7 +3890,9 @@ fn call_get_identity_source_group_memberships(c: &okta::Client) -> CallFuture<'_
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_source_groups_memberships(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_source_groups_memberships(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_source_groups_memberships();
         let b = b
@@ -3828,11 +3903,14 @@ fn call_create_identity_source_groups_memberships(c: &okta::Client) -> CallFutur
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::MembershipRequestSchema>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::MembershipRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_source_group_memberships(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_source_group_memberships(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_source_group_memberships();
         let b = b
@@ -3850,7 +3928,7 @@ fn call_delete_identity_source_group_memberships(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_list_identity_source_sessions(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_identity_source_sessions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_identity_source_sessions();
         let b = b
@@ -3860,7 +3938,7 @@ fn call_list_identity_source_sessions(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_source_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_source_session();
         let b = b
@@ -3870,7 +3948,7 @@ fn call_create_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_source_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_source_session();
         let b = b
@@ -3882,7 +3960,7 @@ fn call_get_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_source_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_source_session();
         let b = b
@@ -3894,7 +3972,7 @@ fn call_delete_identity_source_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_upload_identity_source_data_for_delete(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_identity_source_data_for_delete(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_data_for_delete();
         let b = b
@@ -3903,12 +3981,12 @@ fn call_upload_identity_source_data_for_delete(c: &okta::Client) -> CallFuture<'
             );
         let b = b
             .session_id(arg::<::std::string::String>("sessionId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::BulkDeleteRequestBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::BulkDeleteRequestBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
 fn call_upload_identity_source_group_memberships_for_delete(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_group_memberships_for_delete();
@@ -3921,14 +3999,14 @@ fn call_upload_identity_source_group_memberships_for_delete(
         let b = b
             .body(
                 arg::<
-                    okta::models::BulkGroupMembershipsDeleteRequestBody,
+                    okta_sdk::models::BulkGroupMembershipsDeleteRequestBody,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
 fn call_upload_identity_source_group_memberships_for_upsert(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_group_memberships_for_upsert();
@@ -3941,14 +4019,14 @@ fn call_upload_identity_source_group_memberships_for_upsert(
         let b = b
             .body(
                 arg::<
-                    okta::models::BulkGroupMembershipsUpsertRequestBody,
+                    okta_sdk::models::BulkGroupMembershipsUpsertRequestBody,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
 fn call_upload_identity_source_groups_data_for_delete(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_groups_data_for_delete();
@@ -3959,11 +4037,13 @@ fn call_upload_identity_source_groups_data_for_delete(
         let b = b
             .session_id(arg::<::std::string::String>("sessionId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::BulkGroupDeleteRequestBody>("body", r#"{}"#)?);
+            .body(arg::<okta_sdk::models::BulkGroupDeleteRequestBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_upload_identity_source_groups_for_upsert(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_identity_source_groups_for_upsert(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_groups_for_upsert();
         let b = b
@@ -3973,11 +4053,11 @@ fn call_upload_identity_source_groups_for_upsert(c: &okta::Client) -> CallFuture
         let b = b
             .session_id(arg::<::std::string::String>("sessionId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::BulkGroupUpsertRequestBody>("body", r#"{}"#)?);
+            .body(arg::<okta_sdk::models::BulkGroupUpsertRequestBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_upload_identity_source_data_for_upsert(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_identity_source_data_for_upsert(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_identity_source_data_for_upsert();
         let b = b
@@ -3986,11 +4066,11 @@ fn call_upload_identity_source_data_for_upsert(c: &okta::Client) -> CallFuture<'
             );
         let b = b
             .session_id(arg::<::std::string::String>("sessionId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::BulkUpsertRequestBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::BulkUpsertRequestBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_start_import_from_identity_source(c: &okta::Client) -> CallFuture<'_> {
+fn call_start_import_from_identity_source(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.start_import_from_identity_source();
         let b = b
@@ -4002,18 +4082,18 @@ fn call_start_import_from_identity_source(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_source_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_source_user();
         let b = b
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::UserRequestSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_source_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_source_user();
         let b = b
@@ -4025,7 +4105,7 @@ fn call_get_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_existing_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_existing_identity_source_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_existing_identity_source_user();
         let b = b
@@ -4034,11 +4114,11 @@ fn call_replace_existing_identity_source_user(c: &okta::Client) -> CallFuture<'_
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::UserRequestSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_identity_source_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_identity_source_users(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_identity_source_users();
         let b = b
@@ -4047,11 +4127,12 @@ fn call_update_identity_source_users(c: &okta::Client) -> CallFuture<'_> {
             .identity_source_id(
                 arg::<::std::string::String>("identitySourceId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::UsersUpdateRequestSchema>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::UsersUpdateRequestSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_source_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_source_user();
         let b = b
@@ -4063,97 +4144,97 @@ fn call_delete_identity_source_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_identity_providers(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_identity_providers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_identity_providers();
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_provider();
-        let b = b.body(arg::<okta::models::IdentityProvider>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::IdentityProvider>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_identity_provider_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_identity_provider_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_identity_provider_keys();
         done(b.send().await, &[])
     })
 }
-fn call_create_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_identity_provider_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_identity_provider_key();
         let b = b
             .body(
                 arg::<
-                    okta::models::IdPCertificateCredential,
+                    okta_sdk::models::IdPCertificateCredential,
                 >("body", r#"{"x5c":["contract"]}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_provider_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_provider_key();
         let b = b.kid(arg::<::std::string::String>("kid", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_identity_provider_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_identity_provider_key();
         let b = b.kid(arg::<::std::string::String>("kid", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::IdPKeyCredential>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::IdPKeyCredential>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_provider_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_provider_key();
         let b = b.kid(arg::<::std::string::String>("kid", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::IdentityProvider>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::IdentityProvider>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_csrs_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_csrs_for_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_csrs_for_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_generate_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_generate_csr_for_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.generate_csr_for_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::CsrMetadata>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CsrMetadata>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_csr_for_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_csr_for_identity_provider();
         let b = b.idp_csr_id(arg::<::std::string::String>("idpCsrId", r#""contract""#)?);
@@ -4161,7 +4242,7 @@ fn call_get_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_csr_for_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_csr_for_identity_provider();
         let b = b.idp_csr_id(arg::<::std::string::String>("idpCsrId", r#""contract""#)?);
@@ -4169,7 +4250,7 @@ fn call_revoke_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_publish_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_publish_csr_for_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.publish_csr_for_identity_provider();
         let b = b.idp_csr_id(arg::<::std::string::String>("idpCsrId", r#""contract""#)?);
@@ -4178,21 +4259,23 @@ fn call_publish_csr_for_identity_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_identity_provider_signing_keys(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_identity_provider_signing_keys(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_identity_provider_signing_keys();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_active_identity_provider_signing_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_active_identity_provider_signing_key(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_active_identity_provider_signing_key();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_generate_identity_provider_signing_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_generate_identity_provider_signing_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.generate_identity_provider_signing_key();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4200,7 +4283,7 @@ fn call_generate_identity_provider_signing_key(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_provider_signing_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_provider_signing_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_provider_signing_key();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4208,7 +4291,7 @@ fn call_get_identity_provider_signing_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_clone_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
+fn call_clone_identity_provider_key(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.clone_identity_provider_key();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4220,28 +4303,30 @@ fn call_clone_identity_provider_key(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_identity_provider_application_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_identity_provider_application_users(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_identity_provider_application_users();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_identity_provider_application_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_identity_provider_application_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_identity_provider_application_user();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4249,19 +4334,21 @@ fn call_get_identity_provider_application_user(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_link_user_to_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_link_user_to_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.link_user_to_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::UserIdentityProviderLinkRequest>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::UserIdentityProviderLinkRequest,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_unlink_user_from_identity_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_unlink_user_from_identity_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unlink_user_from_identity_provider();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4269,7 +4356,7 @@ fn call_unlink_user_from_identity_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_social_auth_tokens(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_social_auth_tokens(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_social_auth_tokens();
         let b = b.idp_id(arg::<::std::string::String>("idpId", r#""contract""#)?);
@@ -4277,20 +4364,20 @@ fn call_list_social_auth_tokens(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_inline_hooks(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_inline_hooks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_inline_hooks();
         done(b.send().await, &[])
     })
 }
-fn call_create_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_inline_hook();
-        let b = b.body(arg::<okta::models::InlineHookCreate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::InlineHookCreate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_inline_hook();
         let b = b
@@ -4300,29 +4387,29 @@ fn call_get_inline_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_inline_hook();
         let b = b
             .inline_hook_id(
                 arg::<::std::string::String>("inlineHookId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::InlineHookReplace>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::InlineHookReplace>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_inline_hook();
         let b = b
             .inline_hook_id(
                 arg::<::std::string::String>("inlineHookId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::InlineHookReplace>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::InlineHookReplace>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_inline_hook();
         let b = b
@@ -4332,18 +4419,18 @@ fn call_delete_inline_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_execute_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_execute_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.execute_inline_hook();
         let b = b
             .inline_hook_id(
                 arg::<::std::string::String>("inlineHookId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::ExecuteInlineHookBody>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ExecuteInlineHookBody>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_inline_hook();
         let b = b
@@ -4353,7 +4440,7 @@ fn call_activate_inline_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_inline_hook(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_inline_hook(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_inline_hook();
         let b = b
@@ -4363,19 +4450,19 @@ fn call_deactivate_inline_hook(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_log_streams(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_log_streams(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_log_streams();
         done(b.send().await, &[])
     })
 }
-fn call_create_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_log_stream();
         let b = b
             .body(
                 arg::<
-                    okta::models::LogStream,
+                    okta_sdk::models::LogStream,
                 >(
                     "body",
                     r#"{"created":"2024-01-02T03:04:05.000Z","id":"contract","lastUpdated":"2024-01-02T03:04:05.000Z","name":"contract","status":"ACTIVE","type":"aws_eventbridge","_links":{"self":{"href":"contract"}},"settings":{"accountId":"contractxxxx","eventSourceName":"P","region":"ap-northeast-1"}}"#,
@@ -4384,7 +4471,7 @@ fn call_create_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_log_stream();
         let b = b
@@ -4394,7 +4481,7 @@ fn call_get_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_log_stream();
         let b = b
@@ -4404,7 +4491,7 @@ fn call_replace_log_stream(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::LogStreamPutSchema,
+                    okta_sdk::models::LogStreamPutSchema,
                 >(
                     "body",
                     r#"{"name":"contract","type":"aws_eventbridge","settings":{"accountId":"contractxxxx","eventSourceName":"P","region":"ap-northeast-1"}}"#,
@@ -4413,7 +4500,7 @@ fn call_replace_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_log_stream();
         let b = b
@@ -4423,7 +4510,7 @@ fn call_delete_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_log_stream();
         let b = b
@@ -4433,7 +4520,7 @@ fn call_activate_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_log_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_log_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_log_stream();
         let b = b
@@ -4443,19 +4530,19 @@ fn call_deactivate_log_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_log_events(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_log_events(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_log_events();
         done(b.send().await, &[])
     })
 }
-fn call_list_profile_mappings(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_profile_mappings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_profile_mappings();
         done(b.send().await, &[])
     })
 }
-fn call_get_profile_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_profile_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_profile_mapping();
         let b = b
@@ -4463,7 +4550,7 @@ fn call_get_profile_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_profile_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_profile_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_profile_mapping();
         let b = b
@@ -4471,7 +4558,7 @@ fn call_update_profile_mapping(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::ProfileMappingRequest,
+                    okta_sdk::models::ProfileMappingRequest,
                 >(
                     "body",
                     r#"{"properties":{},"expression":"contract","pushStatus":"contract"}"#,
@@ -4480,66 +4567,66 @@ fn call_update_profile_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_application_user_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_application_user_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_application_user_schema();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_application_user_profile(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_application_user_profile(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_application_user_profile();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_group_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_group_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_group_schema();
         done(b.send().await, &[])
     })
 }
-fn call_update_group_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_group_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_group_schema();
-        let b = b.body(arg::<okta::models::GroupSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::GroupSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_log_stream_schemas(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_log_stream_schemas(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_log_stream_schemas();
         done(b.send().await, &[])
     })
 }
-fn call_get_log_stream_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_log_stream_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_log_stream_schema();
         let b = b
             .log_stream_type(
                 arg::<
-                    okta::models::LogStreamType,
+                    okta_sdk::models::LogStreamType,
                 >("logStreamType", r#""aws_eventbridge""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_linked_object_definitions(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_linked_object_definitions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_linked_object_definitions();
         done(b.send().await, &[])
     })
 }
-fn call_create_linked_object_definition(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_linked_object_definition(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_linked_object_definition();
-        let b = b.body(arg::<okta::models::LinkedObject>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::LinkedObject>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_linked_object_definition(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_linked_object_definition(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_linked_object_definition();
         let b = b
@@ -4549,7 +4636,7 @@ fn call_get_linked_object_definition(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_linked_object_definition(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_linked_object_definition(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_linked_object_definition();
         let b = b
@@ -4559,62 +4646,62 @@ fn call_delete_linked_object_definition(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_user_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_schema();
         let b = b.schema_id(arg::<::std::string::String>("schemaId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_user_profile(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_user_profile(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_user_profile();
         let b = b.schema_id(arg::<::std::string::String>("schemaId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_types(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_types(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_types();
         done(b.send().await, &[])
     })
 }
-fn call_create_user_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_user_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_user_type();
         let b = b
             .body(
                 arg::<
-                    okta::models::UserType,
+                    okta_sdk::models::UserType,
                 >("body", r#"{"name":"contract","displayName":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_user_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_type();
         let b = b.type_id(arg::<::std::string::String>("typeId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_user_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_user_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_user_type();
         let b = b.type_id(arg::<::std::string::String>("typeId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserTypePostRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserTypePostRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_user_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_user_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_user_type();
         let b = b.type_id(arg::<::std::string::String>("typeId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::UserTypePutRequest,
+                    okta_sdk::models::UserTypePutRequest,
                 >(
                     "body",
                     r#"{"name":"contract","displayName":"contract","description":"contract"}"#,
@@ -4623,299 +4710,306 @@ fn call_replace_user_type(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_user_type(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_user_type(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_user_type();
         let b = b.type_id(arg::<::std::string::String>("typeId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_ui_schemas(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_ui_schemas(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_ui_schemas();
         done(b.send().await, &[])
     })
 }
-fn call_create_ui_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_ui_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_ui_schema();
-        let b = b.body(arg::<okta::models::CreateUiSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CreateUiSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_ui_schema(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_ui_schema(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_ui_schema();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_ui_schemas(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_ui_schemas(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_ui_schemas();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UpdateUiSchema>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UpdateUiSchema>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_ui_schemas(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_ui_schemas(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_ui_schemas();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_org_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_org_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_org_settings();
         done(b.send().await, &[])
     })
 }
-fn call_update_org_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_org_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_org_settings();
-        let b = b.body(arg::<okta::models::OrgSetting>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OrgSetting>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_org_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_org_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_org_settings();
-        let b = b.body(arg::<okta::models::OrgSetting>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OrgSetting>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_org_captcha_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_org_captcha_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_org_captcha_settings();
         done(b.send().await, &[])
     })
 }
-fn call_replaces_org_captcha_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replaces_org_captcha_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replaces_org_captcha_settings();
-        let b = b.body(arg::<okta::models::OrgCaptchaSettings>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OrgCaptchaSettings>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_org_captcha_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_org_captcha_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_org_captcha_settings();
         done(b.send().await, &[])
     })
 }
-fn call_list_org_contact_types(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_org_contact_types(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_org_contact_types();
         done(b.send().await, &[])
     })
 }
-fn call_get_org_contact_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_org_contact_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_org_contact_user();
         let b = b
             .contact_type(
                 arg::<
-                    okta::models::GetOrgContactUserContactType,
+                    okta_sdk::models::GetOrgContactUserContactType,
                 >("contactType", r#""BILLING""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_replace_org_contact_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_org_contact_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_org_contact_user();
         let b = b
             .contact_type(
                 arg::<
-                    okta::models::ReplaceOrgContactUserContactType,
+                    okta_sdk::models::ReplaceOrgContactUserContactType,
                 >("contactType", r#""BILLING""#)?,
             );
-        let b = b.body(arg::<okta::models::OrgContactUser>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OrgContactUser>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_bulk_remove_email_address_bounces(c: &okta::Client) -> CallFuture<'_> {
+fn call_bulk_remove_email_address_bounces(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.bulk_remove_email_address_bounces();
-        let b = b.body(arg::<okta::models::BouncesRemoveListObj>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::BouncesRemoveListObj>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_yubikey_otp_tokens(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_yubikey_otp_tokens(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_yubikey_otp_tokens();
         done(b.send().await, &[])
     })
 }
-fn call_upload_yubikey_otp_token_seed(c: &okta::Client) -> CallFuture<'_> {
+fn call_upload_yubikey_otp_token_seed(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upload_yubikey_otp_token_seed();
         let b = b
-            .body(arg::<okta::models::UploadYubikeyOtpTokenSeedBody>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::UploadYubikeyOtpTokenSeedBody>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_yubikey_otp_token_by_id(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_yubikey_otp_token_by_id(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_yubikey_otp_token_by_id();
         let b = b.token_id(arg::<::std::string::String>("tokenId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_third_party_admin_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_third_party_admin_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_third_party_admin_setting();
         done(b.send().await, &[])
     })
 }
-fn call_update_third_party_admin_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_third_party_admin_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_third_party_admin_setting();
-        let b = b.body(arg::<okta::models::ThirdPartyAdminSetting>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::ThirdPartyAdminSetting>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_org_preferences(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_org_preferences(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_org_preferences();
         done(b.send().await, &[])
     })
 }
-fn call_set_org_hide_okta_ui_footer(c: &okta::Client) -> CallFuture<'_> {
+fn call_set_org_hide_okta_ui_footer(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.set_org_hide_okta_ui_footer();
         done(b.send().await, &[])
     })
 }
-fn call_set_org_show_okta_ui_footer(c: &okta::Client) -> CallFuture<'_> {
+fn call_set_org_show_okta_ui_footer(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.set_org_show_okta_ui_footer();
         done(b.send().await, &[])
     })
 }
-fn call_get_aerial_consent(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_aerial_consent(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_aerial_consent();
         done(b.send().await, &[])
     })
 }
-fn call_grant_aerial_consent(c: &okta::Client) -> CallFuture<'_> {
+fn call_grant_aerial_consent(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.grant_aerial_consent();
         let b = b
             .body(
                 arg::<
-                    okta::models::OrgAerialConsent,
+                    okta_sdk::models::OrgAerialConsent,
                 >("body", r#"{"accountId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_revoke_aerial_consent(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_aerial_consent(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_aerial_consent();
         let b = b
             .body(
                 arg::<
-                    okta::models::OrgAerialConsent,
+                    okta_sdk::models::OrgAerialConsent,
                 >("body", r#"{"accountId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_okta_communication_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_okta_communication_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_okta_communication_settings();
         done(b.send().await, &[])
     })
 }
-fn call_opt_in_users_to_okta_communication_emails(c: &okta::Client) -> CallFuture<'_> {
+fn call_opt_in_users_to_okta_communication_emails(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.opt_in_users_to_okta_communication_emails();
         done(b.send().await, &[])
     })
 }
 fn call_opt_out_users_from_okta_communication_emails(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.opt_out_users_from_okta_communication_emails();
         done(b.send().await, &[])
     })
 }
-fn call_get_org_okta_support_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_org_okta_support_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_org_okta_support_settings();
         done(b.send().await, &[])
     })
 }
-fn call_list_okta_support_cases(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_okta_support_cases(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_okta_support_cases();
         done(b.send().await, &[])
     })
 }
-fn call_update_okta_support_case(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_okta_support_case(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_okta_support_case();
         let b = b
             .case_number(arg::<::std::string::String>("caseNumber", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::OktaSupportCase>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OktaSupportCase>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_extend_okta_support(c: &okta::Client) -> CallFuture<'_> {
+fn call_extend_okta_support(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.extend_okta_support();
         done(b.send().await, &[301])
     })
 }
-fn call_grant_okta_support(c: &okta::Client) -> CallFuture<'_> {
+fn call_grant_okta_support(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.grant_okta_support();
         done(b.send().await, &[301])
     })
 }
-fn call_revoke_okta_support(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_okta_support(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_okta_support();
         done(b.send().await, &[301])
     })
 }
-fn call_get_auto_assign_admin_app_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_auto_assign_admin_app_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_auto_assign_admin_app_setting();
         done(b.send().await, &[])
     })
 }
-fn call_update_auto_assign_admin_app_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_auto_assign_admin_app_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_auto_assign_admin_app_setting();
-        let b = b.body(arg::<okta::models::AutoAssignAdminAppSetting>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::AutoAssignAdminAppSetting>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_client_privileges_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_client_privileges_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_client_privileges_setting();
         done(b.send().await, &[])
     })
 }
-fn call_assign_client_privileges_setting(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_client_privileges_setting(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_client_privileges_setting();
-        let b = b.body(arg::<okta::models::ClientPrivilegesSetting>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::ClientPrivilegesSetting>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_child_org(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_child_org(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_child_org();
         let b = b
             .body(
                 arg::<
-                    okta::models::ChildOrg,
+                    okta_sdk::models::ChildOrg,
                 >(
                     "body",
                     r#"{"admin":{"profile":{"email":"contract@example.com","login":"contract","firstName":"contract","lastName":"contract"}},"edition":"SKU","name":"contract","subdomain":"contract"}"#,
@@ -4924,108 +5018,109 @@ fn call_create_child_org(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_policies(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_policies(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_policies();
-        let b = b.type_(arg::<okta::models::PolicyType>("type", r#""ACCESS_POLICY""#)?);
+        let b = b
+            .type_(arg::<okta_sdk::models::PolicyType>("type", r#""ACCESS_POLICY""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_policy();
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateOrUpdatePolicy,
+                    okta_sdk::models::CreateOrUpdatePolicy,
                 >("body", r#"{"name":"contract","type":"ACCESS_POLICY"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_create_policy_simulation(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_policy_simulation(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_policy_simulation();
         let b = b
             .body(
                 arg::<
-                    ::std::vec::Vec<okta::models::SimulatePolicyBody>,
+                    ::std::vec::Vec<okta_sdk::models::SimulatePolicyBody>,
                 >("body", r#"[{"appInstance":"contract"}]"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::CreateOrUpdatePolicy,
+                    okta_sdk::models::CreateOrUpdatePolicy,
                 >("body", r#"{"name":"contract","type":"ACCESS_POLICY"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_policy_apps(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_policy_apps(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_policy_apps();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_clone_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_clone_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.clone_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_policy_mappings(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_policy_mappings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_policy_mappings();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_map_resource_to_policy(c: &okta::Client) -> CallFuture<'_> {
+fn call_map_resource_to_policy(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.map_resource_to_policy();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::PolicyMappingRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::PolicyMappingRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_policy_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_policy_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_policy_mapping();
         let b = b
@@ -5034,7 +5129,7 @@ fn call_get_policy_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_policy_resource_mapping(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_policy_resource_mapping(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_policy_resource_mapping();
         let b = b
@@ -5043,25 +5138,27 @@ fn call_delete_policy_resource_mapping(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_policy_rules(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_policy_rules(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_policy_rules();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::PolicyRule>("body", r#"{"type":"ACCESS_POLICY"}"#)?,
+                arg::<
+                    okta_sdk::models::PolicyRule,
+                >("body", r#"{"type":"ACCESS_POLICY"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
@@ -5069,19 +5166,21 @@ fn call_get_policy_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
         let b = b.rule_id(arg::<::std::string::String>("ruleId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::PolicyRule>("body", r#"{"type":"ACCESS_POLICY"}"#)?,
+                arg::<
+                    okta_sdk::models::PolicyRule,
+                >("body", r#"{"type":"ACCESS_POLICY"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
@@ -5089,7 +5188,7 @@ fn call_delete_policy_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
@@ -5097,7 +5196,7 @@ fn call_activate_policy_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_policy_rule(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_policy_rule(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_policy_rule();
         let b = b.policy_id(arg::<::std::string::String>("policyId", r#""contract""#)?);
@@ -5105,20 +5204,20 @@ fn call_deactivate_policy_rule(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_principal_rate_limit_entities(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_principal_rate_limit_entities(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_principal_rate_limit_entities();
         let b = b.filter(arg::<::std::string::String>("filter", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_principal_rate_limit_entity(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_principal_rate_limit_entity();
         let b = b
             .body(
                 arg::<
-                    okta::models::PrincipalRateLimitEntity,
+                    okta_sdk::models::PrincipalRateLimitEntity,
                 >(
                     "body",
                     r#"{"principalId":"contract","principalType":"OAUTH_CLIENT"}"#,
@@ -5127,7 +5226,7 @@ fn call_create_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_principal_rate_limit_entity(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_principal_rate_limit_entity();
         let b = b
@@ -5137,7 +5236,7 @@ fn call_get_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_principal_rate_limit_entity(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_principal_rate_limit_entity();
         let b = b
@@ -5147,7 +5246,7 @@ fn call_replace_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> 
         let b = b
             .body(
                 arg::<
-                    okta::models::PrincipalRateLimitEntity,
+                    okta_sdk::models::PrincipalRateLimitEntity,
                 >(
                     "body",
                     r#"{"principalId":"contract","principalType":"OAUTH_CLIENT"}"#,
@@ -5156,23 +5255,25 @@ fn call_replace_principal_rate_limit_entity(c: &okta::Client) -> CallFuture<'_> 
         done(b.send().await, &[])
     })
 }
-fn call_list_push_providers(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_push_providers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_push_providers();
         done(b.send().await, &[])
     })
 }
-fn call_create_push_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_push_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_push_provider();
         let b = b
             .body(
-                arg::<okta::models::PushProvider>("body", r#"{"providerType":"APNS"}"#)?,
+                arg::<
+                    okta_sdk::models::PushProvider,
+                >("body", r#"{"providerType":"APNS"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_push_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_push_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_push_provider();
         let b = b
@@ -5182,7 +5283,7 @@ fn call_get_push_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_push_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_push_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_push_provider();
         let b = b
@@ -5191,12 +5292,14 @@ fn call_replace_push_provider(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::PushProvider>("body", r#"{"providerType":"APNS"}"#)?,
+                arg::<
+                    okta_sdk::models::PushProvider,
+                >("body", r#"{"providerType":"APNS"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_push_provider(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_push_provider(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_push_provider();
         let b = b
@@ -5206,92 +5309,98 @@ fn call_delete_push_provider(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_rate_limit_settings_admin_notifications(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_rate_limit_settings_admin_notifications(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_rate_limit_settings_admin_notifications();
         done(b.send().await, &[])
     })
 }
 fn call_replace_rate_limit_settings_admin_notifications(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_rate_limit_settings_admin_notifications();
         let b = b
             .body(
                 arg::<
-                    okta::models::RateLimitAdminNotifications,
+                    okta_sdk::models::RateLimitAdminNotifications,
                 >("body", r#"{"notificationsEnabled":true}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_rate_limit_settings_per_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_rate_limit_settings_per_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_rate_limit_settings_per_client();
         done(b.send().await, &[])
     })
 }
-fn call_replace_rate_limit_settings_per_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_rate_limit_settings_per_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_rate_limit_settings_per_client();
         let b = b
             .body(
                 arg::<
-                    okta::models::PerClientRateLimitSettings,
+                    okta_sdk::models::PerClientRateLimitSettings,
                 >("body", r#"{"defaultMode":"DISABLE"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_rate_limit_settings_warning_threshold(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_rate_limit_settings_warning_threshold(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_rate_limit_settings_warning_threshold();
         done(b.send().await, &[])
     })
 }
 fn call_replace_rate_limit_settings_warning_threshold(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_rate_limit_settings_warning_threshold();
         let b = b
             .body(
                 arg::<
-                    okta::models::RateLimitWarningThresholdRequest,
+                    okta_sdk::models::RateLimitWarningThresholdRequest,
                 >("body", r#"{"warningThreshold":30}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_realm_assignments(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_realm_assignments(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_realm_assignments();
         done(b.send().await, &[])
     })
 }
-fn call_create_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_realm_assignment();
         let b = b
-            .body(arg::<okta::models::CreateRealmAssignmentRequest>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::CreateRealmAssignmentRequest>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_list_realm_assignment_operations(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_realm_assignment_operations(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_realm_assignment_operations();
         done(b.send().await, &[])
     })
 }
-fn call_execute_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_execute_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.execute_realm_assignment();
-        let b = b.body(arg::<okta::models::OperationRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::OperationRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_realm_assignment();
         let b = b
@@ -5301,7 +5410,7 @@ fn call_get_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_realm_assignment();
         let b = b
@@ -5309,11 +5418,13 @@ fn call_replace_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
                 arg::<::std::string::String>("assignmentId", r#""contract""#)?,
             );
         let b = b
-            .body(arg::<okta::models::UpdateRealmAssignmentRequest>("body", r#"{}"#)?);
+            .body(
+                arg::<okta_sdk::models::UpdateRealmAssignmentRequest>("body", r#"{}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_delete_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_realm_assignment();
         let b = b
@@ -5323,7 +5434,7 @@ fn call_delete_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_realm_assignment();
         let b = b
@@ -5333,7 +5444,7 @@ fn call_activate_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_realm_assignment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_realm_assignment();
         let b = b
@@ -5343,120 +5454,124 @@ fn call_deactivate_realm_assignment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_realms(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_realms(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_realms();
         done(b.send().await, &[])
     })
 }
-fn call_create_realm(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_realm(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_realm();
-        let b = b.body(arg::<okta::models::CreateRealmRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::CreateRealmRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_realm(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_realm(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_realm();
         let b = b.realm_id(arg::<::std::string::String>("realmId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_realm(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_realm(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_realm();
         let b = b.realm_id(arg::<::std::string::String>("realmId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UpdateRealmRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UpdateRealmRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_realm(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_realm(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_realm();
         let b = b.realm_id(arg::<::std::string::String>("realmId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_subscriptions_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_subscriptions_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_subscriptions_role();
         let b = b
             .role_ref(
                 arg::<
-                    okta::models::ListSubscriptionsRoleRoleRef,
+                    okta_sdk::models::ListSubscriptionsRoleRoleRef,
                 >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_subscriptions_notification_type_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_subscriptions_notification_type_role(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_subscriptions_notification_type_role();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b
             .role_ref(
                 arg::<
-                    okta::models::GetSubscriptionsNotificationTypeRoleRoleRef,
+                    okta_sdk::models::GetSubscriptionsNotificationTypeRoleRoleRef,
                 >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_subscribe_by_notification_type_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_subscribe_by_notification_type_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.subscribe_by_notification_type_role();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b
             .role_ref(
                 arg::<
-                    okta::models::SubscribeByNotificationTypeRoleRoleRef,
+                    okta_sdk::models::SubscribeByNotificationTypeRoleRoleRef,
                 >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_unsubscribe_by_notification_type_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_unsubscribe_by_notification_type_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unsubscribe_by_notification_type_role();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b
             .role_ref(
                 arg::<
-                    okta::models::UnsubscribeByNotificationTypeRoleRoleRef,
+                    okta_sdk::models::UnsubscribeByNotificationTypeRoleRoleRef,
                 >("roleRef", r#""contract""#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_security_events_provider_instances(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_security_events_provider_instances(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_security_events_provider_instances();
         done(b.send().await, &[])
     })
 }
-fn call_create_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_security_events_provider_instance(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_security_events_provider_instance();
         let b = b
             .body(
                 arg::<
-                    okta::models::SecurityEventsProviderRequest,
+                    okta_sdk::models::SecurityEventsProviderRequest,
                 >(
                     "body",
                     r#"{"name":"contract","settings":{"well_known_url":"https://example.com/contract"},"type":"contract"}"#,
@@ -5465,7 +5580,7 @@ fn call_create_security_events_provider_instance(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_get_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_security_events_provider_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_security_events_provider_instance();
         let b = b
@@ -5475,7 +5590,9 @@ fn call_get_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_
         done(b.send().await, &[])
     })
 }
-fn call_replace_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_security_events_provider_instance(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_security_events_provider_instance();
         let b = b
@@ -5485,7 +5602,7 @@ fn call_replace_security_events_provider_instance(c: &okta::Client) -> CallFutur
         let b = b
             .body(
                 arg::<
-                    okta::models::SecurityEventsProviderRequest,
+                    okta_sdk::models::SecurityEventsProviderRequest,
                 >(
                     "body",
                     r#"{"name":"contract","settings":{"well_known_url":"https://example.com/contract"},"type":"contract"}"#,
@@ -5494,7 +5611,9 @@ fn call_replace_security_events_provider_instance(c: &okta::Client) -> CallFutur
         done(b.send().await, &[])
     })
 }
-fn call_delete_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_security_events_provider_instance(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_security_events_provider_instance();
         let b = b
@@ -5504,7 +5623,9 @@ fn call_delete_security_events_provider_instance(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_activate_security_events_provider_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_security_events_provider_instance(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_security_events_provider_instance();
         let b = b
@@ -5515,7 +5636,7 @@ fn call_activate_security_events_provider_instance(c: &okta::Client) -> CallFutu
     })
 }
 fn call_deactivate_security_events_provider_instance(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_security_events_provider_instance();
@@ -5526,7 +5647,7 @@ fn call_deactivate_security_events_provider_instance(
         done(b.send().await, &[])
     })
 }
-fn call_get_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_session();
         let b = b
@@ -5534,7 +5655,7 @@ fn call_get_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_session();
         let b = b
@@ -5542,7 +5663,7 @@ fn call_revoke_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_refresh_session(c: &okta::Client) -> CallFuture<'_> {
+fn call_refresh_session(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.refresh_session();
         let b = b
@@ -5550,19 +5671,19 @@ fn call_refresh_session(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_ssf_streams(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_ssf_streams(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_ssf_streams();
         done(b.send().await, &[])
     })
 }
-fn call_create_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_ssf_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_ssf_stream();
         let b = b
             .body(
                 arg::<
-                    okta::models::StreamConfigurationCreateRequest,
+                    okta_sdk::models::StreamConfigurationCreateRequest,
                 >(
                     "body",
                     r#"{"events_requested":["https://example.com/contract"],"delivery":{"method":"https://schemas.openid.net/secevent/risc/delivery-method/push","endpoint_url":"https://example.com/contract"}}"#,
@@ -5571,13 +5692,13 @@ fn call_create_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_ssf_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_ssf_stream();
         let b = b
             .body(
                 arg::<
-                    okta::models::StreamConfiguration,
+                    okta_sdk::models::StreamConfiguration,
                 >(
                     "body",
                     r#"{"events_requested":["https://example.com/contract"],"delivery":{"method":"https://schemas.openid.net/secevent/risc/delivery-method/push","endpoint_url":"https://example.com/contract"}}"#,
@@ -5586,13 +5707,13 @@ fn call_replace_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_ssf_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_ssf_stream();
         let b = b
             .body(
                 arg::<
-                    okta::models::StreamConfiguration,
+                    okta_sdk::models::StreamConfiguration,
                 >(
                     "body",
                     r#"{"events_requested":["https://example.com/contract"],"delivery":{"method":"https://schemas.openid.net/secevent/risc/delivery-method/push","endpoint_url":"https://example.com/contract"}}"#,
@@ -5601,33 +5722,33 @@ fn call_update_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_ssf_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_ssf_stream();
         done(b.send().await, &[])
     })
 }
-fn call_get_ssf_stream_status(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_ssf_stream_status(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_ssf_stream_status();
         let b = b.stream_id(arg::<::std::string::String>("stream_id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_verify_ssf_stream(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_ssf_stream(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_ssf_stream();
         let b = b
             .body(
                 arg::<
-                    okta::models::StreamVerificationRequest,
+                    okta_sdk::models::StreamVerificationRequest,
                 >("body", r#"{"stream_id":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
 fn call_list_all_custom_telephony_provider_credentials(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_all_custom_telephony_provider_credentials();
@@ -5635,20 +5756,22 @@ fn call_list_all_custom_telephony_provider_credentials(
     })
 }
 fn call_create_custom_telephony_provider_credentials(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_custom_telephony_provider_credentials();
         let b = b
             .body(
                 arg::<
-                    okta::models::CustomTelephonyProviderCredentialCreateRequest,
+                    okta_sdk::models::CustomTelephonyProviderCredentialCreateRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_custom_telephony_provider_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_custom_telephony_provider_credential(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_custom_telephony_provider_credential();
         let b = b
@@ -5660,7 +5783,9 @@ fn call_get_custom_telephony_provider_credential(c: &okta::Client) -> CallFuture
         done(b.send().await, &[])
     })
 }
-fn call_update_custom_telephony_provider_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_custom_telephony_provider_credential(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_custom_telephony_provider_credential();
         let b = b
@@ -5672,13 +5797,15 @@ fn call_update_custom_telephony_provider_credential(c: &okta::Client) -> CallFut
         let b = b
             .body(
                 arg::<
-                    okta::models::CustomTelephonyProviderCredentialUpdateRequest,
+                    okta_sdk::models::CustomTelephonyProviderCredentialUpdateRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_custom_telephony_provider_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_custom_telephony_provider_credential(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_custom_telephony_provider_credential();
         let b = b
@@ -5690,7 +5817,7 @@ fn call_delete_custom_telephony_provider_credential(c: &okta::Client) -> CallFut
         done(b.send().await, &[])
     })
 }
-fn call_activate_custom_telephony_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_custom_telephony_credential(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_custom_telephony_credential();
         let b = b
@@ -5702,7 +5829,7 @@ fn call_activate_custom_telephony_credential(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_custom_telephony_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_custom_telephony_credential(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_custom_telephony_credential();
         let b = b
@@ -5714,7 +5841,9 @@ fn call_deactivate_custom_telephony_credential(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_set_as_primary_custom_telephony_credential(c: &okta::Client) -> CallFuture<'_> {
+fn call_set_as_primary_custom_telephony_credential(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.set_as_primary_custom_telephony_credential();
         let b = b
@@ -5727,7 +5856,7 @@ fn call_set_as_primary_custom_telephony_credential(c: &okta::Client) -> CallFutu
     })
 }
 fn call_send_test_custom_telephony_provider_credential(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.send_test_custom_telephony_provider_credential();
@@ -5740,26 +5869,26 @@ fn call_send_test_custom_telephony_provider_credential(
         let b = b
             .body(
                 arg::<
-                    okta::models::CustomTelephonyProviderCredentialSendTestRequest,
+                    okta_sdk::models::CustomTelephonyProviderCredentialSendTestRequest,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_sms_templates(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_sms_templates(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_sms_templates();
         done(b.send().await, &[])
     })
 }
-fn call_create_sms_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_sms_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_sms_template();
-        let b = b.body(arg::<okta::models::SmsTemplate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::SmsTemplate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_sms_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_sms_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_sms_template();
         let b = b
@@ -5767,25 +5896,25 @@ fn call_get_sms_template(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_sms_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_sms_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_sms_template();
         let b = b
             .template_id(arg::<::std::string::String>("templateId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::SmsTemplate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::SmsTemplate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_sms_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_sms_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_sms_template();
         let b = b
             .template_id(arg::<::std::string::String>("templateId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::SmsTemplate>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::SmsTemplate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_sms_template(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_sms_template(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_sms_template();
         let b = b
@@ -5793,38 +5922,38 @@ fn call_delete_sms_template(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_current_configuration(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_current_configuration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_current_configuration();
         done(b.send().await, &[])
     })
 }
-fn call_update_configuration(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_configuration(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_configuration();
         let b = b
             .body(
                 arg::<
-                    okta::models::ThreatInsightConfiguration,
+                    okta_sdk::models::ThreatInsightConfiguration,
                 >("body", r#"{"action":"none"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_trusted_origins(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_trusted_origins(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_trusted_origins();
         done(b.send().await, &[])
     })
 }
-fn call_create_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_trusted_origin();
-        let b = b.body(arg::<okta::models::TrustedOriginWrite>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::TrustedOriginWrite>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_trusted_origin();
         let b = b
@@ -5834,18 +5963,18 @@ fn call_get_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_replace_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_trusted_origin();
         let b = b
             .trusted_origin_id(
                 arg::<::std::string::String>("trustedOriginId", r#""contract""#)?,
             );
-        let b = b.body(arg::<okta::models::TrustedOrigin>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::TrustedOrigin>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_trusted_origin();
         let b = b
@@ -5855,7 +5984,7 @@ fn call_delete_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_trusted_origin();
         let b = b
@@ -5865,7 +5994,7 @@ fn call_activate_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_trusted_origin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_trusted_origin();
         let b = b
@@ -5875,121 +6004,123 @@ fn call_deactivate_trusted_origin(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_users(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_users(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_users();
         done(b.send().await, &[])
     })
 }
-fn call_create_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_user();
         let b = b
-            .body(arg::<okta::models::CreateUserRequest>("body", r#"{"profile":{}}"#)?);
+            .body(
+                arg::<okta_sdk::models::CreateUserRequest>("body", r#"{"profile":{}}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_get_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UpdateUserRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UpdateUserRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UpdateUserRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UpdateUserRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_app_links(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_app_links(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_app_links();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_blocks(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_blocks(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_blocks();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_groups(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_groups(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_groups();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_identity_providers(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_identity_providers(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_identity_providers();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_expire_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_expire_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.expire_password();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_expire_password_with_temp_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_expire_password_with_temp_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.expire_password_with_temp_password();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_reactivate_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_reactivate_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.reactivate_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_reset_factors(c: &okta::Client) -> CallFuture<'_> {
+fn call_reset_factors(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.reset_factors();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_reset_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_reset_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.reset_password();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
@@ -5997,28 +6128,28 @@ fn call_reset_password(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_suspend_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_suspend_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.suspend_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_unlock_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_unlock_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unlock_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_unsuspend_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_unsuspend_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unsuspend_user();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_linked_object_value_for_primary(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_linked_object_value_for_primary(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_linked_object_value_for_primary();
         let b = b
@@ -6036,7 +6167,7 @@ fn call_assign_linked_object_value_for_primary(c: &okta::Client) -> CallFuture<'
         done(b.send().await, &[])
     })
 }
-fn call_list_linked_objects_for_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_linked_objects_for_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_linked_objects_for_user();
         let b = b
@@ -6050,7 +6181,7 @@ fn call_list_linked_objects_for_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_linked_object_for_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_linked_object_for_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_linked_object_for_user();
         let b = b
@@ -6064,21 +6195,21 @@ fn call_delete_linked_object_for_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_authenticator_enrollments(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_authenticator_enrollments(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_authenticator_enrollments();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_create_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_authenticator_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_authenticator_enrollment();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::AuthenticatorEnrollmentCreateRequest,
+                    okta_sdk::models::AuthenticatorEnrollmentCreateRequest,
                 >(
                     "body",
                     r#"{"authenticatorId":"contract","profile":{"phoneNumber":"contract"}}"#,
@@ -6087,20 +6218,20 @@ fn call_create_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_create_tac_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_tac_authenticator_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_tac_authenticator_enrollment();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::AuthenticatorEnrollmentCreateRequestTac,
+                    okta_sdk::models::AuthenticatorEnrollmentCreateRequestTac,
                 >("body", r#"{"authenticatorId":"contract"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authenticator_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authenticator_enrollment();
         let b = b
@@ -6111,7 +6242,7 @@ fn call_get_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_authenticator_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_authenticator_enrollment();
         let b = b
@@ -6122,29 +6253,30 @@ fn call_delete_authenticator_enrollment(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_user_classification(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_classification(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_classification();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_user_classification(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_user_classification(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_user_classification();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ReplaceUserClassification>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::ReplaceUserClassification>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_clients(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_clients(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_clients();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_grants_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_grants_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_grants_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6152,7 +6284,7 @@ fn call_list_grants_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_grants_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_grants_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_grants_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6160,7 +6292,7 @@ fn call_revoke_grants_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_refresh_tokens_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_refresh_tokens_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_refresh_tokens_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6168,7 +6300,7 @@ fn call_list_refresh_tokens_for_user_and_client(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_revoke_tokens_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_tokens_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_tokens_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6176,7 +6308,7 @@ fn call_revoke_tokens_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_refresh_token_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_refresh_token_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_refresh_token_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6185,7 +6317,7 @@ fn call_get_refresh_token_for_user_and_client(c: &okta::Client) -> CallFuture<'_
         done(b.send().await, &[])
     })
 }
-fn call_revoke_token_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_token_for_user_and_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_token_for_user_and_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6194,75 +6326,77 @@ fn call_revoke_token_for_user_and_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_change_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_change_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.change_password();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::ChangePasswordRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::ChangePasswordRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_change_recovery_question(c: &okta::Client) -> CallFuture<'_> {
+fn call_change_recovery_question(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.change_recovery_question();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserCredentials>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserCredentials>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_forgot_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_forgot_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.forgot_password();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_forgot_password_set_new_password(c: &okta::Client) -> CallFuture<'_> {
+fn call_forgot_password_set_new_password(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.forgot_password_set_new_password();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserCredentials>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserCredentials>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_devices(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_devices(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_devices();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_factors(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_factors(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_factors();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_enroll_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_enroll_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.enroll_factor();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::UserFactor>("body", r#"{"factorType":"call"}"#)?);
+            .body(
+                arg::<okta_sdk::models::UserFactor>("body", r#"{"factorType":"call"}"#)?,
+            );
         done(b.send().await, &[])
     })
 }
-fn call_list_supported_factors(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_supported_factors(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_supported_factors();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_supported_security_questions(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_supported_security_questions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_supported_security_questions();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_factor();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
@@ -6270,7 +6404,7 @@ fn call_get_factor(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unenroll_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_unenroll_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unenroll_factor();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
@@ -6278,16 +6412,17 @@ fn call_unenroll_factor(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_activate_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_factor();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserFactorActivateRequest>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::UserFactorActivateRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_resend_enroll_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_resend_enroll_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.resend_enroll_factor();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
@@ -6295,13 +6430,13 @@ fn call_resend_enroll_factor(c: &okta::Client) -> CallFuture<'_> {
         let b = b
             .body(
                 arg::<
-                    okta::models::ResendUserFactor,
+                    okta_sdk::models::ResendUserFactor,
                 >("body", r#"{"factorType":"call"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_factor_transaction_status(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_factor_transaction_status(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_factor_transaction_status();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
@@ -6313,30 +6448,31 @@ fn call_get_factor_transaction_status(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_verify_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_verify_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.verify_factor();
         let b = b.factor_id(arg::<::std::string::String>("factorId", r#""contract""#)?);
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
-        let b = b.body(arg::<okta::models::UserFactorVerifyRequest>("body", r#"{}"#)?);
+        let b = b
+            .body(arg::<okta_sdk::models::UserFactorVerifyRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_user_grants(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_user_grants(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_user_grants();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_revoke_user_grants(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_user_grants(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_user_grants();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_user_grant(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_grant(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_grant();
         let b = b.grant_id(arg::<::std::string::String>("grantId", r#""contract""#)?);
@@ -6344,7 +6480,7 @@ fn call_get_user_grant(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_revoke_user_grant(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_user_grant(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_user_grant();
         let b = b.grant_id(arg::<::std::string::String>("grantId", r#""contract""#)?);
@@ -6352,45 +6488,47 @@ fn call_revoke_user_grant(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_user_risk(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_risk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_risk();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_upsert_user_risk(c: &okta::Client) -> CallFuture<'_> {
+fn call_upsert_user_risk(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.upsert_user_risk();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
             .body(
-                arg::<okta::models::UserRiskRequest>("body", r#"{"riskLevel":"HIGH"}"#)?,
+                arg::<
+                    okta_sdk::models::UserRiskRequest,
+                >("body", r#"{"riskLevel":"HIGH"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_assigned_roles_for_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_assigned_roles_for_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_assigned_roles_for_user();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_role_to_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_role_to_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_role_to_user();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::RoleAssignmentSchema,
+                    okta_sdk::models::RoleAssignmentSchema,
                 >("body", r#"{"type":"API_ACCESS_MANAGEMENT_ADMIN"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_user_assigned_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_assigned_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_assigned_role();
         let b = b
@@ -6401,7 +6539,7 @@ fn call_get_user_assigned_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unassign_role_from_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_role_from_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_role_from_user();
         let b = b
@@ -6412,7 +6550,7 @@ fn call_unassign_role_from_user(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_user_assigned_role_governance(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_assigned_role_governance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_assigned_role_governance();
         let b = b
@@ -6423,7 +6561,7 @@ fn call_get_user_assigned_role_governance(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_role_assignment_governance_grant(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_role_assignment_governance_grant(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_role_assignment_governance_grant();
         let b = b.grant_id(arg::<::std::string::String>("grantId", r#""contract""#)?);
@@ -6436,7 +6574,7 @@ fn call_get_role_assignment_governance_grant(c: &okta::Client) -> CallFuture<'_>
     })
 }
 fn call_get_role_assignment_governance_grant_resources(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_role_assignment_governance_grant_resources();
@@ -6450,7 +6588,7 @@ fn call_get_role_assignment_governance_grant_resources(
     })
 }
 fn call_list_application_targets_for_application_administrator_role_for_user(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_application_targets_for_application_administrator_role_for_user();
@@ -6462,7 +6600,9 @@ fn call_list_application_targets_for_application_administrator_role_for_user(
         done(b.send().await, &[])
     })
 }
-fn call_assign_all_apps_as_target_to_role_for_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_all_apps_as_target_to_role_for_user(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_all_apps_as_target_to_role_for_user();
         let b = b
@@ -6473,7 +6613,9 @@ fn call_assign_all_apps_as_target_to_role_for_user(c: &okta::Client) -> CallFutu
         done(b.send().await, &[])
     })
 }
-fn call_assign_app_target_to_admin_role_for_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_app_target_to_admin_role_for_user(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_target_to_admin_role_for_user();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
@@ -6486,7 +6628,7 @@ fn call_assign_app_target_to_admin_role_for_user(c: &okta::Client) -> CallFuture
     })
 }
 fn call_unassign_app_target_from_app_admin_role_for_user(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_app_target_from_app_admin_role_for_user();
@@ -6500,7 +6642,7 @@ fn call_unassign_app_target_from_app_admin_role_for_user(
     })
 }
 fn call_assign_app_instance_target_to_app_admin_role_for_user(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_instance_target_to_app_admin_role_for_user();
@@ -6515,7 +6657,7 @@ fn call_assign_app_instance_target_to_app_admin_role_for_user(
     })
 }
 fn call_unassign_app_instance_target_from_admin_role_for_user(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_app_instance_target_from_admin_role_for_user();
@@ -6529,7 +6671,7 @@ fn call_unassign_app_instance_target_from_admin_role_for_user(
         done(b.send().await, &[])
     })
 }
-fn call_list_group_targets_for_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_targets_for_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_targets_for_role();
         let b = b
@@ -6540,7 +6682,7 @@ fn call_list_group_targets_for_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_group_target_to_user_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_group_target_to_user_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_group_target_to_user_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -6552,7 +6694,9 @@ fn call_assign_group_target_to_user_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_unassign_group_target_from_user_admin_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_unassign_group_target_from_user_admin_role(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unassign_group_target_from_user_admin_role();
         let b = b.group_id(arg::<::std::string::String>("groupId", r#""contract""#)?);
@@ -6564,7 +6708,7 @@ fn call_unassign_group_target_from_user_admin_role(c: &okta::Client) -> CallFutu
         done(b.send().await, &[])
     })
 }
-fn call_get_role_targets_by_user_id_and_role_id(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_role_targets_by_user_id_and_role_id(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_role_targets_by_user_id_and_role_id();
         let b = b
@@ -6575,168 +6719,170 @@ fn call_get_role_targets_by_user_id_and_role_id(c: &okta::Client) -> CallFuture<
         done(b.send().await, &[])
     })
 }
-fn call_revoke_user_sessions(c: &okta::Client) -> CallFuture<'_> {
+fn call_revoke_user_sessions(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.revoke_user_sessions();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_subscriptions_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_subscriptions_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_subscriptions_user();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_subscriptions_notification_type_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_subscriptions_notification_type_user(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_subscriptions_notification_type_user();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_subscribe_by_notification_type_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_subscribe_by_notification_type_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.subscribe_by_notification_type_user();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_unsubscribe_by_notification_type_user(c: &okta::Client) -> CallFuture<'_> {
+fn call_unsubscribe_by_notification_type_user(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.unsubscribe_by_notification_type_user();
         let b = b
             .notification_type(
                 arg::<
-                    okta::models::NotificationType,
+                    okta_sdk::models::NotificationType,
                 >("notificationType", r#""AD_AGENT""#)?,
             );
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_network_zones(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_network_zones(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_network_zones();
         done(b.send().await, &[])
     })
 }
-fn call_create_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_network_zone();
         let b = b
             .body(
                 arg::<
-                    okta::models::NetworkZone,
+                    okta_sdk::models::NetworkZone,
                 >("body", r#"{"name":"contract","type":"IP"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_network_zone();
         let b = b.zone_id(arg::<::std::string::String>("zoneId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_replace_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_network_zone();
         let b = b.zone_id(arg::<::std::string::String>("zoneId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::NetworkZone,
+                    okta_sdk::models::NetworkZone,
                 >("body", r#"{"name":"contract","type":"IP"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_network_zone();
         let b = b.zone_id(arg::<::std::string::String>("zoneId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_activate_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_network_zone();
         let b = b.zone_id(arg::<::std::string::String>("zoneId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_deactivate_network_zone(c: &okta::Client) -> CallFuture<'_> {
+fn call_deactivate_network_zone(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_network_zone();
         let b = b.zone_id(arg::<::std::string::String>("zoneId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_get_authenticator_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_authenticator_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_authenticator_settings();
         done(b.send().await, &[])
     })
 }
-fn call_replace_authenticator_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_authenticator_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_authenticator_settings();
         let b = b
             .body(
                 arg::<
-                    okta::models::AttackProtectionAuthenticatorSettings,
+                    okta_sdk::models::AttackProtectionAuthenticatorSettings,
                 >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_user_lockout_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_user_lockout_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_user_lockout_settings();
         done(b.send().await, &[])
     })
 }
-fn call_replace_user_lockout_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_user_lockout_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_user_lockout_settings();
-        let b = b.body(arg::<okta::models::UserLockoutSettings>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::UserLockoutSettings>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_api_service_integration_instances(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_api_service_integration_instances(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_api_service_integration_instances();
         done(b.send().await, &[])
     })
 }
-fn call_create_api_service_integration_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_api_service_integration_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_api_service_integration_instance();
         let b = b
             .body(
                 arg::<
-                    okta::models::PostApiServiceIntegrationInstanceRequest,
+                    okta_sdk::models::PostApiServiceIntegrationInstanceRequest,
                 >("body", r#"{"type":"contract","grantedScopes":["contract"]}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_api_service_integration_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_api_service_integration_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_api_service_integration_instance();
         let b = b
@@ -6746,7 +6892,7 @@ fn call_get_api_service_integration_instance(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_delete_api_service_integration_instance(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_api_service_integration_instance(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_api_service_integration_instance();
         let b = b
@@ -6757,7 +6903,7 @@ fn call_delete_api_service_integration_instance(c: &okta::Client) -> CallFuture<
     })
 }
 fn call_list_api_service_integration_instance_secrets(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_api_service_integration_instance_secrets();
@@ -6769,7 +6915,7 @@ fn call_list_api_service_integration_instance_secrets(
     })
 }
 fn call_create_api_service_integration_instance_secret(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_api_service_integration_instance_secret();
@@ -6781,7 +6927,7 @@ fn call_create_api_service_integration_instance_secret(
     })
 }
 fn call_delete_api_service_integration_instance_secret(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_api_service_integration_instance_secret();
@@ -6794,7 +6940,7 @@ fn call_delete_api_service_integration_instance_secret(
     })
 }
 fn call_activate_api_service_integration_instance_secret(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_api_service_integration_instance_secret();
@@ -6807,7 +6953,7 @@ fn call_activate_api_service_integration_instance_secret(
     })
 }
 fn call_deactivate_api_service_integration_instance_secret(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.deactivate_api_service_integration_instance_secret();
@@ -6819,27 +6965,27 @@ fn call_deactivate_api_service_integration_instance_secret(
         done(b.send().await, &[])
     })
 }
-fn call_list_roles_for_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_roles_for_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_roles_for_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_assign_role_to_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_role_to_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_role_to_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
         let b = b
             .body(
                 arg::<
-                    okta::models::RoleAssignmentSchema,
+                    okta_sdk::models::RoleAssignmentSchema,
                 >("body", r#"{"type":"API_ACCESS_MANAGEMENT_ADMIN"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_retrieve_client_role(c: &okta::Client) -> CallFuture<'_> {
+fn call_retrieve_client_role(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.retrieve_client_role();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6850,7 +6996,7 @@ fn call_retrieve_client_role(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_delete_role_from_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_role_from_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_role_from_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6861,7 +7007,7 @@ fn call_delete_role_from_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_app_target_role_to_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_app_target_role_to_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_app_target_role_to_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6872,7 +7018,7 @@ fn call_list_app_target_role_to_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_app_target_role_to_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_app_target_role_to_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_target_role_to_client();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
@@ -6884,7 +7030,7 @@ fn call_assign_app_target_role_to_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_remove_app_target_role_from_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_remove_app_target_role_from_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.remove_app_target_role_from_client();
         let b = b.app_name(arg::<::std::string::String>("appName", r#""contract""#)?);
@@ -6896,7 +7042,9 @@ fn call_remove_app_target_role_from_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_app_target_instance_role_for_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_app_target_instance_role_for_client(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_app_target_instance_role_for_client();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -6909,7 +7057,9 @@ fn call_assign_app_target_instance_role_for_client(c: &okta::Client) -> CallFutu
         done(b.send().await, &[])
     })
 }
-fn call_remove_app_target_instance_role_for_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_remove_app_target_instance_role_for_client(
+    c: &okta_sdk::Client,
+) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.remove_app_target_instance_role_for_client();
         let b = b.app_id(arg::<::std::string::String>("appId", r#""contract""#)?);
@@ -6922,7 +7072,7 @@ fn call_remove_app_target_instance_role_for_client(c: &okta::Client) -> CallFutu
         done(b.send().await, &[])
     })
 }
-fn call_list_group_target_role_for_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_group_target_role_for_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_group_target_role_for_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6933,7 +7083,7 @@ fn call_list_group_target_role_for_client(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_assign_group_target_role_for_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_assign_group_target_role_for_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_group_target_role_for_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6945,7 +7095,7 @@ fn call_assign_group_target_role_for_client(c: &okta::Client) -> CallFuture<'_> 
         done(b.send().await, &[])
     })
 }
-fn call_remove_group_target_role_from_client(c: &okta::Client) -> CallFuture<'_> {
+fn call_remove_group_target_role_from_client(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.remove_group_target_role_from_client();
         let b = b.client_id(arg::<::std::string::String>("clientId", r#""contract""#)?);
@@ -6957,48 +7107,50 @@ fn call_remove_group_target_role_from_client(c: &okta::Client) -> CallFuture<'_>
         done(b.send().await, &[])
     })
 }
-fn call_replace_okta_personal_admin_settings(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_okta_personal_admin_settings(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_okta_personal_admin_settings();
         let b = b
             .body(
-                arg::<okta::models::OktaPersonalAdminFeatureSettings>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::OktaPersonalAdminFeatureSettings,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_list_personal_apps_export_block_list(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_personal_apps_export_block_list(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_personal_apps_export_block_list();
         done(b.send().await, &[])
     })
 }
-fn call_replace_blocked_email_domains(c: &okta::Client) -> CallFuture<'_> {
+fn call_replace_blocked_email_domains(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.replace_blocked_email_domains();
-        let b = b.body(arg::<okta::models::PersonalAppsBlockList>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::PersonalAppsBlockList>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_okta_managed_user_accounts(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_okta_managed_user_accounts(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_okta_managed_user_accounts();
         done(b.send().await, &[])
     })
 }
-fn call_create_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_okta_managed_user_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_okta_managed_user_account();
         let b = b
             .body(
                 arg::<
-                    okta::models::OktaManagedUserAccountRequest,
+                    okta_sdk::models::OktaManagedUserAccountRequest,
                 >("body", r#"{"name":".6H1","oktaUserId":"contractxxxxxxxxxxxx"}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_get_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_okta_managed_user_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_okta_managed_user_account();
         let b = b
@@ -7010,7 +7162,7 @@ fn call_get_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_update_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_okta_managed_user_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_okta_managed_user_account();
         let b = b
@@ -7021,12 +7173,14 @@ fn call_update_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
             );
         let b = b
             .body(
-                arg::<okta::models::OktaManagedUserAccountForUpdate>("body", r#"{}"#)?,
+                arg::<
+                    okta_sdk::models::OktaManagedUserAccountForUpdate,
+                >("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_delete_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_okta_managed_user_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_okta_managed_user_account();
         let b = b
@@ -7038,19 +7192,19 @@ fn call_delete_okta_managed_user_account(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_list_app_service_accounts(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_app_service_accounts(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_app_service_accounts();
         done(b.send().await, &[])
     })
 }
-fn call_create_app_service_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_create_app_service_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.create_app_service_account();
         let b = b
             .body(
                 arg::<
-                    okta::models::AppServiceAccount,
+                    okta_sdk::models::AppServiceAccount,
                 >(
                     "body",
                     r#"{"name":".6H1","containerOrn":"contract","username":"contract","password":"contract"}"#,
@@ -7059,76 +7213,80 @@ fn call_create_app_service_account(c: &okta::Client) -> CallFuture<'_> {
         done(b.send().await, &[])
     })
 }
-fn call_get_app_service_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_get_app_service_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.get_app_service_account();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_update_app_service_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_update_app_service_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.update_app_service_account();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         let b = b
-            .body(arg::<okta::models::AppServiceAccountForUpdate>("body", r#"{}"#)?);
+            .body(arg::<okta_sdk::models::AppServiceAccountForUpdate>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_app_service_account(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_app_service_account(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_app_service_account();
         let b = b.id(arg::<::std::string::String>("id", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_publish_security_event_tokens(c: &okta::Client) -> CallFuture<'_> {
+fn call_publish_security_event_tokens(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.publish_security_event_tokens();
         let b = b.body(raw::<String>(r#"contract"#));
         done(b.send().await, &[])
     })
 }
-fn call_activate_preregistration_enrollment(c: &okta::Client) -> CallFuture<'_> {
+fn call_activate_preregistration_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.activate_preregistration_enrollment();
         let b = b
-            .body(arg::<okta::models::EnrollmentActivationRequest>("body", r#"{}"#)?);
-        done(b.send().await, &[])
-    })
-}
-fn call_enroll_preregistration_enrollment(c: &okta::Client) -> CallFuture<'_> {
-    Box::pin(async move {
-        let b = c.enroll_preregistration_enrollment();
-        let b = b
             .body(
-                arg::<okta::models::EnrollmentInitializationRequest>("body", r#"{}"#)?,
+                arg::<okta_sdk::models::EnrollmentActivationRequest>("body", r#"{}"#)?,
             );
         done(b.send().await, &[])
     })
 }
-fn call_generate_fulfillment_request(c: &okta::Client) -> CallFuture<'_> {
+fn call_enroll_preregistration_enrollment(c: &okta_sdk::Client) -> CallFuture<'_> {
+    Box::pin(async move {
+        let b = c.enroll_preregistration_enrollment();
+        let b = b
+            .body(
+                arg::<
+                    okta_sdk::models::EnrollmentInitializationRequest,
+                >("body", r#"{}"#)?,
+            );
+        done(b.send().await, &[])
+    })
+}
+fn call_generate_fulfillment_request(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.generate_fulfillment_request();
-        let b = b.body(arg::<okta::models::FulfillmentRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::FulfillmentRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_send_pin(c: &okta::Client) -> CallFuture<'_> {
+fn call_send_pin(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.send_pin();
-        let b = b.body(arg::<okta::models::PinRequest>("body", r#"{}"#)?);
+        let b = b.body(arg::<okta_sdk::models::PinRequest>("body", r#"{}"#)?);
         done(b.send().await, &[])
     })
 }
-fn call_list_web_authn_preregistration_factors(c: &okta::Client) -> CallFuture<'_> {
+fn call_list_web_authn_preregistration_factors(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.list_web_authn_preregistration_factors();
         let b = b.user_id(arg::<::std::string::String>("userId", r#""contract""#)?);
         done(b.send().await, &[])
     })
 }
-fn call_delete_web_authn_preregistration_factor(c: &okta::Client) -> CallFuture<'_> {
+fn call_delete_web_authn_preregistration_factor(c: &okta_sdk::Client) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.delete_web_authn_preregistration_factor();
         let b = b
@@ -7142,7 +7300,7 @@ fn call_delete_web_authn_preregistration_factor(c: &okta::Client) -> CallFuture<
     })
 }
 fn call_assign_fulfillment_error_web_authn_preregistration_factor(
-    c: &okta::Client,
+    c: &okta_sdk::Client,
 ) -> CallFuture<'_> {
     Box::pin(async move {
         let b = c.assign_fulfillment_error_web_authn_preregistration_factor();

@@ -26,7 +26,7 @@ pub struct Call {
     /// The spec offers only OAuth 2.0 for it (a bearer token, not SSWS).
     pub bearer: bool,
     /// Sends the call through the operation's builder.
-    pub run: for<'a> fn(&'a okta::Client) -> CallFuture<'a>,
+    pub run: for<'a> fn(&'a okta_sdk::Client) -> CallFuture<'a>,
 }
 
 /// Decodes a generated argument (JSON text) into the type its setter takes, and checks the
@@ -36,7 +36,7 @@ pub fn arg<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, json: 
     let value: T =
         serde_json::from_str(json).map_err(|e| format!("argument `{name}` ({json}) does not decode: {e}"))?;
     let text = serde_json::to_vec(&value).map_err(|e| format!("argument `{name}` does not encode: {e}"))?;
-    okta::lenient::unique_keys(&text).map_err(|e| format!("argument `{name}` encodes badly: {e}"))?;
+    okta_sdk::lenient::unique_keys(&text).map_err(|e| format!("argument `{name}` encodes badly: {e}"))?;
     Ok(value)
 }
 
@@ -47,13 +47,14 @@ pub fn raw<T: From<String>>(text: &str) -> T {
 
 /// The outcome of `send()`: a request Prism refused, or an answer that did not decode, fails.
 /// A redirect the spec documents as the operation's answer (`redirects`) passes.
-pub fn done<T>(result: Result<T, okta::Error>, redirects: &[u16]) -> Result<(), String> {
+pub fn done<T>(result: Result<T, okta_sdk::Error>, redirects: &[u16]) -> Result<(), String> {
     match result {
         Ok(_) => Ok(()),
         // The SDK does not follow a 3xx whose target is not on the org's origin (Prism sends
         // none): a declared one comes back as `Redirect`.
         Err(e)
-            if e.kind() == okta::ErrorKind::Redirect && e.status().is_some_and(|s| redirects.contains(&s.as_u16())) =>
+            if e.kind() == okta_sdk::ErrorKind::Redirect
+                && e.status().is_some_and(|s| redirects.contains(&s.as_u16())) =>
         {
             Ok(())
         }
@@ -97,7 +98,7 @@ async fn main() -> ExitCode {
     }
     let Some(url) = url else { return usage() };
     let build = |bearer: bool| {
-        let b = okta::Client::builder()
+        let b = okta_sdk::Client::builder()
             .org_url(&url)
             .disable_https_check(true)
             .max_retries(0);

@@ -212,6 +212,9 @@ impl HookClient {
         }
         // reqwest has no crypto provider of its own here; use ring's unless one is installed.
         if rustls::crypto::CryptoProvider::get_default().is_none() {
+            // Deprecated in rustls 0.23.48 (no post-quantum key exchange); see okta-runtime's
+            // `ensure_tls_provider` for why ring stays.
+            #[allow(deprecated)]
             let _ = rustls::crypto::ring::default_provider().install_default();
         }
         let client = reqwest::Client::builder()

@@ -12,6 +12,7 @@ const MINUTE: Duration = Duration::from_secs(60);
 const USER: &str = "user0000001@example.com";
 
 fn client() -> reqwest::Client {
+    #[allow(deprecated)] // rustls 0.23.48: see okta-runtime's `ensure_tls_provider`
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().expect("an HTTP client")
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 fn client() -> reqwest::Client {
+    #[allow(deprecated)] // rustls 0.23.48: see okta-runtime's `ensure_tls_provider`
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().no_proxy().build().expect("an HTTP client")
 }

@@ -17,7 +17,7 @@
 //!   (`UserProfile::default().set_login("a@example.com")`); a union's subtype writes its own
 //!   discriminator; every model derives `PartialEq`;
 //! - the first unknown enum value or discriminator a process decodes is logged once (`tracing`,
-//!   target `okta::drift`);
+//!   target `okta_sdk::drift`);
 //! - `null` where a list or map is expected decodes as empty; `null` map entries (which remove a
 //!   custom attribute in a schema update) are kept as `None`;
 //! - date-times are [`Timestamp`]s, which accept the offset-less form some endpoints send;

@@ -84,7 +84,7 @@ static DRIFT_SEEN: std::sync::Mutex<std::collections::BTreeSet<(&'static str, St
 
 /// Reports, once per process, that a string enum or a union's discriminator (`type_name`)
 /// arrived with a value this SDK does not know: Okta added something since the spec these
-/// models were generated from. One `tracing` warning (target `okta::drift`) names the type and
+/// models were generated from. One `tracing` warning (target `okta_sdk::drift`) names the type and
 /// the value (its first 64 characters, escaped); at most [`DRIFT_REPORTS`] distinct pairs are
 /// reported.
 pub fn drift(type_name: &'static str, value: &str) {
@@ -94,7 +94,7 @@ pub fn drift(type_name: &'static str, value: &str) {
         return;
     }
     tracing::warn!(
-        target: "okta::drift",
+        target: "okta_sdk::drift",
         type_name,
         value = ?value,
         "a value this SDK does not know (newer than its spec); it is kept and sent back unchanged"

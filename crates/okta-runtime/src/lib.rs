@@ -21,8 +21,9 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = okta_runtime::Config::from_env()?; // okta.yaml files + OKTA_CLIENT_* variables
-//! let runtime = okta_runtime::Runtime::from_config(&config)?;
+//! // What `okta_sdk::Client::from_env()` does underneath:
+//! let config = okta_sdk::runtime::Config::from_env()?; // okta.yaml files + OKTA_CLIENT_* variables
+//! let runtime = okta_sdk::runtime::Runtime::from_config(&config)?;
 //! # Ok(()) }
 //! ```
 

@@ -8,15 +8,16 @@ use std::time::Duration;
 /// Options for one call, set on any generated builder with `.options(...)`.
 ///
 /// ```
-/// use okta_runtime::RequestOptions;
+/// use okta_sdk::RequestOptions;
+/// use okta_sdk::header::{HeaderName, HeaderValue};
 /// use std::time::Duration;
 ///
 /// let options = RequestOptions::new()
 ///     .timeout(Duration::from_secs(5))
 ///     .bypass_cache()
 ///     .header(
-///         reqwest::header::HeaderName::from_static("x-trace"),
-///         reqwest::header::HeaderValue::from_static("abc"),
+///         HeaderName::from_static("x-trace"),
+///         HeaderValue::from_static("abc"),
 ///     );
 /// assert_eq!(options.headers()["x-trace"], "abc");
 /// ```

@@ -61,8 +61,14 @@ impl Default for Runtime {
 }
 
 /// Installs rustls' ring provider as the process default if none is installed yet (reqwest is
-/// built without a provider of its own; see the workspace Cargo.toml). Idempotent.
+/// built without a provider of its own; see the workspace Cargo.toml). Idempotent. A program
+/// that wants post-quantum key exchange installs aws-lc-rs' provider before building a client;
+/// it is kept.
 pub fn ensure_tls_provider() {
+    // rustls 0.23.48 deprecates ring's provider for its lack of post-quantum key exchange. The
+    // SDK keeps ring (no C toolchain or cmake to build, a shorter build) until rustls offers a
+    // replacement that is not aws-lc-rs; callers can choose aws-lc-rs as above.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
@@ -115,7 +121,7 @@ impl Runtime {
     /// (custom TLS roots, proxies, middleware-free pools).
     ///
     /// The runtime cannot change that client's redirect policy or timeouts. Build it with
-    /// `.redirect(okta_runtime::redirect_policy())` (or `Policy::none()`) and a
+    /// `.redirect(okta_sdk::runtime::redirect_policy())` (or `Policy::none()`) and a
     /// `.read_timeout(..)`: reqwest's default policy follows redirects to other origins with
     /// the request's custom headers and body (it drops only `Authorization` and cookies). An
     /// answer that arrives from another origin is still refused ([`Error::Redirect`](crate::Error::Redirect)), but

@@ -7,7 +7,7 @@ use std::fmt;
 /// `Debug` and `Display` print `***`; the value is reachable only through [`Secret::expose`].
 ///
 /// ```
-/// let token = okta_runtime::Secret::new("00abc");
+/// let token = okta_sdk::runtime::Secret::new("00abc");
 /// assert_eq!(format!("{token:?} {token}"), "*** ***");
 /// assert_eq!(token.expose(), "00abc");
 /// ```

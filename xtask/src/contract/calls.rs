@@ -83,7 +83,7 @@ fn setter_for<'s>(setters: &'s BTreeMap<String, String>, param: &str) -> Option<
 
 /// The Rust type a setter takes, as the contract crate names it.
 fn rust_type(ty: &str) -> String {
-    ty.replace("types ::", "okta :: models ::")
+    ty.replace("types ::", "okta_sdk :: models ::")
 }
 
 fn rust_string(s: &str) -> String {
@@ -165,21 +165,22 @@ pub fn calls(doc: &Value, apis: &syn::File) -> anyhow::Result<String> {
                 let value = values.value(&schema);
                 let ty = rust_type(ty);
                 let bytes = ty.contains("reqwest :: Body");
-                let line =
-                    if !bytes && (ty.contains("okta :: models") || media.contains("json") || media.contains("form")) {
-                        format!(
-                            "let b = b.body(arg::<{ty}>(\"body\", {})?);",
-                            rust_string(&value.to_string())
-                        )
-                    } else {
-                        // Bytes (an upload, a certificate): some text; the runtime frames multipart.
-                        let text = match value.as_str() {
-                            Some(t) => t.to_string(),
-                            None if bytes => "contract".to_string(),
-                            None => value.to_string(),
-                        };
-                        format!("let b = b.body(raw::<{ty}>({}));", rust_string(&text))
+                let line = if !bytes
+                    && (ty.contains("okta_sdk :: models") || media.contains("json") || media.contains("form"))
+                {
+                    format!(
+                        "let b = b.body(arg::<{ty}>(\"body\", {})?);",
+                        rust_string(&value.to_string())
+                    )
+                } else {
+                    // Bytes (an upload, a certificate): some text; the runtime frames multipart.
+                    let text = match value.as_str() {
+                        Some(t) => t.to_string(),
+                        None if bytes => "contract".to_string(),
+                        None => value.to_string(),
                     };
+                    format!("let b = b.body(raw::<{ty}>({}));", rust_string(&text))
+                };
                 lines.push(line);
             }
             let f = format!("call_{}", id.to_snake_case());
@@ -201,7 +202,7 @@ pub fn calls(doc: &Value, apis: &syn::File) -> anyhow::Result<String> {
                 .filter(|k| (300..400).contains(k))
                 .collect();
             fns.push_str(&format!(
-                "fn {f}(c: &okta::Client) -> CallFuture<'_> {{ Box::pin(async move {{ let b = c.{}(); {} done(b.send().await, &{redirects:?}) }}) }}\n",
+                "fn {f}(c: &okta_sdk::Client) -> CallFuture<'_> {{ Box::pin(async move {{ let b = c.{}(); {} done(b.send().await, &{redirects:?}) }}) }}\n",
                 id.to_snake_case(),
                 lines.join(" ")
             ));
@@ -213,7 +214,7 @@ pub fn calls(doc: &Value, apis: &syn::File) -> anyhow::Result<String> {
         }
     }
     let source = format!(
-        "use super::{{Call, CallFuture, arg, done, raw}};\nuse okta::prelude::*;\n\n{fns}\n/// Every operation's call, in spec order ({count}).\npub static CALLS: &[Call] = &[{table}];\n"
+        "use super::{{Call, CallFuture, arg, done, raw}};\nuse okta_sdk::prelude::*;\n\n{fns}\n/// Every operation's call, in spec order ({count}).\npub static CALLS: &[Call] = &[{table}];\n"
     );
     let file: syn::File = syn::parse_str(&source).map_err(|e| anyhow::anyhow!("contract calls do not parse: {e}"))?;
     Ok(format!("{HEADER}{}", prettyplease::unparse(&file)))

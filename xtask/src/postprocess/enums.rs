@@ -130,6 +130,8 @@ fn emit(se: &StringEnum) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        // Open: a value a later spec release adds is a new variant, which breaks no `match`.
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #values] #idents, )*
             #[doc = #unknown_doc]
@@ -213,5 +215,34 @@ fn emit(se: &StringEnum) -> TokenStream {
                 crate::support::open_enum_schema(Self::KNOWN)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_string_enum_becomes_open_and_non_exhaustive() {
+        let mut items: Vec<Item> = vec![syn::parse_quote! {
+            #[derive(Clone, Copy, Debug, ::serde::Deserialize, ::serde::Serialize)]
+            pub enum UserStatus {
+                #[serde(rename = "ACTIVE")]
+                Active,
+                #[serde(rename = "SUSPENDED")]
+                Suspended,
+            }
+        }];
+        assert_eq!(open_string_enums(&mut items), 1);
+        let Some(Item::Verbatim(tokens)) = items.first() else {
+            panic!("the enum is emitted as tokens: {items:?}")
+        };
+        let file: syn::File = syn::parse2(tokens.clone()).expect("emitted tokens parse");
+        let Some(Item::Enum(e)) = file.items.first() else {
+            panic!("the first emitted item is the enum")
+        };
+        assert!(e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")));
+        let names: Vec<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+        assert_eq!(names, ["Active", "Suspended", "Unknown"]);
     }
 }

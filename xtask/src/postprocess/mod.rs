@@ -7,6 +7,7 @@ pub mod client;
 pub mod conformance;
 pub mod enums;
 pub mod features;
+pub mod index;
 pub mod plain;
 pub mod requests;
 pub mod setters;

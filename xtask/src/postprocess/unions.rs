@@ -128,6 +128,8 @@ fn emit(name: &str, spec: &UnionSpec, payloads: &[syn::Type]) -> TokenStream {
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
+        // Open: a subtype a later spec release adds is a new variant, which breaks no `match`.
+        #[non_exhaustive]
         pub enum #ident {
             #( #[doc = #variant_docs] #variants(#payloads), )*
             /// A subtype this SDK does not know, or a missing or `null` discriminator: the raw JSON.
@@ -381,6 +383,22 @@ mod tag_tests {
             tags_from_variants(&mut missing, &specs).is_err(),
             "a subtype without its tag fails loudly"
         );
+    }
+
+    #[test]
+    fn an_emitted_union_is_open_and_non_exhaustive() {
+        let spec = UnionSpec {
+            name: "Application".into(),
+            property: "signOnMode".into(),
+            variants: vec![("BookmarkApplication".into(), vec!["BOOKMARK".into()])],
+        };
+        let payload: syn::Type = syn::parse_quote!(BookmarkApplication);
+        let file: syn::File = syn::parse2(emit("Application", &spec, &[payload])).unwrap();
+        let Some(Item::Enum(e)) = file.items.first() else {
+            panic!("the first emitted item is the enum")
+        };
+        assert!(e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")));
+        assert!(e.variants.iter().any(|v| v.ident == "Unknown"));
     }
 
     #[test]

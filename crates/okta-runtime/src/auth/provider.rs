@@ -46,7 +46,7 @@ impl ProviderError {
 /// and how long it lives.
 ///
 /// ```
-/// use okta_runtime::auth::Token;
+/// use okta_sdk::Token;
 /// use std::time::Duration;
 /// let token = Token::bearer("eyJ...").expires_in(Duration::from_secs(3600));
 /// assert_eq!(format!("{token:?}"), r#"Token { value: ***, dpop: false, expires_in: Some(3600s) }"#);

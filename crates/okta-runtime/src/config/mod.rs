@@ -27,7 +27,7 @@
 //! ```
 //!
 //! ```
-//! use okta_runtime::{Config, ConfigSource, ConfigProblem};
+//! use okta_sdk::runtime::{Config, ConfigProblem, ConfigSource};
 //!
 //! let err = Config::builder()
 //!     .code_only()

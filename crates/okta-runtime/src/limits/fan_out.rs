@@ -12,8 +12,8 @@ use std::future::Future;
 /// ```
 /// # futures::executor::block_on(async {
 /// use futures::StreamExt;
-/// let results: Vec<(usize, Result<u32, okta_runtime::Error>)> =
-///     okta_runtime::limits::fan_out(futures::stream::iter([1u32, 2, 3]), 2, |n| async move { Ok(n * 10) })
+/// let results: Vec<(usize, Result<u32, okta_sdk::Error>)> =
+///     okta_sdk::limits::fan_out(futures::stream::iter([1u32, 2, 3]), 2, |n| async move { Ok(n * 10) })
 ///         .collect()
 ///         .await;
 /// let mut values: Vec<_> = results.into_iter().map(|(i, r)| (i, r.unwrap())).collect();

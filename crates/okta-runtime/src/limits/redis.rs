@@ -134,11 +134,11 @@ return {limit or -1, remaining, end_ms or -1, redis.call('ZCARD', KEYS[2])}
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// use okta_runtime::limits::RedisStore;
+/// use okta_sdk::limits::{PacingStore, RedisStore};
 /// use std::sync::Arc;
 /// // One prefix per org (and per API token, if the org gives tokens shares of their own).
 /// let store = RedisStore::connect("redis://redis.internal:6379/0", "okta:pacing:acme.okta.com").await?;
-/// let store: Arc<dyn okta_runtime::limits::PacingStore> = Arc::new(store);
+/// let store: Arc<dyn PacingStore> = Arc::new(store);
 /// # let _ = store; Ok(()) }
 /// ```
 ///

@@ -36,12 +36,13 @@ pub fn has_next_page(headers: &http::HeaderMap) -> bool {
 /// (`client.list_users().after(cursor)`).
 ///
 /// ```
-/// let mut headers = http::HeaderMap::new();
+/// use okta_sdk::header::{HeaderMap, LINK};
+/// let mut headers = HeaderMap::new();
 /// headers.insert(
-///     http::header::LINK,
+///     LINK,
 ///     r#"<https://dev.okta.com/api/v1/users?after=00u9&limit=200>; rel="next""#.parse().unwrap(),
 /// );
-/// assert_eq!(okta_runtime::pagination::next_cursor(&headers).as_deref(), Some("00u9"));
+/// assert_eq!(okta_sdk::runtime::pagination::next_cursor(&headers).as_deref(), Some("00u9"));
 /// ```
 pub fn next_cursor(headers: &http::HeaderMap) -> Option<String> {
     let next = next_link(headers)?;

@@ -63,7 +63,7 @@ pub const MAX_PAGE: u32 = 1000;
 /// What to follow, and how.
 ///
 /// ```
-/// use okta_runtime::tail::TailOptions;
+/// use okta_sdk::system_log::TailOptions;
 /// use std::time::Duration;
 /// let options = TailOptions::since("2026-12-01T00:00:00Z")
 ///     .filter(r#"eventType eq "user.session.start""#)

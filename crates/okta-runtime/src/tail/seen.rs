@@ -9,7 +9,7 @@ use std::sync::Arc;
 /// `capacity`, the oldest id is forgotten.
 ///
 /// ```
-/// let mut seen = okta_runtime::tail::SeenEvents::new(2);
+/// let mut seen = okta_sdk::system_log::SeenEvents::new(2);
 /// assert!(seen.insert("a"));
 /// assert!(!seen.insert("a"), "a duplicate");
 /// assert!(seen.insert("b"));
