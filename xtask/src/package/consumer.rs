@@ -4,13 +4,12 @@
 //! quickstart example against the fake org (checking its `//! expect:` lines), and runs the
 //! test in `okta-mock`'s README, with Cargo's default dev profile.
 
-use super::{PUBLISHED, cargo, package_dir, workspace_version};
+use super::{PUBLISHED, cargo, package_dir};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub fn run(root: &Path) -> anyhow::Result<()> {
-    let version = workspace_version(root)?;
+pub fn run(root: &Path, version: &str) -> anyhow::Result<()> {
     let dir = package_dir(root).join("consumer");
     let unpacked = dir.join("packages");
     if unpacked.exists() {
@@ -32,7 +31,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
     }
     let sdk = unpacked.join(format!("okta-sdk-{version}"));
     let mock = unpacked.join(format!("okta-mock-{version}"));
-    write(&dir.join("Cargo.toml"), &manifest(&version, &unpacked))?;
+    write(&dir.join("Cargo.toml"), &manifest(version, &unpacked))?;
     let quickstart = read(&sdk.join("examples/quickstart.rs"))?;
     write(&dir.join("src/main.rs"), &quickstart)?;
     write(

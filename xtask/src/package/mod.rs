@@ -38,21 +38,24 @@ pub struct Options {
 }
 
 pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
-    let version = msrv::check(root)?;
-    println!("rust-version: every published crate says {version}, and nothing they depend on needs more");
-    let crates = package(root, options)?;
+    // One `cargo metadata` for every step.
+    let meta = metadata(root)?;
+    let rust_version = msrv::check_metadata(&meta)?;
+    println!("rust-version: every published crate says {rust_version}, and nothing they depend on needs more");
+    let version = workspace_version(&meta)?;
+    let crates = package(root, options, &version)?;
     for (name, bytes) in &crates {
         println!("  {name:<28} {:>9.1} KiB", *bytes as f64 / 1024.0);
     }
     if let Some((name, bytes)) = crates.iter().find(|(_, b)| *b > REGISTRY_LIMIT) {
         anyhow::bail!("{name} is {bytes} bytes, over crates.io's limit of {REGISTRY_LIMIT}");
     }
-    consumer::run(root)?;
+    consumer::run(root, &version)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo package -p .. -p ..` with verification; answers each `.crate` file and its size.
-fn package(root: &Path, options: Options) -> anyhow::Result<Vec<(String, u64)>> {
+fn package(root: &Path, options: Options, version: &str) -> anyhow::Result<Vec<(String, u64)>> {
     let mut cmd = Command::new(cargo());
     cmd.current_dir(root).arg("package");
     for name in PUBLISHED {
@@ -66,7 +69,6 @@ fn package(root: &Path, options: Options) -> anyhow::Result<Vec<(String, u64)>> 
     if !status.success() {
         anyhow::bail!("cargo package failed ({status})");
     }
-    let version = workspace_version(root)?;
     PUBLISHED
         .iter()
         .map(|name| {
@@ -100,8 +102,7 @@ pub(crate) fn metadata(root: &Path) -> anyhow::Result<serde_json::Value> {
 }
 
 /// The version of the published crates (they all inherit the workspace's).
-fn workspace_version(root: &Path) -> anyhow::Result<String> {
-    let meta = metadata(root)?;
+fn workspace_version(meta: &serde_json::Value) -> anyhow::Result<String> {
     let versions: std::collections::BTreeSet<&str> = meta["packages"]
         .as_array()
         .into_iter()

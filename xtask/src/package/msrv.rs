@@ -3,10 +3,9 @@
 //! No older toolchain can be installed here, so this reads the declarations in the resolved
 //! graph; clippy's `incompatible_msrv` lint (run by CI with `-D warnings`) covers our own code.
 
-use super::{PUBLISHED, metadata};
+use super::PUBLISHED;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// A `rust-version` as numbers (`1.89` is `[1, 89, 0]`).
 type Version = [u64; 3];
@@ -19,12 +18,7 @@ fn parse(text: &str) -> Option<Version> {
     Some([major, minor, patch])
 }
 
-/// Checks the workspace; answers the declared `rust-version`.
-pub fn check(root: &Path) -> anyhow::Result<String> {
-    check_metadata(&metadata(root)?)
-}
-
-/// The check over `cargo metadata` output.
+/// Checks the workspace's `cargo metadata` output; answers the declared `rust-version`.
 pub fn check_metadata(meta: &Value) -> anyhow::Result<String> {
     let packages: BTreeMap<&str, &Value> = meta["packages"]
         .as_array()

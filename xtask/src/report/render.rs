@@ -34,7 +34,7 @@ fn rows(report: &Report) -> Vec<(&'static str, String, String, usize, usize, usi
         Err(_) => ("-".into(), "-".into()),
     };
     let n = |s, a| report.count(s, a);
-    vec![
+    let mut rows = vec![
         (
             "operations",
             old_ops,
@@ -51,31 +51,23 @@ fn rows(report: &Report) -> Vec<(&'static str, String, String, usize, usize, usi
             n(Subject::Type, Action::Removed),
             report.changed(false),
         ),
-        (
-            "struct fields",
+    ];
+    // Counts without a before/after total: the members of types.
+    for (label, subject) in [
+        ("struct fields", Subject::Field),
+        ("enum values", Subject::EnumValue),
+        ("union members", Subject::UnionMember),
+    ] {
+        rows.push((
+            label,
             String::new(),
             String::new(),
-            n(Subject::Field, Action::Added),
-            n(Subject::Field, Action::Removed),
-            n(Subject::Field, Action::Changed),
-        ),
-        (
-            "enum values",
-            String::new(),
-            String::new(),
-            n(Subject::EnumValue, Action::Added),
-            n(Subject::EnumValue, Action::Removed),
-            n(Subject::EnumValue, Action::Changed),
-        ),
-        (
-            "union members",
-            String::new(),
-            String::new(),
-            n(Subject::UnionMember, Action::Added),
-            n(Subject::UnionMember, Action::Removed),
-            n(Subject::UnionMember, Action::Changed),
-        ),
-    ]
+            n(subject, Action::Added),
+            n(subject, Action::Removed),
+            n(subject, Action::Changed),
+        ));
+    }
+    rows
 }
 
 /// The verdict in one sentence.
