@@ -113,6 +113,9 @@ impl ClientBuilder {
         request_timeout(timeout: Duration);
         /// How long the server may send nothing before an attempt fails (default 60 s; zero: no limit).
         read_timeout(timeout: Duration);
+        /// The largest answer body a call reads, in bytes (at least 1024; default 64 MiB); a
+        /// larger answer fails the call with `Error::TooLarge` instead of filling memory.
+        max_response_bytes(limit: u64);
         /// Retries of rate-limited or failed requests (0 disables).
         max_retries(retries: u32);
         /// Pacing: use at most this percent (1 to 100) of each rate-limit bucket, leaving the

@@ -94,6 +94,20 @@ pub enum Error {
         /// How many attempts were started.
         attempts: u32,
     },
+    /// The answer's body was larger than the client allows (`okta.client.maxResponseBytes`,
+    /// default 64 MiB): declared so in `Content-Length`, or counted while it arrived. It was
+    /// not read further, and the call is not retried.
+    #[error("{operation}: the HTTP {status} answer's body is larger than the limit of {limit} bytes (okta.client.maxResponseBytes){}", declared.map(|n| format!("; it declared {n} bytes")).unwrap_or_default())]
+    TooLarge {
+        /// The operationId.
+        operation: &'static str,
+        /// The answer's status.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: u64,
+        /// The answer's `Content-Length`, if it declared one.
+        declared: Option<u64>,
+    },
     /// A page stream could not go on: a `next` link leads back to a page it already fetched.
     #[error("{operation}: pagination stopped: {message}")]
     Pagination {
@@ -148,6 +162,8 @@ pub enum ErrorKind {
     Redirect,
     /// [`Error::Pagination`].
     Pagination,
+    /// [`Error::TooLarge`].
+    TooLarge,
 }
 
 impl Error {
@@ -159,6 +175,7 @@ impl Error {
             Self::Timeout { .. } | Self::Stalled { .. } => ErrorKind::Timeout,
             Self::Redirect { .. } => ErrorKind::Redirect,
             Self::Pagination { .. } => ErrorKind::Pagination,
+            Self::TooLarge { .. } => ErrorKind::TooLarge,
             Self::Api(_) => ErrorKind::Api,
             Self::Decode(_) => ErrorKind::Decode,
             Self::InvalidRequest { .. } => ErrorKind::InvalidRequest,
@@ -178,7 +195,7 @@ impl Error {
         match self {
             Self::Api(e) => Some(e.status),
             Self::Decode(e) => Some(e.status),
-            Self::Redirect { status, .. } => Some(*status),
+            Self::Redirect { status, .. } | Self::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }

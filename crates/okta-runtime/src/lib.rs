@@ -28,6 +28,7 @@
 //! ```
 
 pub mod auth;
+mod body;
 #[doc(hidden)]
 pub mod build;
 pub mod cache;
@@ -53,6 +54,7 @@ pub mod wire;
 
 pub use auth::{AssertionSigner, AuthError, KeySigner, ProviderError, SignerError, Token, TokenProvider};
 /// The body of an answer that is not JSON (an XML document, an image).
+pub use body::{DEFAULT_MAX_RESPONSE_BYTES, MIN_MAX_RESPONSE_BYTES};
 pub use bytes::Bytes;
 pub use cache::{CacheKey, MemoryCache, ResponseCache};
 pub use config::{AuthConfig, Config, ConfigBuilder, ConfigError, ConfigProblem, ConfigSource};

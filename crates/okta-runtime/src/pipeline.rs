@@ -20,7 +20,7 @@ use crate::interceptor::{AfterAttempt, BeforeAttempt};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
 use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
-use crate::{Runtime, guard, headers, wire};
+use crate::{Runtime, body, guard, headers, wire};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -76,10 +76,10 @@ impl Reply {
         self.headers().get(&headers::REQUEST_ID)
     }
 
-    /// The answer read to the end (reading it now if it was not).
-    async fn read(self) -> reqwest::Result<Answer> {
+    /// The answer read to the end (reading it now if it was not), within `limit` bytes.
+    async fn read(self, limit: u64) -> Result<Answer, body::ReadError> {
         match self {
-            Self::Unread(r) => Answer::read(r).await,
+            Self::Unread(r) => Answer::read(r, limit).await,
             Self::Read(a) => Ok(a),
         }
     }
@@ -93,11 +93,24 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    async fn read(response: reqwest::Response) -> reqwest::Result<Self> {
+    async fn read(response: reqwest::Response, limit: u64) -> Result<Self, body::ReadError> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = body::read(response, limit).await?;
         Ok(Self { status, headers, body })
+    }
+}
+
+/// The call's error for a body that could not be read: the transport's, or [`Error::TooLarge`].
+fn unread(op: &'static OperationMeta, status: StatusCode, limit: u64, e: body::ReadError, attempts: u32) -> Error {
+    match e {
+        body::ReadError::Transport(source) => Error::transport(op.id, source, attempts),
+        body::ReadError::TooLarge { declared } => Error::TooLarge {
+            operation: op.id,
+            status,
+            limit,
+            declared,
+        },
     }
 }
 
@@ -130,6 +143,8 @@ struct Call<'a> {
     budget: Option<Duration>,
     /// Whether a success answer must be read inside the pipeline.
     read_success: bool,
+    /// The largest answer body read (`okta.client.maxResponseBytes`).
+    max_body: u64,
 }
 
 enum Failure {
@@ -202,15 +217,16 @@ impl Runtime {
             budget,
             // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
             read_success: cacheable || !op.empty_success.is_empty() || budget.is_some(),
+            max_body: self.max_response_bytes,
         };
         let outcome = self.with_retries(&call, request).await;
         report.attempts = call.attempts.load(std::sync::atomic::Ordering::Relaxed);
         let (reply, attempts) = outcome?;
         let status = reply.status();
         if !status.is_success() {
-            let answer = Box::pin(reply.read())
+            let answer = Box::pin(reply.read(call.max_body))
                 .await
-                .map_err(|source| Error::transport(op.id, source, attempts))?;
+                .map_err(|e| unread(op, status, call.max_body, e, attempts))?;
             return Err(self.api_error(op, answer, attempts));
         }
         if let Some((cache, url)) = &cached
@@ -223,9 +239,9 @@ impl Runtime {
         let mut answer = match reply {
             Reply::Read(answer) => answer,
             // Not boxed: this is every call's path.
-            Reply::Unread(response) => Answer::read(response)
+            Reply::Unread(response) => Answer::read(response, call.max_body)
                 .await
-                .map_err(|source| Error::transport(op.id, source, attempts))?,
+                .map_err(|e| unread(op, status, call.max_body, e, attempts))?,
         };
         if let (true, Some((cache, url))) = (cacheable && status == StatusCode::OK, &cached) {
             cache.put(
@@ -452,10 +468,14 @@ impl Runtime {
             }
             // Boxed: reading is the exception (failures, cache fills, budgets), and its state
             // would otherwise sit in every call's future.
-            return Box::pin(Answer::read(response))
+            return Box::pin(Answer::read(response, call.max_body))
                 .await
                 .map(Reply::Read)
-                .map_err(Failure::Transport);
+                .map_err(|e| match e {
+                    body::ReadError::Transport(e) => Failure::Transport(e),
+                    // Not retried: the same answer would come again, and cost as much.
+                    too_large => Failure::Runtime(unread(call.op, status, call.max_body, too_large, 0)),
+                });
         }
     }
 }

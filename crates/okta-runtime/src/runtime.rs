@@ -26,6 +26,8 @@ pub struct Runtime {
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
+    /// The largest answer body a call reads (`okta.client.maxResponseBytes`).
+    pub(crate) max_response_bytes: u64,
     pub(crate) limits: Arc<Limits>,
     pub(crate) interceptors: Arc<Vec<Arc<dyn Interceptor>>>,
 }
@@ -40,6 +42,7 @@ impl std::fmt::Debug for Runtime {
             .field("retry", &self.retry)
             .field("cache", &self.cache)
             .field("request_timeout", &self.request_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("limits", &self.limits.settings)
             .field("interceptors", &self.interceptors)
             .finish_non_exhaustive()
@@ -85,6 +88,7 @@ impl Runtime {
             retry: Arc::new(DefaultRetryPolicy::default()),
             cache: None,
             request_timeout: None,
+            max_response_bytes: crate::body::DEFAULT_MAX_RESPONSE_BYTES,
             limits: Arc::new(Limits::new(LimitSettings::default())),
             interceptors: Arc::default(),
         }
@@ -150,6 +154,7 @@ impl Runtime {
         let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
         runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
         runtime.request_timeout = config.request_timeout;
+        runtime.max_response_bytes = config.max_response_bytes;
         runtime = runtime
             .with_rate_limit_share(config.rate_limit_share)
             .with_max_concurrent(config.max_concurrent);
@@ -187,6 +192,15 @@ impl Runtime {
     /// A time budget for each whole call, retries and waits included (`None`: no budget).
     pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request_timeout = timeout;
+        self
+    }
+
+    /// The largest answer body a call reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)); a larger one fails the
+    /// call with [`Error::TooLarge`](crate::Error::TooLarge). Values below
+    /// [`MIN_MAX_RESPONSE_BYTES`](crate::MIN_MAX_RESPONSE_BYTES) are raised to it.
+    pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit.max(crate::body::MIN_MAX_RESPONSE_BYTES);
         self
     }
 

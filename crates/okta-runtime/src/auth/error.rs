@@ -35,6 +35,15 @@ pub enum AuthError {
         /// How long until the next token request may be sent.
         retry_in: std::time::Duration,
     },
+    /// The token endpoint's answer was larger than a token response can be (64 KiB); it was
+    /// not read further.
+    #[error("token endpoint answered {status} with a body larger than {limit} bytes; refused")]
+    TooLarge {
+        /// HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+    },
     /// The token endpoint answered 2xx with a body that is not a token response.
     #[error("token endpoint answered {status} with a body that is not a token response")]
     BadTokenResponse {

@@ -12,6 +12,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+/// The largest token endpoint answer read: a token response (or an OAuth error) is well under
+/// 8 KiB even with a DPoP-bound JWT; a server sending more is not the org's token endpoint.
+pub(crate) const MAX_TOKEN_ANSWER: u64 = 64 * 1024;
+
 const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// How many times in a row a `use_dpop_nonce` answer is followed before giving up.
 pub(crate) const MAX_NONCE_ROUNDS: u32 = 2;
@@ -177,10 +181,15 @@ impl PrivateKeyJwt {
                 .get("dpop-nonce")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let body = response
-                .bytes()
+            let body = crate::body::read(response, MAX_TOKEN_ANSWER)
                 .await
-                .map_err(|e| AuthError::Transport(Arc::new(e.without_url())))?;
+                .map_err(|e| match e {
+                    crate::body::ReadError::Transport(e) => AuthError::Transport(Arc::new(e.without_url())),
+                    crate::body::ReadError::TooLarge { .. } => AuthError::TooLarge {
+                        status: status.as_u16(),
+                        limit: MAX_TOKEN_ANSWER,
+                    },
+                })?;
             if status.is_success() {
                 let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| AuthError::BadTokenResponse {
                     status: status.as_u16(),

@@ -21,6 +21,7 @@
 //!     connectionTimeout: 30            # seconds (fractions too: 0.5); more than 0
 //!     requestTimeout: 0                # seconds for the whole call, retries included; 0 = none
 //!     readTimeout: 60                  # seconds the server may send nothing; 0 = no limit
+//!     maxResponseBytes: 67108864       # the largest answer body read (64 MiB); at least 1024
 //!     rateLimit: { maxRetries: 2 }
 //!     cache: { enabled: false, defaultTtl: 300, defaultTti: 300 }
 //!     proxy: { host: proxy.local, port: 3128, username: u, password: p }
@@ -164,6 +165,10 @@ pub struct Config {
     /// How long the server may send nothing while a request or its answer is under way
     /// (default 60 s, [`DEFAULT_READ_TIMEOUT`]); `None` means no limit.
     pub read_timeout: Option<Duration>,
+    /// The largest answer body a call reads, in bytes (`maxResponseBytes`, default 64 MiB,
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)): a server cannot make a
+    /// call hold more memory than this. A larger answer is [`Error::TooLarge`](crate::Error::TooLarge).
+    pub max_response_bytes: u64,
     /// How many times a rate-limited or failed request is retried (0 disables retries).
     pub max_retries: u32,
     /// The share of each rate-limit bucket this client uses (pacing), from
@@ -355,6 +360,12 @@ impl ConfigBuilder {
     /// limit; default [`DEFAULT_READ_TIMEOUT`]).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.raw.okta.client.read_timeout = Some(validate::exact_seconds(timeout));
+        self
+    }
+
+    /// The largest answer body a call reads, in bytes (at least 1024; default 64 MiB).
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.raw.okta.client.max_response_bytes = Some(limit.into());
         self
     }
 

@@ -45,6 +45,8 @@ pub(crate) struct RawClient {
     pub request_timeout: Option<String>,
     #[serde(deserialize_with = "lenient::seconds", skip_serializing_if = "Option::is_none")]
     pub read_timeout: Option<String>,
+    #[serde(deserialize_with = "lenient::integer", skip_serializing_if = "Option::is_none")]
+    pub max_response_bytes: Option<i128>,
     pub rate_limit: RawRateLimit,
     pub cache: RawCache,
     pub proxy: RawProxy,

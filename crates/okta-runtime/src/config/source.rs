@@ -62,6 +62,7 @@ keys! {
     CONNECTION_TIMEOUT = "okta.client.connectionTimeout", "OKTA_CLIENT_CONNECTIONTIMEOUT", false;
     REQUEST_TIMEOUT = "okta.client.requestTimeout", "OKTA_CLIENT_REQUESTTIMEOUT", false;
     READ_TIMEOUT = "okta.client.readTimeout", "OKTA_CLIENT_READTIMEOUT", false;
+    MAX_RESPONSE_BYTES = "okta.client.maxResponseBytes", "OKTA_CLIENT_MAXRESPONSEBYTES", false;
     CACHE_ENABLED = "okta.client.cache.enabled", "OKTA_CLIENT_CACHE_ENABLED", false;
     CACHE_TTL = "okta.client.cache.defaultTtl", "OKTA_CLIENT_CACHE_DEFAULTTTL", false;
     CACHE_TTI = "okta.client.cache.defaultTti", "OKTA_CLIENT_CACHE_DEFAULTTTI", false;

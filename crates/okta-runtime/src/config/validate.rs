@@ -308,6 +308,19 @@ pub(crate) fn validate(
             )
         })?),
     };
+    let max_response_bytes = match c.max_response_bytes {
+        None => crate::body::DEFAULT_MAX_RESPONSE_BYTES,
+        Some(v) => u64::try_from(v)
+            .ok()
+            .filter(|&n| n >= crate::body::MIN_MAX_RESPONSE_BYTES)
+            .ok_or_else(|| {
+                err(
+                    f,
+                    keys::MAX_RESPONSE_BYTES,
+                    ConfigProblem::OutOfRange(v, "1024 or more"),
+                )
+            })?,
+    };
     let request_timeout = seconds(c.request_timeout, keys::REQUEST_TIMEOUT, Duration::ZERO, false, f)?;
     let read_timeout = seconds(c.read_timeout, keys::READ_TIMEOUT, DEFAULT_READ_TIMEOUT, false, f)?;
     Ok(Config {
@@ -324,6 +337,7 @@ pub(crate) fn validate(
         )?,
         request_timeout: (!request_timeout.is_zero()).then_some(request_timeout),
         read_timeout: (!read_timeout.is_zero()).then_some(read_timeout),
+        max_response_bytes,
         max_retries,
         rate_limit_share,
         max_concurrent,

@@ -6,7 +6,8 @@
 //! 3. numbers the server sends never panic (property test over header values);
 //! 4. pagination always ends;
 //! 5. a token failure is shared like a success;
-//! 6. configuration means what it says, and a stalled server cannot hold a call forever.
+//! 6. configuration means what it says, and a stalled server cannot hold a call forever;
+//! 7. a server cannot make a call hold more memory than `maxResponseBytes`.
 
 mod server;
 
@@ -760,4 +761,105 @@ async fn a_stalled_server_ends_the_call_with_a_typed_timeout() {
             started.elapsed()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. A server cannot make a call hold more memory than `maxResponseBytes`
+// ---------------------------------------------------------------------------------------
+
+/// A `200` whose JSON body of `len` bytes comes chunked (no `Content-Length`), in 64 KiB chunks.
+fn chunked_body(status: &str, len: usize) -> Answer {
+    let mut text = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let mut left = len;
+    while left > 0 {
+        let n = left.min(64 * 1024);
+        text.push_str(&format!("{n:x}\r\n{}\r\n", " ".repeat(n)));
+        left -= n;
+    }
+    text.push_str("0\r\n\r\n");
+    Answer::Raw(text)
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_limit_fails_the_call_and_is_not_retried() {
+    const LIMIT: u64 = 1024 * 1024;
+    let org = Server::start(|seen, _| match seen.path() {
+        // Declares 10 GB and sends none of it.
+        "/api/v1/users/declared" => Answer::Raw(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 10000000000\r\n\r\n".into(),
+        ),
+        "/api/v1/users/chunked" => chunked_body("200 OK", 2 * 1024 * 1024),
+        // A retryable status with a huge body: the failure is bounded too, and not retried.
+        "/api/v1/users/failing" => chunked_body("503 Service Unavailable", 2 * 1024 * 1024),
+        "/api/v1/users/fits" => chunked_body("200 OK", 512 * 1024),
+        _ => ok(USER),
+    });
+    let c = configured(&org, |b| b.api_token(TOKEN).max_response_bytes(LIMIT));
+    for (id, status, declared) in [
+        ("declared", 200, Some(10_000_000_000)),
+        ("chunked", 200, None),
+        ("failing", 503, None),
+    ] {
+        org.clear();
+        let e = c
+            .get_user()
+            .id(id)
+            .options(RequestOptions::new().retry_policy(quick(2)))
+            .send()
+            .await
+            .expect_err("too large");
+        assert_eq!(e.kind(), ErrorKind::TooLarge, "{id}: {e}");
+        assert_eq!(e.status().map(|s| s.as_u16()), Some(status), "{id}: {e}");
+        match &e {
+            Error::TooLarge {
+                operation,
+                limit,
+                declared: d,
+                ..
+            } => {
+                assert_eq!((*operation, *limit, *d), ("getUser", LIMIT, declared), "{id}");
+            }
+            other => panic!("{id}: {other:?}"),
+        }
+        let text = e.to_string();
+        assert!(text.contains("getUser") && text.contains("maxResponseBytes"), "{text}");
+        assert_eq!(org.seen().len(), 1, "{id}: not retried");
+    }
+    // A body below the limit is read as before (here it is not JSON, so it fails to decode).
+    let e = c.get_user().id("fits").send().await.expect_err("spaces are not a user");
+    assert_eq!(e.kind(), ErrorKind::Decode, "{e}");
+    // The default is 64 MiB, and a configured limit below 1 KiB is refused, naming the key.
+    assert_eq!(okta_sdk::runtime::DEFAULT_MAX_RESPONSE_BYTES, 64 * 1024 * 1024);
+    let e = code().max_response_bytes(10).build().expect_err("too small");
+    assert_eq!(e.key.map(|k| k.path), Some("okta.client.maxResponseBytes"));
+    assert!(matches!(e.problem, ConfigProblem::OutOfRange(10, _)), "{e}");
+}
+
+#[tokio::test]
+async fn a_token_endpoint_answer_larger_than_a_token_is_refused() {
+    let org = Server::start(|seen, _| match seen.path() {
+        "/oauth2/v1/token" => chunked_body("200 OK", 1024 * 1024),
+        _ => ok(USER),
+    });
+    let c = configured(&org, |b| {
+        b.private_key("0oa-client", ec_key_pem()).scopes(["okta.users.read"])
+    });
+    let e = c.get_user().id("00u1").send().await.expect_err("refused");
+    assert_eq!(e.kind(), ErrorKind::Auth, "{e}");
+    assert!(
+        matches!(
+            &e,
+            Error::Auth(okta_sdk::runtime::AuthError::TooLarge {
+                status: 200,
+                limit: 65536
+            })
+        ),
+        "{e:?}"
+    );
+    assert!(
+        org.seen().iter().all(|s| s.path() == "/oauth2/v1/token"),
+        "no API call without a token"
+    );
 }
