@@ -10,6 +10,21 @@ use std::error::Error;
 
 pub type BoxError = Box<dyn Error + Send + Sync>;
 
+/// The hand-written client's reqwest client: the SDK's `User-Agent`, and with `timeouts` the
+/// SDK's default timeouts too (connect 30 s, read 60 s), so a run can tell what the read
+/// timeout's timer costs (`--hand-timeouts`). reqwest's defaults are otherwise left as they are.
+fn http(user_agent: HeaderValue, timeouts: bool) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder().user_agent(user_agent);
+    let builder = if timeouts {
+        builder
+            .connect_timeout(std::time::Duration::from_secs(30))
+            .read_timeout(okta_sdk::runtime::config::DEFAULT_READ_TIMEOUT)
+    } else {
+        builder
+    };
+    builder.build()
+}
+
 /// A hand-written client: one reqwest client and one `Authorization` value.
 #[derive(Clone)]
 pub struct Floor {
@@ -20,9 +35,9 @@ pub struct Floor {
 
 impl Floor {
     /// A client that sends `SSWS <token>` (and `user_agent`).
-    pub fn ssws(base: &str, token: &str, user_agent: HeaderValue) -> Result<Self, BoxError> {
+    pub fn ssws(base: &str, token: &str, user_agent: HeaderValue, timeouts: bool) -> Result<Self, BoxError> {
         Ok(Self {
-            http: reqwest::Client::builder().user_agent(user_agent).build()?,
+            http: http(user_agent, timeouts)?,
             base: base.trim_end_matches('/').to_string(),
             auth: HeaderValue::from_str(&format!("SSWS {token}"))?,
         })
@@ -36,8 +51,9 @@ impl Floor {
         private_pem: &str,
         scope: &str,
         user_agent: HeaderValue,
+        timeouts: bool,
     ) -> Result<Self, BoxError> {
-        let http = reqwest::Client::builder().user_agent(user_agent).build()?;
+        let http = http(user_agent, timeouts)?;
         let base = base.trim_end_matches('/').to_string();
         let audience = format!("{base}/oauth2/v1/token");
         let now = std::time::SystemTime::now()

@@ -26,7 +26,9 @@
 //! scenario with small counts and skips Python and compiling (CI uses it to keep the bench working);
 //! `--only N` runs one scenario (for profiling), and `--side sdk` or `--side hand` runs only
 //! that client in scenario 3 (so a profiler sees one side; its figures go to stderr, and the
-//! report has no scenario 3 ratio).
+//! report has no scenario 3 ratio). `--hand-timeouts` gives the hand-written client the SDK's
+//! default timeouts (connect 30 s, read 60 s), which it otherwise goes without, so a run shows
+//! what the read timeout's timer costs per call.
 
 /// With feature `mimalloc`, both clients (and the report) run on mimalloc instead of the system
 /// allocator; see BENCHMARKS.md for why that matters under concurrency.
@@ -152,16 +154,18 @@ fn sdk_ssws(server: &Server) -> Result<okta_sdk::Client, BoxError> {
 }
 
 async fn bench(args: &[String]) -> Result<(), BoxError> {
-    const USAGE: &str = "usage: okta-bench [--smoke] [--no-python] [--no-compile] [--only 1-6] [--side sdk|hand]";
+    const USAGE: &str =
+        "usage: okta-bench [--smoke] [--no-python] [--no-compile] [--only 1-6] [--side sdk|hand] [--hand-timeouts]";
     let mut only: Option<u8> = None;
     let mut side: Option<Side> = None;
-    let (mut smoke, mut no_python, mut no_compile) = (false, false, false);
+    let (mut smoke, mut no_python, mut no_compile, mut hand_timeouts) = (false, false, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--smoke" => smoke = true,
             "--no-python" => no_python = true,
             "--no-compile" => no_compile = true,
+            "--hand-timeouts" => hand_timeouts = true,
             "--only" => only = Some(it.next().and_then(|n| n.parse().ok()).ok_or(USAGE)?),
             "--side" => {
                 side = Some(match it.next().map(String::as_str) {
@@ -202,7 +206,12 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         .get(reqwest::header::USER_AGENT)
         .cloned()
         .ok_or("the SDK has no User-Agent")?;
-    let floor = Floor::ssws(&server.url, &server.token, user_agent.clone())?;
+    let floor = Floor::ssws(&server.url, &server.token, user_agent.clone(), hand_timeouts)?;
+    if hand_timeouts {
+        report.note(
+            "The hand-written client has the SDK's default timeouts (`--hand-timeouts`: connect 30 s, read 60 s).",
+        );
+    }
 
     // 1. Paginate everything.
     if want(1) {
@@ -314,6 +323,7 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
             &private_pem,
             "okta.users.read",
             user_agent.clone(),
+            hand_timeouts,
         )
         .await?;
         let before = server.stats()?;

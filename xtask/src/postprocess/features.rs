@@ -106,6 +106,16 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
     for refs in graph.values_mut() {
         refs.retain(|r| known.contains(r));
     }
+    // An alias (rule `identical_types_aliased`) is compiled wherever the type it names is, so
+    // no name leaves a build that has its type.
+    for item in &models.items {
+        if let Item::Type(t) = item
+            && let Some(target) = type_owner(&t.ty)
+            && let Some(refs) = graph.get_mut(&target)
+        {
+            refs.insert(t.ident.to_string());
+        }
+    }
 
     // Seeds: the model types each area's operation builders mention.
     let mut seeds: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
@@ -261,6 +271,7 @@ fn owner(item: &Item) -> Option<String> {
     match item {
         Item::Struct(s) => Some(s.ident.to_string()),
         Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
         Item::Impl(i) => type_owner(&i.self_ty),
         _ => None,
     }
@@ -283,6 +294,7 @@ fn push_attr(item: &mut Item, attr: syn::Attribute) {
     match item {
         Item::Struct(s) => s.attrs.push(attr),
         Item::Enum(e) => e.attrs.push(attr),
+        Item::Type(t) => t.attrs.push(attr),
         Item::Impl(i) => i.attrs.push(attr),
         _ => {}
     }

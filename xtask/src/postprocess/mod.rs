@@ -1,5 +1,6 @@
 //! Post-processing of progenitor's output (syn trees): split, named rules, formatting.
 
+pub mod aliases;
 pub mod api_version;
 pub mod apis;
 pub mod builders;
@@ -79,6 +80,9 @@ pub fn models(file: &mut File, facts: &Facts) -> anyhow::Result<Vec<(&'static st
     // Last: the setters take the fields' final types.
     let n = setters::model_setters(&mut file.items)?;
     counts.push(("model_setters", n));
+    // After every rule that shapes a type, so that copies are compared as they are emitted.
+    let n = aliases::identical_types_aliased(&mut file.items)?;
+    counts.push(("identical_types_aliased", n));
     for (name, n) in &counts {
         if *n == 0 {
             anyhow::bail!("post-processing rule `{name}` matched nothing");

@@ -310,7 +310,7 @@ pub fn model_setters(items: &mut Vec<Item>) -> anyhow::Result<usize> {
 
 /// The structs among `items` that derive `Default`.
 pub fn defaultable(items: &[Item]) -> HashSet<String> {
-    items
+    let mut out: HashSet<String> = items
         .iter()
         .filter_map(|item| match item {
             Item::Struct(st)
@@ -326,7 +326,21 @@ pub fn defaultable(items: &[Item]) -> HashSet<String> {
             }
             _ => None,
         })
-        .collect()
+        .collect();
+    // An alias (rule `identical_types_aliased`) of a type with `Default` has it too.
+    let aliases: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Type(t) => {
+                let Type::Path(p) = &*t.ty else { return None };
+                let target = p.path.segments.last()?.ident.to_string();
+                out.contains(&target).then(|| t.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    out.extend(aliases);
+    out
 }
 
 /// Rule `bodies_without_builders`: an operation builder held its body as typify's struct

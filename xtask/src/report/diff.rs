@@ -349,11 +349,52 @@ fn types(old: &Surface, new: &Surface, out: &mut Changes) {
         }
         out.push(Class::Additive, Subject::Type, Action::Added, name, text, "a new type");
     }
+    // A name that is now an alias means its target in the new version, so type texts are
+    // compared with the new version's aliases resolved on both sides: a field whose type is now
+    // written with the target's name has not changed for code that names the old type.
+    let aliases: BTreeMap<&str, &str> = new
+        .types
+        .iter()
+        .filter_map(|(n, t)| Some((n.as_str(), t.same_as.as_deref()?)))
+        .collect();
     for (name, a) in &old.types {
         if let Some(b) = new.types.get(name) {
-            type_changes(name, a, b, out);
+            type_changes(name, &resolved(a, &aliases), &resolved(b, &aliases), out);
         }
     }
+}
+
+/// `t` with every type name in its field and member types replaced by what `aliases` makes it.
+fn resolved(t: &TypeDef, aliases: &BTreeMap<&str, &str>) -> TypeDef {
+    if aliases.is_empty() {
+        return t.clone();
+    }
+    let text = |s: &String| -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut word = String::new();
+        for c in s.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            out.push_str(aliases.get(word.as_str()).copied().unwrap_or(&word));
+            word.clear();
+            out.push(c);
+        }
+        out.pop();
+        // The formatter breaks a long type over lines with a trailing comma; a shorter name
+        // drops it, which is no change.
+        out.replace(", >", ">").replace(",>", ">")
+    };
+    let mut t = t.clone();
+    match &mut t.kind {
+        TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| f.ty = text(&f.ty)),
+        TypeKind::Newtype(tys) => tys.iter_mut().for_each(|ty| *ty = text(ty)),
+        TypeKind::Union { members, .. } => members.iter_mut().for_each(|(_, ty)| *ty = text(ty)),
+        TypeKind::Alias(ty) => *ty = text(ty),
+        TypeKind::StringEnum { .. } => {}
+    }
+    t
 }
 
 /// A removed type whose shape exactly one added type has (and no other removed type has), for
@@ -402,6 +443,24 @@ fn type_changes(name: &str, a: &TypeDef, b: &TypeDef, out: &mut Changes) {
         out.push(class, Subject::Type, Action::Changed, name, ty(text.into()), reason);
     }
     areas(name, a, b, out);
+    if a.same_as != b.same_as {
+        let (class, text, reason) = match (&a.same_as, &b.same_as) {
+            (Some(from), None) => (
+                Class::Breaking,
+                format!("now a type of its own (was the same type as `{from}`)"),
+                "code that passes one for the other no longer compiles",
+            ),
+            (_, to) => (
+                Class::Informational,
+                format!(
+                    "now the same type as `{}` (an alias; same shape)",
+                    to.as_deref().unwrap_or_default()
+                ),
+                "code that names, builds or matches it compiles as before; trait impls of one's own for both names now conflict",
+            ),
+        };
+        out.push(class, Subject::Type, Action::Changed, name, ty(text), reason);
+    }
     match (&a.kind, &b.kind) {
         (
             TypeKind::Struct { fields: fa, .. },

@@ -78,8 +78,11 @@ pub struct TypeDef {
     pub non_exhaustive: bool,
     /// The features that compile the type (`cfg(any(feature = ..))`); `None` when ungated.
     pub areas: Option<BTreeSet<String>>,
-    /// What kind of type it is.
+    /// What kind of type it is. For an alias of another model type (rule
+    /// `identical_types_aliased`), the shape of the type it stands for.
     pub kind: TypeKind,
+    /// For an alias of another model type: that type's name.
+    pub same_as: Option<String>,
 }
 
 /// The shape of a model type.
@@ -269,8 +272,28 @@ fn types(items: &[Item]) -> BTreeMap<String, TypeDef> {
             non_exhaustive: has_attr(attrs, "non_exhaustive"),
             areas: cfg_features(attrs),
             kind,
+            same_as: None,
         };
         out.insert(name, def);
+    }
+    // An alias of another model type is, to its users, that type under another name: it is
+    // compared by the shape it stands for.
+    let resolved: Vec<(String, String, bool, TypeKind)> = out
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(target) => {
+                let t = out.get(target)?;
+                Some((name.clone(), target.clone(), t.non_exhaustive, t.kind.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for (name, target, non_exhaustive, kind) in resolved {
+        if let Some(def) = out.get_mut(&name) {
+            def.non_exhaustive = non_exhaustive;
+            def.kind = kind;
+            def.same_as = Some(target);
+        }
     }
     out
 }
