@@ -59,8 +59,9 @@ mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    /// A server that answers one request with `head` and then `chunks`, each written apart.
-    async fn serve(head: &'static str, chunks: Vec<Vec<u8>>) -> String {
+    /// A server that answers one request with `head` and then `chunks` (each written apart,
+    /// then the last chunk), or with `head` alone, holding the connection open, for `None`.
+    async fn serve(head: &'static str, chunks: Option<Vec<Vec<u8>>>) -> String {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -68,6 +69,10 @@ mod tests {
             let mut buf = [0u8; 4096];
             let _ = socket.read(&mut buf).await;
             let _ = socket.write_all(head.as_bytes()).await;
+            let Some(chunks) = chunks else {
+                tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                return;
+            };
             for chunk in chunks {
                 let _ = socket.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
                 let _ = socket.write_all(&chunk).await;
@@ -89,14 +94,14 @@ mod tests {
 
     #[tokio::test]
     async fn chunks_within_the_limit_are_joined() {
-        let url = serve(CHUNKED, vec![b"[1,".to_vec(), b"2,".to_vec(), b"3]".to_vec()]).await;
+        let url = serve(CHUNKED, Some(vec![b"[1,".to_vec(), b"2,".to_vec(), b"3]".to_vec()])).await;
         let response = get(&url).await;
         assert_eq!(&read(response, 7).await.unwrap()[..], b"[1,2,3]");
     }
 
     #[tokio::test]
     async fn a_chunked_body_past_the_limit_stops_being_read() {
-        let url = serve(CHUNKED, vec![vec![b'a'; 600], vec![b'b'; 600]]).await;
+        let url = serve(CHUNKED, Some(vec![vec![b'a'; 600], vec![b'b'; 600]])).await;
         let response = get(&url).await;
         match read(response, 1000).await {
             Err(ReadError::TooLarge { declared: None }) => {}
@@ -107,17 +112,8 @@ mod tests {
     #[tokio::test]
     async fn a_declared_length_past_the_limit_fails_before_reading() {
         // Declares 10 GB and sends nothing: nothing is waited for.
-        let head = "HTTP/1.1 200 OK\r\ncontent-length: 10000000000\r\n\r\n";
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut buf = [0u8; 4096];
-            let _ = socket.read(&mut buf).await;
-            let _ = socket.write_all(head.as_bytes()).await;
-            tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-        });
-        let response = get(&format!("http://{addr}/")).await;
+        let url = serve("HTTP/1.1 200 OK\r\ncontent-length: 10000000000\r\n\r\n", None).await;
+        let response = get(&url).await;
         match read(response, DEFAULT_MAX_RESPONSE_BYTES).await {
             Err(ReadError::TooLarge {
                 declared: Some(10_000_000_000),

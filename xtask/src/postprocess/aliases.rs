@@ -24,7 +24,7 @@
 
 use quote::ToTokens;
 use std::collections::{BTreeMap, BTreeSet};
-use syn::visit_mut::{self, VisitMut};
+use syn::visit_mut::VisitMut;
 use syn::{Item, Type};
 
 /// Applies the rule; returns how many types became aliases.
@@ -209,12 +209,9 @@ fn apart_pairs(items: &[Item], names: &BTreeSet<String>) -> BTreeSet<(String, St
     out
 }
 
-/// `X` for a self type `X` (or `Option<X>`) that is a model.
+/// `X` for a self type `X` that is a model.
 fn model_in(ty: &Type, names: &BTreeSet<String>) -> Option<String> {
-    let Type::Path(p) = ty else { return None };
-    let last = p.path.segments.last()?;
-    let name = last.ident.to_string();
-    names.contains(&name).then_some(name)
+    super::features::type_owner(ty).filter(|n| names.contains(n))
 }
 
 fn collect_models(tokens: &proc_macro2::TokenStream, names: &BTreeSet<String>, out: &mut BTreeSet<String>) {
@@ -255,43 +252,16 @@ fn variant_names(item: &Item) -> String {
     }
 }
 
-/// An item's tokens without doc comments.
+/// An item's tokens without doc comments (syn's visitor hands every node's attributes here:
+/// items, fields, variants, impl members).
 fn shape(item: &Item) -> proc_macro2::TokenStream {
     struct NoDocs;
     impl VisitMut for NoDocs {
         fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
             attrs.retain(|a| !a.path().is_ident("doc"));
-            for a in attrs.iter_mut() {
-                self.visit_attribute_mut(a);
+            for attr in attrs {
+                self.visit_attribute_mut(attr);
             }
-        }
-        fn visit_item_struct_mut(&mut self, i: &mut syn::ItemStruct) {
-            i.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_item_struct_mut(self, i);
-        }
-        fn visit_item_enum_mut(&mut self, i: &mut syn::ItemEnum) {
-            i.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_item_enum_mut(self, i);
-        }
-        fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
-            i.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_item_impl_mut(self, i);
-        }
-        fn visit_field_mut(&mut self, f: &mut syn::Field) {
-            f.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_field_mut(self, f);
-        }
-        fn visit_variant_mut(&mut self, v: &mut syn::Variant) {
-            v.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_variant_mut(self, v);
-        }
-        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-            f.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_impl_item_fn_mut(self, f);
-        }
-        fn visit_impl_item_const_mut(&mut self, c: &mut syn::ImplItemConst) {
-            c.attrs.retain(|a| !a.path().is_ident("doc"));
-            visit_mut::visit_impl_item_const_mut(self, c);
         }
     }
     let mut copy = item.clone();
@@ -389,7 +359,8 @@ mod tests {
             /// Wire values that name other types are not identifiers: these two stay apart.
             pub enum WiresA { #[serde(rename = "BookmarkFeature")] V }
             pub enum WiresB { #[serde(rename = "SamlFeature")] V }
-            pub struct BookmarkApp { pub features: Vec<BookmarkFeature> }
+            pub struct BookmarkApp { /// Bookmark's features.
+                pub features: Vec<BookmarkFeature> }
             pub struct SamlApp { pub features: Vec<SamlFeature> }
             "#,
         );

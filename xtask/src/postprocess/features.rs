@@ -278,7 +278,7 @@ fn owner(item: &Item) -> Option<String> {
 }
 
 /// The model type a type names: `X`, `super::X`, or the `X` of `Option<X>`.
-fn type_owner(ty: &syn::Type) -> Option<String> {
+pub(crate) fn type_owner(ty: &syn::Type) -> Option<String> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     if last.ident == "Option"

@@ -332,8 +332,7 @@ pub fn defaultable(items: &[Item]) -> HashSet<String> {
         .iter()
         .filter_map(|item| match item {
             Item::Type(t) => {
-                let Type::Path(p) = &*t.ty else { return None };
-                let target = p.path.segments.last()?.ident.to_string();
+                let target = super::features::type_owner(&t.ty)?;
                 out.contains(&target).then(|| t.ident.to_string())
             }
             _ => None,
