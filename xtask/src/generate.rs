@@ -177,6 +177,12 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         gated.types,
         gated.unreached_types
     );
+    for (op, join) in &gated.joined {
+        println!(
+            "  `{op}` answers with `{}`, a resource of `{}`, and needs that feature too (rule `cross_area_joins`)",
+            join.resource, join.area
+        );
+    }
     Ok(Output {
         models: format(&models),
         apis: format(&apis),

@@ -36,6 +36,9 @@ const SETS: [(&str, &str, bool); 4] = [
     ("all areas", "features = [\"full\"]", true),
 ];
 
+/// The facade's package name, as the consumer's manifest names its dependency.
+const FACADE: &str = "okta-sdk";
+
 /// The consumer's program: the quickstart's first call where the `users` area is there, a client
 /// built from the environment otherwise, so it compiles with every feature set.
 const MAIN: &str = r#"#[tokio::main(flavor = "current_thread")]
@@ -107,7 +110,7 @@ fn manifest(facade: &Path, dep: &str, users: bool) -> String {
     format!(
         "[package]\nname = \"consumer\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
          [workspace]\n\n\
-         [dependencies]\nokta = {{ path = {path:?}{dep} }}\n\
+         [dependencies]\n{FACADE} = {{ path = {path:?}{dep} }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n\
          [features]\n{default}users = []\n",
         path = facade.display().to_string(),
@@ -171,4 +174,25 @@ fn children_peak_kib() -> Result<u64, BoxError> {
 pub fn model_lines(root: &Path) -> usize {
     let path: PathBuf = root.join("crates/okta-models/src/generated.rs");
     std::fs::read_to_string(path).map_or(0, |t| t.lines().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The consumer depends on the facade by its package name and its program uses that crate
+    /// (a rename of the facade once broke this scenario without any test noticing).
+    #[test]
+    fn the_consumer_names_the_facade_as_it_is_published() {
+        let facade = Path::new(env!("CARGO_MANIFEST_DIR")).join("../okta-sdk/Cargo.toml");
+        let text = std::fs::read_to_string(facade).unwrap();
+        let name = text
+            .lines()
+            .find_map(|l| l.strip_prefix("name = "))
+            .map(|n| n.trim_matches('"'))
+            .unwrap();
+        assert_eq!(name, FACADE);
+        assert!(manifest(Path::new("/x"), "", true).contains(&format!("\n{FACADE} = {{ path = \"/x\" }}")));
+        assert!(MAIN.contains(&format!("{}::Client", FACADE.replace('-', "_"))));
+    }
 }

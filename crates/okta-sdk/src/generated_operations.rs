@@ -37,6 +37,8 @@ pub mod access_controls {
     //!
     //! Bring them into scope with `use okta_sdk::prelude::*;`.
     //!
+    //! 1 of them answer with another area's resource and also need that area's feature; they are listed only when it is enabled.
+    //!
     //! ## [`ClientApiTokenExt`](crate::prelude::ClientApiTokenExt)
     //!
     //! | method | HTTP | path | scopes | lifecycle |
@@ -120,7 +122,10 @@ pub mod access_controls {
     //! | [`get_policy_mapping`](crate::prelude::ClientPolicyExt::get_policy_mapping) | `GET` | `/api/v1/policies/{policyId}/mappings/{mappingId}` | `okta.policies.read` | GA |
     //! | [`get_policy_rule`](crate::prelude::ClientPolicyExt::get_policy_rule) | `GET` | `/api/v1/policies/{policyId}/rules/{ruleId}` | `okta.policies.read` | GA |
     //! | [`list_policies`](crate::prelude::ClientPolicyExt::list_policies) | `GET` | `/api/v1/policies` | `okta.policies.read` | GA |
-    //! | [`list_policy_apps`](crate::prelude::ClientPolicyExt::list_policy_apps) | `GET` | `/api/v1/policies/{policyId}/app` | `okta.policies.read` | GA |
+    #![cfg_attr(
+        feature = "applications",
+        doc = " | [`list_policy_apps`](crate::prelude::ClientPolicyExt::list_policy_apps) (with `applications`) | `GET` | `/api/v1/policies/{policyId}/app` | `okta.policies.read` | GA |"
+    )]
     //! | [`list_policy_mappings`](crate::prelude::ClientPolicyExt::list_policy_mappings) | `GET` | `/api/v1/policies/{policyId}/mappings` | `okta.policies.read` | GA |
     //! | [`list_policy_rules`](crate::prelude::ClientPolicyExt::list_policy_rules) | `GET` | `/api/v1/policies/{policyId}/rules` | `okta.policies.read` | GA |
     //! | [`map_resource_to_policy`](crate::prelude::ClientPolicyExt::map_resource_to_policy) | `POST` | `/api/v1/policies/{policyId}/mappings` | `okta.policies.manage` | GA |
@@ -971,6 +976,8 @@ pub mod groups {
     //!
     //! Bring them into scope with `use okta_sdk::prelude::*;`.
     //!
+    //! 2 of them answer with another area's resource and also need that area's feature; they are listed only when it is enabled.
+    //!
     //! ## [`ClientGroupExt`](crate::prelude::ClientGroupExt)
     //!
     //! | method | HTTP | path | scopes | lifecycle |
@@ -979,8 +986,14 @@ pub mod groups {
     //! | [`assign_user_to_group`](crate::prelude::ClientGroupExt::assign_user_to_group) | `PUT` | `/api/v1/groups/{groupId}/users/{userId}` | `okta.groups.manage` | GA |
     //! | [`delete_group`](crate::prelude::ClientGroupExt::delete_group) | `DELETE` | `/api/v1/groups/{groupId}` | `okta.groups.manage` | GA |
     //! | [`get_group`](crate::prelude::ClientGroupExt::get_group) | `GET` | `/api/v1/groups/{groupId}` | `okta.groups.read` | GA |
-    //! | [`list_assigned_applications_for_group`](crate::prelude::ClientGroupExt::list_assigned_applications_for_group) | `GET` | `/api/v1/groups/{groupId}/apps` | `okta.groups.read` | GA |
-    //! | [`list_group_users`](crate::prelude::ClientGroupExt::list_group_users) | `GET` | `/api/v1/groups/{groupId}/users` | `okta.groups.read` | GA |
+    #![cfg_attr(
+        feature = "applications",
+        doc = " | [`list_assigned_applications_for_group`](crate::prelude::ClientGroupExt::list_assigned_applications_for_group) (with `applications`) | `GET` | `/api/v1/groups/{groupId}/apps` | `okta.groups.read` | GA |"
+    )]
+    #![cfg_attr(
+        feature = "users",
+        doc = " | [`list_group_users`](crate::prelude::ClientGroupExt::list_group_users) (with `users`) | `GET` | `/api/v1/groups/{groupId}/users` | `okta.groups.read` | GA |"
+    )]
     //! | [`list_groups`](crate::prelude::ClientGroupExt::list_groups) | `GET` | `/api/v1/groups` | `okta.groups.read` | GA |
     //! | [`replace_group`](crate::prelude::ClientGroupExt::replace_group) | `PUT` | `/api/v1/groups/{groupId}` | `okta.groups.manage` | GA |
     //! | [`unassign_user_from_group`](crate::prelude::ClientGroupExt::unassign_user_from_group) | `DELETE` | `/api/v1/groups/{groupId}/users/{userId}` | `okta.groups.manage` | GA |
@@ -1353,6 +1366,8 @@ pub mod users {
     //!
     //! Bring them into scope with `use okta_sdk::prelude::*;`.
     //!
+    //! 1 of them answer with another area's resource and also need that area's feature; they are listed only when it is enabled.
+    //!
     //! ## [`ClientProfileMappingExt`](crate::prelude::ClientProfileMappingExt)
     //!
     //! | method | HTTP | path | scopes | lifecycle |
@@ -1467,7 +1482,10 @@ pub mod users {
     //! | [`list_app_links`](crate::prelude::ClientUserResourcesExt::list_app_links) | `GET` | `/api/v1/users/{id}/appLinks` | `okta.users.read` | GA |
     //! | [`list_user_clients`](crate::prelude::ClientUserResourcesExt::list_user_clients) | `GET` | `/api/v1/users/{userId}/clients` | `okta.users.read` | GA |
     //! | [`list_user_devices`](crate::prelude::ClientUserResourcesExt::list_user_devices) | `GET` | `/api/v1/users/{userId}/devices` | `okta.users.read` | LIMITED_GA |
-    //! | [`list_user_groups`](crate::prelude::ClientUserResourcesExt::list_user_groups) | `GET` | `/api/v1/users/{id}/groups` | `okta.users.read` | GA |
+    #![cfg_attr(
+        feature = "groups",
+        doc = " | [`list_user_groups`](crate::prelude::ClientUserResourcesExt::list_user_groups) (with `groups`) | `GET` | `/api/v1/users/{id}/groups` | `okta.users.read` | GA |"
+    )]
     //!
     //! ## [`ClientUserRiskExt`](crate::prelude::ClientUserRiskExt)
     //!

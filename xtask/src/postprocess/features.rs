@@ -72,6 +72,8 @@ pub struct Gated {
     pub operations: usize,
     pub types: usize,
     pub unreached_types: usize,
+    /// Operations that also need another area (rule `cross_area_joins`): id -> that area.
+    pub joined: BTreeMap<String, Join>,
 }
 
 /// Applies the rule to both files (already re-parsed, so no verbatim items remain).
@@ -117,8 +119,8 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
         }
     }
 
-    // Seeds: the model types each area's operation builders mention.
-    let mut seeds: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    // What each operation's builder mentions, and what its `send` answers with.
+    let mut op_refs: BTreeMap<String, OpRefs> = BTreeMap::new();
     let mut trait_feature: BTreeMap<String, &str> = BTreeMap::new();
     for item in &apis.items {
         match item {
@@ -143,15 +145,30 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
                     let Some(feature) = builder_feature.get(&name) else {
                         continue;
                     };
-                    let refs = type_refs(inner, Paths::Api);
-                    seeds
-                        .entry(*feature)
-                        .or_default()
-                        .extend(refs.into_iter().filter(|r| known.contains(r)));
+                    let entry = op_refs.entry(name).or_insert_with(|| OpRefs {
+                        feature,
+                        refs: BTreeSet::new(),
+                        answers: BTreeSet::new(),
+                    });
+                    entry
+                        .refs
+                        .extend(type_refs(inner, Paths::Api).into_iter().filter(|r| known.contains(r)));
+                    entry
+                        .answers
+                        .extend(answers(inner).into_iter().filter(|r| known.contains(r)));
                 }
             }
             _ => {}
         }
+    }
+    let joins = cross_area_joins(&op_refs, &graph);
+
+    // Seeds: the model types each area's operation builders mention (a joined operation's
+    // count for the area it joins, whose reach already holds them).
+    let mut seeds: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for (name, op) in &op_refs {
+        let feature = joins.get(name).map_or(op.feature, |j| j.area.as_str());
+        seeds.entry(feature).or_default().extend(op.refs.iter().cloned());
     }
 
     // Reachability per area.
@@ -209,11 +226,32 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
     }
 
     // Gate the operations.
+    let joined_method: BTreeMap<String, &Join> = ops
+        .iter()
+        .filter_map(|o| Some((o.id.to_snake_case(), joins.get(&o.id.to_upper_camel_case())?)))
+        .collect();
+    for o in ops {
+        if let Some(joined) = joins.get(&o.id.to_upper_camel_case()) {
+            gated.joined.insert(o.id.clone(), joined.clone());
+        }
+    }
     for item in &mut apis.items {
         match item {
             Item::Trait(t) => {
                 if let Some(f) = trait_feature.get(&t.ident.to_string()) {
                     t.attrs.push(syn::parse_quote!(#[cfg(feature = #f)]));
+                }
+                for ti in &mut t.items {
+                    if let syn::TraitItem::Fn(f) = ti
+                        && let Some(joined) = joined_method.get(&f.sig.ident.to_string())
+                    {
+                        let (area, resource) = (&joined.area, &joined.resource);
+                        let doc = format!(
+                            " - Features: this one and `{area}`, because it answers with `{resource}`, a resource of `{area}`"
+                        );
+                        f.attrs.push(syn::parse_quote!(#[doc = #doc]));
+                        f.attrs.push(syn::parse_quote!(#[cfg(feature = #area)]));
+                    }
                 }
             }
             Item::Impl(i) => {
@@ -224,6 +262,14 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
                     .map(|s| s.ident.to_string());
                 if let Some(f) = trait_name.and_then(|n| trait_feature.get(&n)) {
                     i.attrs.push(syn::parse_quote!(#[cfg(feature = #f)]));
+                    for ii in &mut i.items {
+                        if let syn::ImplItem::Fn(f) = ii
+                            && let Some(joined) = joined_method.get(&f.sig.ident.to_string())
+                        {
+                            let area = &joined.area;
+                            f.attrs.push(syn::parse_quote!(#[cfg(feature = #area)]));
+                        }
+                    }
                 }
             }
             Item::Mod(m) if m.ident == "prelude" => {
@@ -244,13 +290,20 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
                         }
                         continue;
                     }
-                    let Some(f) = owner(inner).and_then(|o| builder_feature.get(&o).copied()) else {
+                    let Some(name) = owner(inner) else { continue };
+                    let Some(f) = builder_feature.get(&name).copied() else {
                         continue;
                     };
                     if matches!(inner, Item::Struct(_)) {
                         gated.operations += 1;
                     }
-                    push_attr(inner, syn::parse_quote!(#[cfg(feature = #f)]));
+                    match joins.get(&name) {
+                        Some(joined) => {
+                            let area = &joined.area;
+                            push_attr(inner, syn::parse_quote!(#[cfg(all(feature = #f, feature = #area))]))
+                        }
+                        None => push_attr(inner, syn::parse_quote!(#[cfg(feature = #f)])),
+                    }
                 }
             }
             _ => {}
@@ -264,6 +317,120 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
         );
     }
     Ok(gated)
+}
+
+/// What one operation's builder mentions.
+struct OpRefs<'a> {
+    /// The area of the operation's tag.
+    feature: &'a str,
+    /// The model types the builder (struct and impls) mentions.
+    refs: BTreeSet<String>,
+    /// The model types `send` answers with.
+    answers: BTreeSet<String>,
+}
+
+/// An operation that needs a second area's feature too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Join {
+    /// The second area.
+    pub area: String,
+    /// The type it answers with, whose home that area is.
+    pub resource: String,
+}
+
+/// Rule `cross_area_joins`: an operation that answers with another area's resource needs that
+/// area too. `listAssignedApplicationsForGroup` is tagged Group but answers with `Application`,
+/// and alone it pulled the whole application family (the application subtypes, their settings
+/// and credentials) into every build with `groups`.
+///
+/// A type's home is the one area whose operations answer with it most often, at least twice
+/// (`Application`: applications; `Group`: groups; a type two areas each answer with once has
+/// none). An operation of area A joins area B when, among A's operations, it alone reaches some
+/// model types (its own cost to A), it answers with one of those types, that type's home is B,
+/// and B's operations reach every type of its own cost. The operation is then compiled when both
+/// A and B are enabled, and its types count for B. Each operation is judged against the unjoined
+/// reach of its area, so two operations that share the same foreign family both stay (neither
+/// alone costs it). Returns builder name -> B.
+fn cross_area_joins<'a>(
+    ops: &BTreeMap<String, OpRefs<'a>>,
+    graph: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, Join> {
+    let reach = |start: &BTreeSet<String>| -> BTreeSet<String> {
+        let mut queue: VecDeque<&String> = start.iter().collect();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = queue.pop_front() {
+            if seen.insert(n.clone()) {
+                queue.extend(graph.get(n).into_iter().flatten());
+            }
+        }
+        seen
+    };
+    let op_reach: BTreeMap<&str, BTreeSet<String>> =
+        ops.iter().map(|(name, op)| (name.as_str(), reach(&op.refs))).collect();
+    // Per area: how many of its operations reach each type (every type it reaches is a key).
+    let mut count: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    // Per type: how many operations of each area answer with it.
+    let mut answered: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (name, op) in ops {
+        let per_area = count.entry(op.feature).or_default();
+        for t in &op_reach[name.as_str()] {
+            *per_area.entry(t.as_str()).or_default() += 1;
+        }
+        for a in &op.answers {
+            *answered.entry(a.as_str()).or_default().entry(op.feature).or_default() += 1;
+        }
+    }
+    // A resource's home: the one area whose operations answer with it most, at least twice
+    // (a resource's own area gets, lists, creates or updates it).
+    let home = |t: &str| -> Option<&'a str> {
+        let by_area = answered.get(t)?;
+        let most = by_area.values().copied().max()?;
+        let mut top = by_area.iter().filter(|(_, n)| **n == most);
+        match (top.next(), top.next()) {
+            (Some((area, _)), None) if most >= 2 => Some(*area),
+            _ => None,
+        }
+    };
+    let mut joins = BTreeMap::new();
+    for (name, op) in ops {
+        let own: BTreeSet<&str> = op_reach[name.as_str()]
+            .iter()
+            .map(String::as_str)
+            .filter(|t| count[op.feature].get(t) == Some(&1))
+            .collect();
+        let joined = op
+            .answers
+            .iter()
+            .filter(|a| own.contains(a.as_str()))
+            .filter_map(|a| Some((home(a)?, a)))
+            .find(|(area, _)| *area != op.feature && own.iter().all(|t| count[area].contains_key(t)));
+        if let Some((area, resource)) = joined {
+            let (area, resource) = (area.to_string(), resource.clone());
+            joins.insert(name.clone(), Join { area, resource });
+        }
+    }
+    joins
+}
+
+/// The model types a builder's `send` answers with (`types::X` in its signature).
+fn answers(item: &Item) -> BTreeSet<String> {
+    let Item::Impl(i) = item else {
+        return BTreeSet::new();
+    };
+    let mut out = BTreeSet::new();
+    for ii in &i.items {
+        if let syn::ImplItem::Fn(f) = ii
+            && f.sig.ident == "send"
+        {
+            let output: syn::Type = match &f.sig.output {
+                syn::ReturnType::Type(_, t) => (**t).clone(),
+                syn::ReturnType::Default => continue,
+            };
+            let wrapper: Item = syn::parse_quote!(type Answer = #output;);
+            out.extend(type_refs(&wrapper, Paths::Api));
+        }
+    }
+    out
 }
 
 /// The type an item defines or implements (`impl X`, `impl Trait for X`, `struct X`, `enum X`).
@@ -490,7 +657,8 @@ mod tests {
             Gated {
                 operations: 2,
                 types: 3,
-                unreached_types: 1
+                unreached_types: 1,
+                joined: BTreeMap::new(),
             }
         );
         let models = prettyplease::unparse(&models);
@@ -555,6 +723,127 @@ mod tests {
                 "{unreached} is only a shared name:\n{models}"
             );
         }
+    }
+
+    /// Users answer with `User` twice, groups with `Group` twice; `listUserGroups` (users)
+    /// answers with `Group`, `listUserClients` (users) and `listGroupClients` (groups) each
+    /// answer with `Client` once.
+    fn joined_fixture() -> (File, File, Gated) {
+        let doc = serde_json::json!({"x-tagGroups": [
+            {"name": "Users", "tags": ["User"]},
+            {"name": "Groups", "tags": ["Group"]},
+        ]});
+        let ops = vec![
+            op("getUser", "User"),
+            op("listUsers", "User"),
+            op("listUserGroups", "User"),
+            op("listUserClients", "User"),
+            op("getGroup", "Group"),
+            op("listGroups", "Group"),
+            op("listGroupClients", "Group"),
+        ];
+        let areas = Areas::from_spec(&doc, &ops).unwrap();
+        let mut models: File = syn::parse_quote! {
+            pub struct User { pub profile: UserProfile }
+            pub struct UserProfile { pub x: String }
+            pub struct Group { pub profile: GroupProfile }
+            pub struct GroupProfile { pub x: String }
+            pub struct OAuthClient { pub x: String }
+        };
+        let send = |ty: TokenStream| -> TokenStream {
+            quote::quote! { pub fn send(self) -> impl Future<Output = Result<okta_runtime::Response<#ty>, okta_runtime::Error>> { todo() } }
+        };
+        let (user, users, groups, group, client) = (
+            send(quote::quote!(types::User)),
+            send(quote::quote!(Vec<types::User>)),
+            send(quote::quote!(Vec<types::Group>)),
+            send(quote::quote!(types::Group)),
+            send(quote::quote!(Vec<types::OAuthClient>)),
+        );
+        let mut apis: File = syn::parse_quote! {
+            pub trait ClientUserExt {
+                fn get_user(&self) -> builder::GetUser;
+                fn list_users(&self) -> builder::ListUsers;
+                fn list_user_groups(&self) -> builder::ListUserGroups;
+                fn list_user_clients(&self) -> builder::ListUserClients;
+            }
+            impl ClientUserExt for Client {
+                fn list_user_groups(&self) -> builder::ListUserGroups { builder::ListUserGroups::new(self) }
+            }
+            pub trait ClientGroupExt {
+                fn get_group(&self) -> builder::GetGroup;
+                fn list_groups(&self) -> builder::ListGroups;
+                fn list_group_clients(&self) -> builder::ListGroupClients;
+            }
+            pub mod builder {
+                pub struct GetUser;
+                impl GetUser { #user }
+                pub struct ListUsers;
+                impl ListUsers { #users }
+                pub struct ListUserGroups;
+                impl ListUserGroups { #groups }
+                pub struct ListUserClients;
+                impl ListUserClients { #client }
+                pub struct GetGroup;
+                impl GetGroup { #group }
+                pub struct ListGroups;
+                impl ListGroups { #groups }
+                pub struct ListGroupClients;
+                impl ListGroupClients { #client }
+            }
+        };
+        let gated = apply(&mut models, &mut apis, &ops, &areas).unwrap();
+        (models, apis, gated)
+    }
+
+    #[test]
+    fn an_operation_answering_with_another_areas_resource_needs_that_area() {
+        let (models, apis, gated) = joined_fixture();
+        let join = Join {
+            area: "groups".into(),
+            resource: "Group".into(),
+        };
+        assert_eq!(gated.joined, BTreeMap::from([("listUserGroups".to_string(), join)]));
+        let models = prettyplease::unparse(&models);
+        let apis = prettyplease::unparse(&apis);
+        // `Group` is no longer compiled into a users-only build.
+        assert!(
+            models.contains("#[cfg(any(feature = \"groups\"))]\npub struct Group {"),
+            "{models}"
+        );
+        assert!(
+            models.contains("#[cfg(any(feature = \"groups\"))]\npub struct GroupProfile"),
+            "{models}"
+        );
+        assert!(
+            models.contains("#[cfg(any(feature = \"users\"))]\npub struct User {"),
+            "{models}"
+        );
+        assert!(apis.contains(
+            "    /// - Features: this one and `groups`, because it answers with `Group`, a resource of `groups`\n    \
+             #[cfg(feature = \"groups\")]\n    fn list_user_groups(&self)"
+        ));
+        assert!(
+            apis.contains("impl ClientUserExt for Client {\n    #[cfg(feature = \"groups\")]\n    fn list_user_groups")
+        );
+        assert!(
+            apis.contains("#[cfg(all(feature = \"users\", feature = \"groups\"))]\n    pub struct ListUserGroups;")
+        );
+        assert!(apis.contains("#[cfg(all(feature = \"users\", feature = \"groups\"))]\n    impl ListUserGroups {"));
+    }
+
+    #[test]
+    fn a_resource_two_areas_each_answer_with_once_has_no_home() {
+        let (models, apis, gated) = joined_fixture();
+        assert!(!gated.joined.contains_key("listUserClients") && !gated.joined.contains_key("listGroupClients"));
+        let models = prettyplease::unparse(&models);
+        let apis = prettyplease::unparse(&apis);
+        assert!(
+            models.contains("}\npub struct OAuthClient {"),
+            "both areas reach it:\n{models}"
+        );
+        assert!(apis.contains("#[cfg(feature = \"users\")]\n    pub struct ListUserClients;"));
+        assert!(apis.contains("#[cfg(feature = \"groups\")]\n    pub struct ListGroupClients;"));
     }
 
     #[test]

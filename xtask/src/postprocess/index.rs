@@ -25,6 +25,8 @@ struct Entry {
     path: String,
     scopes: String,
     lifecycle: String,
+    /// The second area the method also needs (rule `cross_area_joins`: its own `cfg`).
+    also: Option<String>,
 }
 
 /// The operations of one extension trait.
@@ -93,22 +95,33 @@ fn render(by_area: &BTreeMap<String, Vec<TraitOps>>, total: usize) -> String {
     out
 }
 
+/// One area's module. A row whose method also needs another area is a `cfg_attr` doc line, so
+/// it shows (and its link resolves) only in builds that have that area too.
 fn area_module(area: &str, traits: &[TraitOps]) -> String {
     let n: usize = traits.iter().map(|t| t.ops.len()).sum();
+    let joined = traits.iter().flat_map(|t| &t.ops).filter(|e| e.also.is_some()).count();
     let mut doc = format!(
         "The `{area}` area: {n} operations (feature `{area}`).\n\nBring them into scope with \
          `use okta_sdk::prelude::*;`.\n"
     );
-    for t in traits {
+    if joined > 0 {
         let _ = write!(
             doc,
-            "\n## [`{name}`](crate::prelude::{name})\n\n| method | HTTP | path | scopes | lifecycle |\n| --- | --- | --- | --- | --- |\n",
+            "\n{joined} of them answer with another area's resource and also need that area's \
+             feature; they are listed only when it is enabled.\n"
+        );
+    }
+    let mut lines: Vec<(Option<&str>, String)> = doc.lines().map(|l| (None, l.to_string())).collect();
+    for t in traits {
+        let head = format!(
+            "\n## [`{name}`](crate::prelude::{name})\n\n| method | HTTP | path | scopes | lifecycle |\n| --- | --- | --- | --- | --- |",
             name = t.name
         );
+        lines.extend(head.lines().map(|l| (None, l.to_string())));
         for e in &t.ops {
-            let _ = writeln!(
-                doc,
-                "| [`{m}`](crate::prelude::{t}::{m}) | `{h}` | `{p}` | {s} | {l} |",
+            let with = e.also.as_deref().map(|a| format!(" (with `{a}`)")).unwrap_or_default();
+            let row = format!(
+                "| [`{m}`](crate::prelude::{t}::{m}){with} | `{h}` | `{p}` | {s} | {l} |",
                 m = e.method_name,
                 t = t.name,
                 h = e.http,
@@ -116,14 +129,24 @@ fn area_module(area: &str, traits: &[TraitOps]) -> String {
                 s = e.scopes,
                 l = e.lifecycle
             );
+            lines.push((e.also.as_deref(), row));
         }
     }
     let mut out = format!("#[cfg(feature = \"{area}\")]\npub mod {} {{\n", area.replace('-', "_"));
-    for line in doc.lines() {
-        if line.is_empty() {
-            out.push_str("    //!\n");
-        } else {
-            let _ = writeln!(out, "    //! {line}");
+    for (also, line) in lines {
+        match also {
+            Some(f) => {
+                // As rustfmt lays it out (`cargo fmt` runs over the generated file too).
+                let _ = writeln!(
+                    out,
+                    "    #![cfg_attr(\n        feature = \"{f}\",\n        doc = {:?}\n    )]",
+                    format!(" {line}")
+                );
+            }
+            None if line.is_empty() => out.push_str("    //!\n"),
+            None => {
+                let _ = writeln!(out, "    //! {line}");
+            }
         }
     }
     out.push_str("}\n");
@@ -179,6 +202,7 @@ fn entry(trait_name: &str, f: &syn::TraitItemFn) -> anyhow::Result<Entry> {
         path,
         scopes: field("- OAuth 2.0 scopes:").unwrap_or_else(|| "none given".into()),
         lifecycle: field("- Lifecycle:").unwrap_or_else(|| "not given".into()),
+        also: cfg_feature(&f.attrs),
     })
 }
 
@@ -214,6 +238,9 @@ mod tests {
                         fn get_user(&self) -> builder::GetUser<'_>;
                         /**Sends a `GET` request to `/api/v1/users`*/
                         fn list_users(&self) -> builder::ListUsers<'_>;
+                        /**Sends a `GET` request to `/api/v1/users/{id}/groups`*/
+                        #[cfg(feature = "groups")]
+                        fn list_user_groups(&self) -> builder::ListUserGroups<'_>;
                     }
                 };
         let text = operations_index(&apis, &areas()).unwrap();
@@ -227,7 +254,19 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("| [`list_users`](crate::prelude::ClientUserExt::list_users) | `GET` | `/api/v1/users` | none given | not given |"), "{text}");
-        assert!(text.contains("//! | `users` | 2 |"), "{text}");
+        assert!(text.contains("//! | `users` | 3 |"), "{text}");
+        // A method that also needs `groups` (rule `cross_area_joins`) is listed only with it.
+        assert!(
+            text.contains(
+                "    #![cfg_attr(\n        feature = \"groups\",\n        doc = \" | [`list_user_groups`](crate::prelude::ClientUserExt::list_user_groups) \
+                 (with `groups`) | `GET` | `/api/v1/users/{id}/groups` | none given | not given |\"\n    )]\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("//! 1 of them answer with another area's resource"),
+            "{text}"
+        );
     }
 
     #[test]

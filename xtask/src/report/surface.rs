@@ -405,7 +405,12 @@ fn operations(apis: &syn::File) -> BTreeMap<String, Operation> {
                 for it in &t.items {
                     let syn::TraitItem::Fn(f) = it else { continue };
                     let builder = returned_builder(&f.sig.output);
-                    traits.insert(f.sig.ident.to_string(), (t.ident.to_string(), builder, area.clone()));
+                    // A method that also needs a second area has that area's `cfg` of its own.
+                    let area = match (&area, first_feature(&f.attrs)) {
+                        (Some(a), Some(also)) => Some(format!("{a} + {also}")),
+                        (a, also) => a.clone().or(also),
+                    };
+                    traits.insert(f.sig.ident.to_string(), (t.ident.to_string(), builder, area));
                 }
             }
             Item::Mod(m) if m.ident == "builder" => {

@@ -330,6 +330,27 @@ fn a_type_that_leaves_a_feature_is_breaking_one_that_leaves_full_is_not() {
 }
 
 #[test]
+fn an_operation_that_also_needs_a_second_area_is_breaking() {
+    let r = edited(
+        &[],
+        &[(
+            "    fn list_users(&self) -> builder::ListUsers<'_>;",
+            "    #[cfg(feature = \"groups\")]\n    fn list_users(&self) -> builder::ListUsers<'_>;",
+        )],
+    );
+    let c = only_change(&r);
+    assert_eq!(
+        (c.class, c.subject, c.action),
+        (Class::Breaking, Subject::Operation, Action::Changed)
+    );
+    assert!(
+        c.text.contains("now behind feature `users + groups` (was `users`)"),
+        "{}",
+        c.text
+    );
+}
+
+#[test]
 fn a_retyped_parameter_is_breaking() {
     let r = edited(
         &[],
