@@ -128,6 +128,7 @@ fn main() -> std::process::ExitCode {
             Some("stream") => stream_child(&args[1..]).await,
             Some("tail") => tail_child(&args[1..]).await,
             Some("peak") => consumer::peak_child(&args[1..]),
+            Some("sizes") => future_sizes(),
             _ => bench(&args).await,
         }
     });
@@ -138,6 +139,21 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `okta-bench sizes`: how many bytes the future of a call is, which every move of it (into a
+/// task, into a combinator, into the caller's own future) copies. Nothing is sent.
+fn future_sizes() -> Result<(), BoxError> {
+    let client = okta_sdk::Client::builder()
+        .code_only()
+        .org_url("https://example.okta.com")
+        .api_token("00size-only")
+        .build()?;
+    let get_user = client.get_user().id("00u1").send();
+    let list_users = client.list_users().send();
+    println!("get_user().send(): {} bytes", std::mem::size_of_val(&get_user));
+    println!("list_users().send(): {} bytes", std::mem::size_of_val(&list_users));
+    Ok(())
 }
 
 fn workspace_root() -> PathBuf {

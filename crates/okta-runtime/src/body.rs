@@ -22,8 +22,9 @@ pub(crate) enum ReadError {
 }
 
 /// Reads `response`'s body to the end, or fails once it passes `limit` bytes. A body that
-/// arrives in one chunk is handed on without a copy.
-pub(crate) async fn read(mut response: reqwest::Response, limit: u64) -> Result<Bytes, ReadError> {
+/// arrives in one chunk is handed on without a copy. The response is borrowed, so the caller
+/// can take its headers afterwards instead of copying them.
+pub(crate) async fn read(response: &mut reqwest::Response, limit: u64) -> Result<Bytes, ReadError> {
     let declared = response.content_length();
     if declared.is_some_and(|n| n > limit) {
         return Err(ReadError::TooLarge { declared });
@@ -95,15 +96,15 @@ mod tests {
     #[tokio::test]
     async fn chunks_within_the_limit_are_joined() {
         let url = serve(CHUNKED, Some(vec![b"[1,".to_vec(), b"2,".to_vec(), b"3]".to_vec()])).await;
-        let response = get(&url).await;
-        assert_eq!(&read(response, 7).await.unwrap()[..], b"[1,2,3]");
+        let mut response = get(&url).await;
+        assert_eq!(&read(&mut response, 7).await.unwrap()[..], b"[1,2,3]");
     }
 
     #[tokio::test]
     async fn a_chunked_body_past_the_limit_stops_being_read() {
         let url = serve(CHUNKED, Some(vec![vec![b'a'; 600], vec![b'b'; 600]])).await;
-        let response = get(&url).await;
-        match read(response, 1000).await {
+        let mut response = get(&url).await;
+        match read(&mut response, 1000).await {
             Err(ReadError::TooLarge { declared: None }) => {}
             other => panic!("expected TooLarge without a declared length, got {other:?}"),
         }
@@ -113,8 +114,8 @@ mod tests {
     async fn a_declared_length_past_the_limit_fails_before_reading() {
         // Declares 10 GB and sends nothing: nothing is waited for.
         let url = serve("HTTP/1.1 200 OK\r\ncontent-length: 10000000000\r\n\r\n", None).await;
-        let response = get(&url).await;
-        match read(response, DEFAULT_MAX_RESPONSE_BYTES).await {
+        let mut response = get(&url).await;
+        match read(&mut response, DEFAULT_MAX_RESPONSE_BYTES).await {
             Err(ReadError::TooLarge {
                 declared: Some(10_000_000_000),
             }) => {}

@@ -49,8 +49,10 @@ impl Runtime {
         let listened = !span.is_disabled();
         let started = listened.then(Instant::now);
         let mut report = CallReport::default();
-        let outcome = self
-            .pipeline(op, &options, request, target, &mut report)
+        // Boxed: the pipeline's state is most of a call's (about 4 KB), and a future is copied
+        // whole each time it moves (into the entry point's `map`, into the caller's future,
+        // onto a task). Boxed once here, each of those moves copies a pointer.
+        let outcome = Box::pin(self.pipeline(op, &options, request, target, &mut report))
             .instrument(span.clone())
             .await;
         if let Some(started) = started {
@@ -197,5 +199,8 @@ mod tests {
             json <= call + 64 && empty <= call + 64,
             "call {call}, json {json}, empty {empty}"
         );
+        // The pipeline's state is boxed: what a caller moves is the call's arguments and a
+        // pointer (1,000 bytes in a release build; 4,072 before the box).
+        assert!(json <= 2048, "a call's future is {json} bytes");
     }
 }

@@ -93,10 +93,11 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    async fn read(response: reqwest::Response, limit: u64) -> Result<Self, body::ReadError> {
+    async fn read(mut response: reqwest::Response, limit: u64) -> Result<Self, body::ReadError> {
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = body::read(response, limit).await?;
+        let body = body::read(&mut response, limit).await?;
+        // Taken, not copied: the response is dropped here.
+        let headers = std::mem::take(response.headers_mut());
         Ok(Self { status, headers, body })
     }
 }

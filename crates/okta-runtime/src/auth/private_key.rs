@@ -164,7 +164,7 @@ impl PrivateKeyJwt {
             }
             self.token_requests.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(token_url = %self.token_url, dpop = dpop.is_some(), "requesting an access token");
-            let response = request
+            let mut response = request
                 .send()
                 .await
                 .map_err(|e| AuthError::Transport(Arc::new(e.without_url())))?;
@@ -181,7 +181,7 @@ impl PrivateKeyJwt {
                 .get("dpop-nonce")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let body = crate::body::read(response, MAX_TOKEN_ANSWER)
+            let body = crate::body::read(&mut response, MAX_TOKEN_ANSWER)
                 .await
                 .map_err(|e| match e {
                     crate::body::ReadError::Transport(e) => AuthError::Transport(Arc::new(e.without_url())),
