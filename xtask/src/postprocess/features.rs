@@ -175,16 +175,8 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
     let all_features = areas.features();
     let mut reached_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (feature, start) in &seeds {
-        let mut queue: VecDeque<&str> = start.iter().map(String::as_str).collect();
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        while let Some(n) = queue.pop_front() {
-            if !seen.insert(n) {
-                continue;
-            }
+        for n in reach(&graph, start) {
             reached_by.entry(n).or_default().insert(feature);
-            for r in &graph[n] {
-                queue.push_back(r.as_str());
-            }
         }
     }
 
@@ -226,12 +218,11 @@ pub fn apply(models: &mut File, apis: &mut File, ops: &[OpInfo], areas: &Areas) 
     }
 
     // Gate the operations.
-    let joined_method: BTreeMap<String, &Join> = ops
-        .iter()
-        .filter_map(|o| Some((o.id.to_snake_case(), joins.get(&o.id.to_upper_camel_case())?)))
-        .collect();
+    // A joined operation's trait method and impl, by method name.
+    let mut joined_method: BTreeMap<String, &Join> = BTreeMap::new();
     for o in ops {
         if let Some(joined) = joins.get(&o.id.to_upper_camel_case()) {
+            joined_method.insert(o.id.to_snake_case(), joined);
             gated.joined.insert(o.id.clone(), joined.clone());
         }
     }
@@ -355,18 +346,10 @@ fn cross_area_joins<'a>(
     ops: &BTreeMap<String, OpRefs<'a>>,
     graph: &BTreeMap<String, BTreeSet<String>>,
 ) -> BTreeMap<String, Join> {
-    let reach = |start: &BTreeSet<String>| -> BTreeSet<String> {
-        let mut queue: VecDeque<&String> = start.iter().collect();
-        let mut seen = BTreeSet::new();
-        while let Some(n) = queue.pop_front() {
-            if seen.insert(n.clone()) {
-                queue.extend(graph.get(n).into_iter().flatten());
-            }
-        }
-        seen
-    };
-    let op_reach: BTreeMap<&str, BTreeSet<String>> =
-        ops.iter().map(|(name, op)| (name.as_str(), reach(&op.refs))).collect();
+    let op_reach: BTreeMap<&str, BTreeSet<&str>> = ops
+        .iter()
+        .map(|(name, op)| (name.as_str(), reach(graph, &op.refs)))
+        .collect();
     // Per area: how many of its operations reach each type (every type it reaches is a key).
     let mut count: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     // Per type: how many operations of each area answer with it.
@@ -374,7 +357,7 @@ fn cross_area_joins<'a>(
     for (name, op) in ops {
         let per_area = count.entry(op.feature).or_default();
         for t in &op_reach[name.as_str()] {
-            *per_area.entry(t.as_str()).or_default() += 1;
+            *per_area.entry(*t).or_default() += 1;
         }
         for a in &op.answers {
             *answered.entry(a.as_str()).or_default().entry(op.feature).or_default() += 1;
@@ -395,7 +378,7 @@ fn cross_area_joins<'a>(
     for (name, op) in ops {
         let own: BTreeSet<&str> = op_reach[name.as_str()]
             .iter()
-            .map(String::as_str)
+            .copied()
             .filter(|t| count[op.feature].get(t) == Some(&1))
             .collect();
         let joined = op
@@ -417,20 +400,27 @@ fn answers(item: &Item) -> BTreeSet<String> {
     let Item::Impl(i) = item else {
         return BTreeSet::new();
     };
-    let mut out = BTreeSet::new();
+    let mut refs = Refs::new(Paths::Api);
     for ii in &i.items {
         if let syn::ImplItem::Fn(f) = ii
             && f.sig.ident == "send"
         {
-            let output: syn::Type = match &f.sig.output {
-                syn::ReturnType::Type(_, t) => (**t).clone(),
-                syn::ReturnType::Default => continue,
-            };
-            let wrapper: Item = syn::parse_quote!(type Answer = #output;);
-            out.extend(type_refs(&wrapper, Paths::Api));
+            refs.visit_return_type(&f.sig.output);
         }
     }
-    out
+    refs.out
+}
+
+/// Every model type reachable from `start` through `graph` (`start` included).
+fn reach<'a>(graph: &'a BTreeMap<String, BTreeSet<String>>, start: &'a BTreeSet<String>) -> BTreeSet<&'a str> {
+    let mut queue: VecDeque<&str> = start.iter().map(String::as_str).collect();
+    let mut seen = BTreeSet::new();
+    while let Some(n) = queue.pop_front() {
+        if seen.insert(n) {
+            queue.extend(graph.get(n).into_iter().flatten().map(String::as_str));
+        }
+    }
+    seen
 }
 
 /// The type an item defines or implements (`impl X`, `impl Trait for X`, `struct X`, `enum X`).
@@ -497,35 +487,44 @@ enum Paths {
 /// the model types that happen to share the name (`Error`, `Client`, `DateTime`, `Version`) and
 /// to everything those reach. Macro arguments are not parsed, so every identifier in them counts.
 fn type_refs(item: &Item, paths: Paths) -> BTreeSet<String> {
-    struct Refs {
-        paths: Paths,
-        out: BTreeSet<String>,
-    }
-    impl<'ast> Visit<'ast> for Refs {
-        fn visit_path(&mut self, p: &'ast syn::Path) {
-            if p.leading_colon.is_none() {
-                let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
-                let name = match (self.paths, segs.as_slice()) {
-                    (Paths::Model, [prefix, name, ..]) if prefix == "super" || prefix == "crate" => Some(name),
-                    (Paths::Model, [name, ..]) => Some(name),
-                    (Paths::Api, [prefix, name, ..]) if prefix == "types" => Some(name),
-                    _ => None,
-                };
-                self.out.extend(name.cloned());
-            }
-            visit::visit_path(self, p);
-        }
-        fn visit_macro(&mut self, m: &'ast syn::Macro) {
-            self.out.extend(idents(m.tokens.clone()));
-            visit::visit_macro(self, m);
-        }
-    }
-    let mut refs = Refs {
-        paths,
-        out: BTreeSet::new(),
-    };
+    let mut refs = Refs::new(paths);
     refs.visit_item(item);
     refs.out
+}
+
+/// The visitor of [`type_refs`]: the names it has met so far.
+struct Refs {
+    paths: Paths,
+    out: BTreeSet<String>,
+}
+
+impl Refs {
+    fn new(paths: Paths) -> Self {
+        Self {
+            paths,
+            out: BTreeSet::new(),
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Refs {
+    fn visit_path(&mut self, p: &'ast syn::Path) {
+        if p.leading_colon.is_none() {
+            let segs: Vec<String> = p.segments.iter().map(|s| s.ident.to_string()).collect();
+            let name = match (self.paths, segs.as_slice()) {
+                (Paths::Model, [prefix, name, ..]) if prefix == "super" || prefix == "crate" => Some(name),
+                (Paths::Model, [name, ..]) => Some(name),
+                (Paths::Api, [prefix, name, ..]) if prefix == "types" => Some(name),
+                _ => None,
+            };
+            self.out.extend(name.cloned());
+        }
+        visit::visit_path(self, p);
+    }
+    fn visit_macro(&mut self, m: &'ast syn::Macro) {
+        self.out.extend(idents(m.tokens.clone()));
+        visit::visit_macro(self, m);
+    }
 }
 
 /// Every identifier in a token stream (doc strings are literals and do not count).

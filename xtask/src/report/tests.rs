@@ -329,45 +329,39 @@ fn a_type_that_leaves_a_feature_is_breaking_one_that_leaves_full_is_not() {
     assert_eq!(only_change(&r).class, Class::Informational);
 }
 
-#[test]
-fn an_operation_that_also_needs_a_second_area_is_breaking() {
-    let r = edited(
-        &[],
-        &[(
-            "    fn list_users(&self) -> builder::ListUsers<'_>;",
-            "    #[cfg(feature = \"groups\")]\n    fn list_users(&self) -> builder::ListUsers<'_>;",
-        )],
-    );
+/// The text of the one change that editing the operations from `from` to `to` makes, which
+/// must be a breaking change of an operation.
+fn breaking_operation_change(from: &str, to: &str) -> String {
+    let r = edited(&[], &[(from, to)]);
     let c = only_change(&r);
     assert_eq!(
         (c.class, c.subject, c.action),
         (Class::Breaking, Subject::Operation, Action::Changed)
     );
+    c.text.clone()
+}
+
+#[test]
+fn an_operation_that_also_needs_a_second_area_is_breaking() {
+    let text = breaking_operation_change(
+        "    fn list_users(&self) -> builder::ListUsers<'_>;",
+        "    #[cfg(feature = \"groups\")]\n    fn list_users(&self) -> builder::ListUsers<'_>;",
+    );
     assert!(
-        c.text.contains("now behind feature `users + groups` (was `users`)"),
-        "{}",
-        c.text
+        text.contains("now behind feature `users + groups` (was `users`)"),
+        "{text}"
     );
 }
 
 #[test]
 fn a_retyped_parameter_is_breaking() {
-    let r = edited(
-        &[],
-        &[(
-            "limit: Result<Option<i32>, String>,",
-            "limit: Result<Option<i64>, String>,",
-        )],
-    );
-    let c = only_change(&r);
-    assert_eq!(
-        (c.class, c.subject, c.action),
-        (Class::Breaking, Subject::Operation, Action::Changed)
+    let text = breaking_operation_change(
+        "limit: Result<Option<i32>, String>,",
+        "limit: Result<Option<i64>, String>,",
     );
     assert!(
-        c.text.contains("`list_users`: parameter `limit` retyped `i32` → `i64`"),
-        "{}",
-        c.text
+        text.contains("`list_users`: parameter `limit` retyped `i32` → `i64`"),
+        "{text}"
     );
 }
 
