@@ -422,6 +422,7 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
                 (sdk_cpu.0 / calls * 1e6, sdk_cpu.1 / calls * 1e6),
                 (floor_cpu.0 / calls * 1e6, floor_cpu.1 / calls * 1e6),
             );
+            report.concurrency_paired(&sdk_tput, &floor_tput);
             report.concurrency(
                 sizes.tasks,
                 sizes.concurrent_calls,

@@ -24,6 +24,22 @@ pub fn ratio(a: f64, b: f64) -> f64 {
     if b == 0.0 { f64::INFINITY } else { a / b }
 }
 
+/// The median of the per-round ratios `floor[i] / sdk[i]` of two throughputs measured in the
+/// same rounds (each round runs both sides back to back), with the lowest and highest: a drift
+/// of the machine's speed between rounds cancels out of each ratio, where a ratio of the two
+/// medians keeps it.
+pub fn paired(sdk: &[f64], floor: &[f64]) -> (f64, f64, f64) {
+    let ratios: Vec<f64> = sdk
+        .iter()
+        .zip(floor)
+        .map(|(&s, &f)| ratio(f, s))
+        .filter(|r| r.is_finite())
+        .collect();
+    let low = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (median(&ratios), low, high)
+}
+
 /// CPU seconds (user + system) this process has used, from `/proc/self/stat`.
 pub fn cpu_seconds() -> Result<f64, BoxError> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
@@ -132,6 +148,16 @@ impl Report {
         self.notes.push(format!(
             "3. token requests the server saw from the SDK over all rounds: {tokens} (must be 1: {})",
             verdict(tokens == 1)
+        ));
+    }
+
+    /// The concurrency scenario's paired ratio (see [`paired`]) beside the ratio of medians.
+    pub fn concurrency_paired(&mut self, sdk: &[f64], floor: &[f64]) {
+        let (median, low, high) = paired(sdk, floor);
+        self.notes.push(format!(
+            "3. paired: the median of the {} per-round ratios (both sides back to back in each round) {median:.3}, \
+             lowest {low:.3}, highest {high:.3}",
+            sdk.len().min(floor.len())
         ));
     }
 
@@ -301,5 +327,17 @@ mod tests {
         assert_eq!(median(&[]), 0.0);
         assert_eq!(ratio(1.0, 0.0), f64::INFINITY);
         assert!(peak_rss_kib().unwrap() > 0);
+    }
+
+    #[test]
+    fn a_drift_between_rounds_cancels_out_of_the_paired_ratio() {
+        // The machine halves its speed after two rounds; the SDK is 10 % slower in each.
+        let floor = [100.0, 100.0, 50.0, 50.0, 50.0];
+        let sdk: Vec<f64> = floor.iter().map(|f| f / 1.1).collect();
+        let (median_ratio, low, high) = paired(&sdk, &floor);
+        assert!((median_ratio - 1.1).abs() < 1e-9 && (low - 1.1).abs() < 1e-9 && (high - 1.1).abs() < 1e-9);
+        // The ratio of medians holds the drift when the sides' rounds fall apart.
+        assert!((ratio(median(&floor), median(&sdk[..4])) - 1.1).abs() > 0.1);
+        assert_eq!(paired(&[0.0], &[1.0]).0, 0.0);
     }
 }

@@ -21,7 +21,8 @@ pub const MAX_REDIRECTS: usize = 5;
 /// comes before them is the base URL's own path (empty for an org URL).
 pub fn path_matches(template: &str, path: &str) -> bool {
     // Compared segment by segment from the end, on bytes, without collecting or splitting
-    // (this runs on every call; `str::split` searches with `memchr` for each segment).
+    // (this runs on every call). A literal segment is compared in place, so only a
+    // parameter's segment of the path is searched for its `/`.
     let (want, got) = (
         template.trim_start_matches('/').as_bytes(),
         path.trim_start_matches('/').as_bytes(),
@@ -29,17 +30,25 @@ pub fn path_matches(template: &str, path: &str) -> bool {
     let (mut w_end, mut g_end) = (want.len(), got.len());
     loop {
         let w_start = want[..w_end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
-        let g_start = got[..g_end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
-        let (w, g) = (&want[w_start..w_end], &got[g_start..g_end]);
-        let fits = if w.first() == Some(&b'{') && w.last() == Some(&b'}') {
+        let w = &want[w_start..w_end];
+        let g_start = if w.first() == Some(&b'{') && w.last() == Some(&b'}') {
             // A parameter: one segment that a URL parser leaves where it is.
-            !g.is_empty() && !is_dot_segment(g)
+            let g_start = got[..g_end].iter().rposition(|&b| b == b'/').map_or(0, |i| i + 1);
+            let g = &got[g_start..g_end];
+            if g.is_empty() || is_dot_segment(g) {
+                return false;
+            }
+            g_start
         } else {
-            w == g
+            // A literal: the path ends with it, right after a `/` (or at the path's start).
+            let Some(g_start) = g_end.checked_sub(w.len()) else {
+                return false;
+            };
+            if &got[g_start..g_end] != w || (g_start > 0 && got[g_start - 1] != b'/') {
+                return false;
+            }
+            g_start
         };
-        if !fits {
-            return false;
-        }
         // Done when the template's first segment fits; the path must not run out first.
         if w_start == 0 || g_start == 0 {
             return w_start == 0;

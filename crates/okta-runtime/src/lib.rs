@@ -49,6 +49,7 @@ mod response;
 pub mod retry;
 mod runtime;
 mod secret;
+mod stall;
 pub mod tail;
 pub mod wire;
 

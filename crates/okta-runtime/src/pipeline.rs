@@ -76,10 +76,11 @@ impl Reply {
         self.headers().get(&headers::REQUEST_ID)
     }
 
-    /// The answer read to the end (reading it now if it was not), within `limit` bytes.
-    async fn read(self, limit: u64) -> Result<Answer, body::ReadError> {
+    /// The answer read to the end (reading it now if it was not), within `limit` bytes and
+    /// the read timeout `stall`.
+    async fn read(self, limit: u64, stall: Option<Duration>) -> Result<Answer, body::ReadError> {
         match self {
-            Self::Unread(r) => Answer::read(r, limit).await,
+            Self::Unread(r) => Answer::read(r, limit, stall).await,
             Self::Read(a) => Ok(a),
         }
     }
@@ -93,12 +94,23 @@ pub(crate) struct Answer {
 }
 
 impl Answer {
-    async fn read(mut response: reqwest::Response, limit: u64) -> Result<Self, body::ReadError> {
-        let status = response.status();
-        let body = body::read(&mut response, limit).await?;
-        // Taken, not copied: the response is dropped here.
-        let headers = std::mem::take(response.headers_mut());
-        Ok(Self { status, headers, body })
+    /// Not an `async fn`, which would hold the response twice (see `Runtime::call`).
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would store its by-value argument twice"
+    )]
+    fn read(
+        mut response: reqwest::Response,
+        limit: u64,
+        stall: Option<Duration>,
+    ) -> impl Future<Output = Result<Self, body::ReadError>> {
+        async move {
+            let status = response.status();
+            let body = body::read(&mut response, limit, stall).await?;
+            // Taken, not copied: the response is dropped here.
+            let headers = std::mem::take(response.headers_mut());
+            Ok(Self { status, headers, body })
+        }
     }
 }
 
@@ -106,6 +118,10 @@ impl Answer {
 fn unread(op: &'static OperationMeta, status: StatusCode, limit: u64, e: body::ReadError, attempts: u32) -> Error {
     match e {
         body::ReadError::Transport(source) => Error::transport(op.id, source, attempts),
+        body::ReadError::Stalled => Error::Stalled {
+            operation: op.id,
+            attempts,
+        },
         body::ReadError::TooLarge { declared } => Error::TooLarge {
             operation: op.id,
             status,
@@ -146,10 +162,14 @@ struct Call<'a> {
     read_success: bool,
     /// The largest answer body read (`okta.client.maxResponseBytes`).
     max_body: u64,
+    /// How long the server may send nothing (`okta.client.readTimeout`).
+    read_timeout: Option<Duration>,
 }
 
 enum Failure {
     Transport(reqwest::Error),
+    /// The server sent nothing for the read timeout: retried like a transport failure.
+    Stalled,
     Runtime(Error),
 }
 
@@ -157,12 +177,13 @@ impl Runtime {
     /// Runs one request of `op` with `options`: the path check, wire fix-ups, headers, the
     /// cache, the retry loop (authentication, send, 401 renewal, DPoP nonces), and the answer
     /// read to the end. `target` says whether this is a page's next link, which makes a path
-    /// that does not fit the operation a [`Error::Pagination`].
+    /// that does not fit the operation a [`Error::Pagination`]. The request is borrowed from
+    /// the call, which keeps it for retries; each attempt sends a copy.
     pub(crate) async fn pipeline(
         &self,
         op: &'static OperationMeta,
         options: &RequestOptions,
-        mut request: reqwest::Request,
+        request: &mut reqwest::Request,
         target: Target,
         report: &mut CallReport,
     ) -> Result<Answer, Error> {
@@ -184,8 +205,8 @@ impl Runtime {
                 },
             });
         }
-        wire::prepare_request(&mut request, op);
-        headers::apply(&mut request, &options.headers, &self.headers, &self.user_agent);
+        wire::prepare_request(request, op);
+        headers::apply(request, &options.headers, &self.headers, &self.user_agent);
 
         let method = request.method().clone();
         // The URL is kept only for the cache (a copy per call otherwise).
@@ -219,13 +240,14 @@ impl Runtime {
             // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
             read_success: cacheable || !op.empty_success.is_empty() || budget.is_some(),
             max_body: self.max_response_bytes,
+            read_timeout: self.read_timeout,
         };
         let outcome = self.with_retries(&call, request).await;
         report.attempts = call.attempts.load(std::sync::atomic::Ordering::Relaxed);
         let (reply, attempts) = outcome?;
         let status = reply.status();
         if !status.is_success() {
-            let answer = Box::pin(reply.read(call.max_body))
+            let answer = Box::pin(reply.read(call.max_body, call.read_timeout))
                 .await
                 .map_err(|e| unread(op, status, call.max_body, e, attempts))?;
             return Err(self.api_error(op, answer, attempts));
@@ -240,7 +262,7 @@ impl Runtime {
         let mut answer = match reply {
             Reply::Read(answer) => answer,
             // Not boxed: this is every call's path.
-            Reply::Unread(response) => Answer::read(response, call.max_body)
+            Reply::Unread(response) => Answer::read(response, call.max_body, call.read_timeout)
                 .await
                 .map_err(|e| unread(op, status, call.max_body, e, attempts))?,
         };
@@ -270,8 +292,10 @@ impl Runtime {
         Error::Api(Box::new(e))
     }
 
-    /// Sends, asking the retry policy after each attempt, within the time budget.
-    async fn with_retries(&self, call: &Call<'_>, mut request: reqwest::Request) -> Result<(Reply, u32), Error> {
+    /// Sends, asking the retry policy after each attempt, within the time budget. Each attempt
+    /// sends a copy of `request`, which stays for the next; a request whose body is a stream
+    /// is sent itself, once (`request` is left with its method and URL only).
+    async fn with_retries(&self, call: &Call<'_>, request: &mut reqwest::Request) -> Result<(Reply, u32), Error> {
         let (op, options) = (call.op, call.options);
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let budget = call.budget;
@@ -300,16 +324,23 @@ impl Runtime {
                 }
             };
             call.attempts.store(number, std::sync::atomic::Ordering::Relaxed);
-            let copy = replay_copy(&request);
+            let (sent, replayable) = match replay_copy(request) {
+                Some(copy) => (copy, true),
+                None => {
+                    let rest = reqwest::Request::new(method.clone(), request.url().clone());
+                    (std::mem::replace(request, rest), false)
+                }
+            };
             // Read only for the interceptors: a clock read is not free on every call.
             let attempt_started = (!self.interceptors.is_empty()).then(Instant::now);
             // The send future is built in each arm, not before: a local would hold a copy of
-            // its own beside the one each arm awaits.
+            // its own beside the one each arm awaits. A time budget's timer is boxed: most
+            // calls have none, and its state would otherwise sit in every call's future.
             let outcome = match budget {
-                Some(budget) => match tokio::time::timeout(
+                Some(budget) => match Box::pin(tokio::time::timeout(
                     budget.saturating_sub(started.elapsed()),
-                    self.send_authenticated(call, request, copy.as_ref()),
-                )
+                    self.send_authenticated(call, sent, request, replayable),
+                ))
                 .await
                 {
                     Ok(outcome) => outcome,
@@ -322,11 +353,14 @@ impl Runtime {
                         });
                     }
                 },
-                None => self.send_authenticated(call, request, copy.as_ref()).await,
+                None => self.send_authenticated(call, sent, request, replayable).await,
             };
-            self.limits
+            if let Some(settle) = self
+                .limits
                 .leave(ticket, outcome.as_ref().ok().map(|r| (r.status(), r.headers())))
-                .await;
+            {
+                settle.await;
+            }
             if !self.interceptors.is_empty() {
                 let reply = outcome.as_ref().ok();
                 let attempt = AfterAttempt {
@@ -348,6 +382,7 @@ impl Runtime {
                 Err(Failure::Transport(e)) => AttemptOutcome::Transport {
                     connect: e.is_connect(),
                 },
+                Err(Failure::Stalled) => AttemptOutcome::Transport { connect: false },
                 Err(Failure::Runtime(_)) => return finish(outcome, op, number),
             };
             // Okta's errorCode, read only from a failure (whose body is already read).
@@ -370,10 +405,10 @@ impl Runtime {
                 RetryDecision::Stop => return finish(outcome, op, number),
                 RetryDecision::RetryAfter(wait) => wait,
             };
-            let Some(mut next) = copy else {
+            if !replayable {
                 tracing::debug!("the request body cannot be replayed; not retrying");
                 return finish(outcome, op, number);
-            };
+            }
             if let Some(budget) = budget
                 && started.elapsed().saturating_add(wait) >= budget
             {
@@ -388,95 +423,102 @@ impl Runtime {
             self.limits.metrics.retried();
             Box::pin(tokio::time::sleep(wait)).await;
             if let Some(id) = &retry_for {
-                next.headers_mut().insert(RETRY_FOR, id.clone());
+                request.headers_mut().insert(RETRY_FOR, id.clone());
             }
-            next.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
-            request = next;
+            request.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
         }
     }
 
-    /// Authenticates and sends; on 401 with an access token renews it once and retries once,
-    /// and follows a request for the same token again (a DPoP `use_dpop_nonce`) a bounded
-    /// number of times. `spare` is
-    /// the caller's unauthenticated copy of the request (`None` for a streaming body, which is
-    /// sent once); a re-send is copied from it only when one is needed. A failure is read to
-    /// the end, and a success too when the call needs its body (`Call::read_success`).
-    async fn send_authenticated(
-        &self,
-        call: &Call<'_>,
+    /// Authenticates and sends `request`; on 401 with an access token renews it once and
+    /// retries once, and follows a request for the same token again (a DPoP
+    /// `use_dpop_nonce`) a bounded number of times. `original` is the caller's
+    /// unauthenticated request, whose URL the answer must come from; when `replayable`, a
+    /// re-send is copied from it (only when one is needed). A failure is read to the end, and
+    /// a success too when the call needs its body (`Call::read_success`). Not an `async fn`,
+    /// which would hold the request twice (see `Runtime::call`).
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an async fn would store its by-value argument twice"
+    )]
+    fn send_authenticated<'a>(
+        &'a self,
+        call: &'a Call<'a>,
         mut request: reqwest::Request,
-        spare: Option<&reqwest::Request>,
-    ) -> Result<Reply, Failure> {
-        let mut stale: Option<Arc<AccessToken>> = None;
-        let mut renewed = false;
-        let mut nonce_rounds = 0;
-        loop {
-            if !self.interceptors.is_empty() {
-                let mut headers = std::mem::take(request.headers_mut());
-                let attempt = BeforeAttempt {
-                    operation: call.op,
-                    method: request.method(),
-                    number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
-                };
-                for i in self.interceptors.iter() {
-                    i.before_attempt(&attempt, &mut headers);
+        original: &'a reqwest::Request,
+        replayable: bool,
+    ) -> impl Future<Output = Result<Reply, Failure>> + 'a {
+        async move {
+            let spare = replayable.then_some(original);
+            let mut stale: Option<Arc<AccessToken>> = None;
+            let mut renewed = false;
+            let mut nonce_rounds = 0;
+            loop {
+                if !self.interceptors.is_empty() {
+                    let mut headers = std::mem::take(request.headers_mut());
+                    let attempt = BeforeAttempt {
+                        operation: call.op,
+                        method: request.method(),
+                        number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
+                    };
+                    for i in self.interceptors.iter() {
+                        i.before_attempt(&attempt, &mut headers);
+                    }
+                    *request.headers_mut() = headers;
                 }
-                *request.headers_mut() = headers;
-            }
-            let token = self
-                .shared
-                .auth
-                .authorize(&mut request, stale.as_ref())
-                .await
-                .map_err(|e| Failure::Runtime(e.into()))?;
-            // Where the answer must come from: the request's own URL (copied only for a
-            // streaming body, which has no spare copy).
-            let own = spare.is_none().then(|| request.url().clone());
-            let response = call.client.execute(request).await.map_err(Failure::Transport)?;
-            let status = response.status();
-            if let Some(sent) = spare.map(reqwest::Request::url).or(own.as_ref())
-                && let Some(refused) = refused_answer(call.op, sent, &response)
-            {
-                return Err(Failure::Runtime(refused));
-            }
-            // The re-send is cloned from `spare` only on this path, not on every call.
-            if status == StatusCode::UNAUTHORIZED
-                && let Some(token) = token
-                && let Some(next) = spare.and_then(replay_copy)
-            {
-                if let Authenticator::Tokens(tokens) = &self.shared.auth
-                    && nonce_rounds < MAX_NONCE_ROUNDS
-                    && tokens.retry_same_token(&token, response.headers())
+                let token = self
+                    .shared
+                    .auth
+                    .authorize(&mut request, stale.as_ref())
+                    .await
+                    .map_err(|e| Failure::Runtime(e.into()))?;
+                let response = crate::stall::within(call.read_timeout, call.client.execute(request))
+                    .await
+                    .map_err(|_| Failure::Stalled)?
+                    .map_err(Failure::Transport)?;
+                let status = response.status();
+                if let Some(refused) = refused_answer(call.op, original.url(), &response) {
+                    return Err(Failure::Runtime(refused));
+                }
+                // The re-send is cloned from `spare` only on this path, not on every call.
+                if status == StatusCode::UNAUTHORIZED
+                    && let Some(token) = token
+                    && let Some(next) = spare.and_then(replay_copy)
                 {
-                    nonce_rounds += 1;
-                    tracing::debug!(
-                        round = nonce_rounds,
-                        "the org asked for the same token again (a DPoP nonce); retrying"
-                    );
-                    request = next;
-                    continue;
+                    if let Authenticator::Tokens(tokens) = &self.shared.auth
+                        && nonce_rounds < MAX_NONCE_ROUNDS
+                        && tokens.retry_same_token(&token, response.headers())
+                    {
+                        nonce_rounds += 1;
+                        tracing::debug!(
+                            round = nonce_rounds,
+                            "the org asked for the same token again (a DPoP nonce); retrying"
+                        );
+                        request = next;
+                        continue;
+                    }
+                    if !renewed {
+                        tracing::debug!("401 with an access token; renewing it and retrying once");
+                        renewed = true;
+                        stale = Some(token);
+                        request = next;
+                        continue;
+                    }
                 }
-                if !renewed {
-                    tracing::debug!("401 with an access token; renewing it and retrying once");
-                    renewed = true;
-                    stale = Some(token);
-                    request = next;
-                    continue;
+                if status.is_success() && !call.read_success {
+                    return Ok(Reply::Unread(response));
                 }
+                // Boxed: reading is the exception (failures, cache fills, budgets), and its state
+                // would otherwise sit in every call's future.
+                return Box::pin(Answer::read(response, call.max_body, call.read_timeout))
+                    .await
+                    .map(Reply::Read)
+                    .map_err(|e| match e {
+                        body::ReadError::Transport(e) => Failure::Transport(e),
+                        body::ReadError::Stalled => Failure::Stalled,
+                        // Not retried: the same answer would come again, and cost as much.
+                        too_large => Failure::Runtime(unread(call.op, status, call.max_body, too_large, 0)),
+                    });
             }
-            if status.is_success() && !call.read_success {
-                return Ok(Reply::Unread(response));
-            }
-            // Boxed: reading is the exception (failures, cache fills, budgets), and its state
-            // would otherwise sit in every call's future.
-            return Box::pin(Answer::read(response, call.max_body))
-                .await
-                .map(Reply::Read)
-                .map_err(|e| match e {
-                    body::ReadError::Transport(e) => Failure::Transport(e),
-                    // Not retried: the same answer would come again, and cost as much.
-                    too_large => Failure::Runtime(unread(call.op, status, call.max_body, too_large, 0)),
-                });
         }
     }
 }
@@ -514,6 +556,10 @@ fn finish(outcome: Result<Reply, Failure>, op: &'static OperationMeta, attempts:
         Ok(answer) => Ok((answer, attempts)),
         Err(Failure::Runtime(e)) => Err(e),
         Err(Failure::Transport(source)) => Err(Error::transport(op.id, source, attempts)),
+        Err(Failure::Stalled) => Err(Error::Stalled {
+            operation: op.id,
+            attempts,
+        }),
     }
 }
 

@@ -26,6 +26,8 @@ pub struct Runtime {
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
     pub(crate) request_timeout: Option<Duration>,
+    /// How long the server may send nothing before an attempt fails (`okta.client.readTimeout`).
+    pub(crate) read_timeout: Option<Duration>,
     /// The largest answer body a call reads (`okta.client.maxResponseBytes`).
     pub(crate) max_response_bytes: u64,
     pub(crate) limits: Arc<Limits>,
@@ -42,6 +44,7 @@ impl std::fmt::Debug for Runtime {
             .field("retry", &self.retry)
             .field("cache", &self.cache)
             .field("request_timeout", &self.request_timeout)
+            .field("read_timeout", &self.read_timeout)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("limits", &self.limits.settings)
             .field("interceptors", &self.interceptors)
@@ -88,6 +91,7 @@ impl Runtime {
             retry: Arc::new(DefaultRetryPolicy::default()),
             cache: None,
             request_timeout: None,
+            read_timeout: Some(crate::config::DEFAULT_READ_TIMEOUT),
             max_response_bytes: crate::body::DEFAULT_MAX_RESPONSE_BYTES,
             limits: Arc::new(Limits::new(LimitSettings::default())),
             interceptors: Arc::default(),
@@ -113,7 +117,7 @@ impl Runtime {
     }
 
     /// A runtime for a validated configuration, with an HTTP client built from it
-    /// (connection and read timeouts, proxy and credentials, rustls, and the redirect policy
+    /// (connection timeout, proxy and credentials, rustls, and the redirect policy
     /// of [`crate::redirect_policy`]: nothing follows a redirect to another origin, and the
     /// token endpoint follows none).
     pub fn from_config(config: &Config) -> Result<Self, BuildError> {
@@ -124,9 +128,10 @@ impl Runtime {
     /// A runtime for a validated configuration that sends through the caller's HTTP client
     /// (custom TLS roots, proxies, middleware-free pools).
     ///
-    /// The runtime cannot change that client's redirect policy or timeouts. Build it with
+    /// The runtime applies the configuration's read timeout itself, but cannot change that
+    /// client's redirect policy or connect timeout. Build it with
     /// `.redirect(okta_sdk::runtime::redirect_policy())` (or `Policy::none()`) and a
-    /// `.read_timeout(..)`: reqwest's default policy follows redirects to other origins with
+    /// `.connect_timeout(..)`: reqwest's default policy follows redirects to other origins with
     /// the request's custom headers and body (it drops only `Authorization` and cookies). An
     /// answer that arrives from another origin is still refused ([`Error::Redirect`](crate::Error::Redirect)), but
     /// the request has reached that origin by then.
@@ -149,11 +154,13 @@ impl Runtime {
                 scopes,
                 signer.clone(),
                 config.dpop,
+                config.read_timeout,
             )?))),
         };
         let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
         runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
         runtime.request_timeout = config.request_timeout;
+        runtime.read_timeout = config.read_timeout;
         runtime.max_response_bytes = config.max_response_bytes;
         runtime = runtime
             .with_rate_limit_share(config.rate_limit_share)
@@ -308,7 +315,7 @@ impl Runtime {
 
 /// The HTTP client the configuration asks for.
 fn http_client(config: &Config) -> Result<reqwest::Client, BuildError> {
-    let mut builder = client_builder(config.connection_timeout, config.read_timeout);
+    let mut builder = client_builder(config.connection_timeout);
     if let Some(proxy) = &config.proxy {
         let mut p =
             reqwest::Proxy::all(format!("http://{}:{}", proxy.host, proxy.port)).map_err(BuildError::HttpClient)?;
@@ -322,24 +329,21 @@ fn http_client(config: &Config) -> Result<reqwest::Client, BuildError> {
 
 /// The HTTP client of a runtime built without a configuration: the configuration's defaults.
 fn default_http_client() -> reqwest::Client {
-    client_builder(Duration::from_secs(30), Some(crate::config::DEFAULT_READ_TIMEOUT))
+    client_builder(Duration::from_secs(30))
         .build()
         // Building fails only for settings this builder does not use (TLS roots, proxies);
         // `reqwest::Client::default()` is what `Runtime::new` always used.
         .unwrap_or_default()
 }
 
-/// What every HTTP client the runtime builds has.
-fn client_builder(connect: Duration, read: Option<Duration>) -> reqwest::ClientBuilder {
+/// What every HTTP client the runtime builds has. No read timeout: the runtime applies its
+/// own (`stall`), whatever client it sends through.
+fn client_builder(connect: Duration) -> reqwest::ClientBuilder {
     // reqwest's own retry layer is off: the runtime's retry policy decides every retry, so
     // attempts are counted once (`X-Okta-Retry-Count`, the time budget, the policy's limits)
     // and no request is copied for a second retry layer.
-    let builder = reqwest::Client::builder()
+    reqwest::Client::builder()
         .connect_timeout(connect)
         .redirect(crate::guard::redirect_policy())
-        .retry(reqwest::retry::never().max_retries_per_request(0));
-    match read {
-        Some(read) => builder.read_timeout(read),
-        None => builder,
-    }
+        .retry(reqwest::retry::never().max_retries_per_request(0))
 }

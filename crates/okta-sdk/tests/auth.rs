@@ -139,12 +139,15 @@ fn keys() -> Vec<(&'static str, TestKey)> {
     ]
 }
 
-/// A runtime whose HTTP client has no timers of its own, for tests on paused time: the clock
+/// A runtime whose HTTP client has no timers of its own, and without the runtime's read
+/// timeout, for tests on paused time: the clock
 /// then moves only when a test advances it (or the SDK waits), never while a real answer is
 /// on its way.
 fn timerless(config: &Config) -> Runtime {
     let http = paused::http_client();
-    Runtime::from_config_with_client(config, http).expect("runtime")
+    let mut config = config.clone();
+    config.read_timeout = None;
+    Runtime::from_config_with_client(&config, http).expect("runtime")
 }
 
 fn private_key_config(server: &MockServer, key: &str) -> Config {

@@ -243,6 +243,7 @@ fn leased_client(org: &Server, leases: Arc<Leases>) -> okta_sdk::Client {
         .org_url(&org.url)
         .disable_https_check(true)
         .http_client(http)
+        .read_timeout(Duration::ZERO)
         .token_provider(leases)
         .build()
         .expect("client")
@@ -341,6 +342,7 @@ async fn a_failing_provider_is_held_back_and_asked_again_after_the_back_off() {
         .org_url(&org.url)
         .disable_https_check(true)
         .http_client(paused::http_client())
+        .read_timeout(Duration::ZERO)
         .token_provider(flaky.clone())
         .build()
         .expect("client");

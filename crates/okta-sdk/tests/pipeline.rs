@@ -33,6 +33,7 @@ fn paused_runtime(base_url: &str) -> Runtime {
         .org_url(base_url)
         .disable_https_check(true)
         .api_token(TOKEN)
+        .read_timeout(Duration::ZERO)
         .build()
         .expect("config");
     Runtime::from_config_with_client(&config, paused::http_client()).expect("runtime")
@@ -260,6 +261,7 @@ fn one_second_budget(server: &MockServer) -> Config {
         .disable_https_check(true)
         .api_token(TOKEN)
         .request_timeout(Duration::from_secs(1))
+        .read_timeout(Duration::ZERO)
         .build()
         .expect("config")
 }

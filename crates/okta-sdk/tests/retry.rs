@@ -39,6 +39,7 @@ fn client(org: &Server, policy: Arc<dyn RetryPolicy>) -> okta_sdk::Client {
         .code_only()
         .org_url(&org.url)
         .disable_https_check(true)
+        .read_timeout(Duration::ZERO)
         .api_token("00retry-token")
         .http_client(http)
         .retry_policy(policy)

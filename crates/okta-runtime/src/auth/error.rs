@@ -16,9 +16,15 @@ pub enum AuthError {
         /// OAuth `error_description`.
         description: Option<String>,
     },
-    /// The token endpoint could not be reached (or stalled past the read timeout).
+    /// The token endpoint could not be reached (or a caller's own HTTP client timed out).
     #[error("token endpoint unreachable: {0}")]
     Transport(#[source] std::sync::Arc<reqwest::Error>),
+    /// The token endpoint sent nothing for the read timeout (`okta.client.readTimeout`).
+    #[error("token endpoint sent nothing for {limit:?} (the read timeout); gave up")]
+    Stalled {
+        /// The read timeout.
+        limit: std::time::Duration,
+    },
     /// The token endpoint answered with a redirect (which is never followed), or its answer
     /// came from another origin (a caller's own HTTP client followed one). Nothing of it is used.
     #[error("token endpoint answered {status} from or towards another place than the org's token endpoint; refused")]

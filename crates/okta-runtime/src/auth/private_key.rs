@@ -64,6 +64,8 @@ struct TokenError {
 /// OAuth 2.0 client credentials with `private_key_jwt`, optionally DPoP-bound.
 pub(crate) struct PrivateKeyJwt {
     http: reqwest::Client,
+    /// The runtime's read timeout (`crate::stall`).
+    read_timeout: Option<Duration>,
     token_url: reqwest::Url,
     client_id: String,
     scope: String,
@@ -102,12 +104,14 @@ impl PrivateKeyJwt {
         scopes: &[String],
         signer: Arc<dyn AssertionSigner>,
         dpop: bool,
+        read_timeout: Option<Duration>,
     ) -> Result<Self, AuthError> {
         let base = org_url.as_str().trim_end_matches('/');
         let token_url =
             reqwest::Url::parse(&format!("{base}/oauth2/v1/token")).map_err(|_| AuthError::InvalidCredential)?;
         Ok(Self {
             http,
+            read_timeout,
             token_url,
             client_id,
             scope: scopes.join(" "),
@@ -164,9 +168,13 @@ impl PrivateKeyJwt {
             }
             self.token_requests.fetch_add(1, Ordering::Relaxed);
             tracing::debug!(token_url = %self.token_url, dpop = dpop.is_some(), "requesting an access token");
-            let mut response = request
-                .send()
+            // A token endpoint that stalls fails the renewal instead of holding every caller.
+            let stalled = AuthError::Stalled {
+                limit: self.read_timeout.unwrap_or_default(),
+            };
+            let mut response = crate::stall::within(self.read_timeout, request.send())
                 .await
+                .map_err(|_| stalled.clone())?
                 .map_err(|e| AuthError::Transport(Arc::new(e.without_url())))?;
             let status = response.status();
             // The runtime's clients follow no redirect from the token endpoint; a caller's own
@@ -181,10 +189,11 @@ impl PrivateKeyJwt {
                 .get("dpop-nonce")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            let body = crate::body::read(&mut response, MAX_TOKEN_ANSWER)
+            let body = crate::body::read(&mut response, MAX_TOKEN_ANSWER, self.read_timeout)
                 .await
                 .map_err(|e| match e {
                     crate::body::ReadError::Transport(e) => AuthError::Transport(Arc::new(e.without_url())),
+                    crate::body::ReadError::Stalled => stalled,
                     crate::body::ReadError::TooLarge { .. } => AuthError::TooLarge {
                         status: status.as_u16(),
                         limit: MAX_TOKEN_ANSWER,

@@ -38,6 +38,7 @@ pub use store::{
 
 use crate::error::RateLimit;
 use crate::operation::OperationMeta;
+use futures::future::{self, Either};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use std::sync::Arc;
@@ -109,6 +110,20 @@ pub(crate) struct Ticket<'a> {
     settled: bool,
 }
 
+impl<'a> Ticket<'a> {
+    /// A ticket not yet counted, with no permit.
+    fn new(limits: &'a Limits, bucket: Option<Bucket>, paced: bool) -> Self {
+        Self {
+            limits,
+            bucket,
+            paced,
+            _permit: None,
+            counted: false,
+            settled: false,
+        }
+    }
+}
+
 impl Drop for Ticket<'_> {
     fn drop(&mut self) {
         if self.settled {
@@ -155,8 +170,42 @@ impl Limits {
     }
 
     /// Waits until an attempt of `op` may go: its bucket's share (pacing) and a concurrency
-    /// permit; `deadline` bounds the waits (the call's time budget).
-    pub(crate) async fn enter(
+    /// permit; `deadline` bounds the waits (the call's time budget). Without pacing and with a
+    /// permit free, the ticket is ready at once; only a wait is a future of its own (boxed, so
+    /// that its state is not part of every call's).
+    pub(crate) fn enter<'s: 'a, 'a>(
+        &'s self,
+        op: &'a OperationMeta,
+        method: &'a Method,
+        path: &'a str,
+        deadline: Option<tokio::time::Instant>,
+    ) -> impl Future<Output = Result<Ticket<'s>, OverBudget>> + Send + 'a {
+        if self.settings.share.is_none() {
+            let permit = match &self.concurrency {
+                None => Some(None),
+                Some(semaphore) => semaphore.clone().try_acquire_owned().ok().map(Some),
+            };
+            if let Some(permit) = permit {
+                let bucket = self.tracks().then(|| self.settings.rule.bucket(op, method, path));
+                let mut ticket = Ticket::new(self, bucket, false);
+                ticket._permit = permit;
+                self.count(&mut ticket);
+                return Either::Left(future::ready(Ok(ticket)));
+            }
+        }
+        Either::Right(Box::pin(self.wait_to_enter(op, method, path, deadline)))
+    }
+
+    /// Counts an admitted attempt as in flight (when it holds a permit or a bucket's place).
+    fn count(&self, ticket: &mut Ticket<'_>) {
+        if ticket._permit.is_some() || ticket.bucket.is_some() {
+            self.in_flight.fetch_add(1, Ordering::Relaxed);
+            ticket.counted = true;
+        }
+    }
+
+    /// [`Limits::enter`] when it may have to wait: for the bucket's window, or for a permit.
+    async fn wait_to_enter(
         &self,
         op: &OperationMeta,
         method: &Method,
@@ -191,14 +240,7 @@ impl Limits {
         }
         // From here the attempt holds its bucket's place: a ticket dropped on the way (the
         // deadline passes while waiting for a permit, the call is cancelled) gives it back.
-        let mut ticket = Ticket {
-            limits: self,
-            bucket,
-            paced,
-            _permit: None,
-            counted: false,
-            settled: false,
-        };
+        let mut ticket = Ticket::new(self, bucket, paced);
         if let Some(semaphore) = &self.concurrency {
             let permit = match semaphore.clone().try_acquire_owned() {
                 Ok(permit) => permit,
@@ -215,16 +257,18 @@ impl Limits {
             };
             ticket._permit = Some(permit);
         }
-        if ticket._permit.is_some() || ticket.bucket.is_some() {
-            self.in_flight.fetch_add(1, Ordering::Relaxed);
-            ticket.counted = true;
-        }
+        self.count(&mut ticket);
         Ok(ticket)
     }
 
     /// Settles an attempt: its answer's status and headers, or `None` for a failure without an
-    /// answer. A paced bucket learns from them; the counts go to the metrics.
-    pub(crate) async fn leave(&self, mut ticket: Ticket<'_>, answer: Option<(StatusCode, &HeaderMap)>) {
+    /// answer. The counts go to the metrics at once; a paced bucket learns from the answer in
+    /// the future returned, which the caller awaits (the store may be across the network).
+    pub(crate) fn leave(
+        &self,
+        mut ticket: Ticket<'_>,
+        answer: Option<(StatusCode, &HeaderMap)>,
+    ) -> Option<impl Future<Output = ()> + Send + '_> {
         ticket.settled = true;
         if ticket.counted {
             self.in_flight.fetch_sub(1, Ordering::Relaxed);
@@ -233,19 +277,20 @@ impl Limits {
         if concurrent_429 {
             self.metrics.concurrency_rate_limited();
         }
-        let Some(bucket) = ticket.bucket.take() else { return };
-        let bucket = &bucket;
+        let bucket = ticket.bucket.take()?;
         let seen = answer
             .filter(|_| !concurrent_429)
             .and_then(|(_, h)| observed(h, SystemTime::now()));
         let rate_limited = answer.is_some_and(|(s, _)| s == StatusCode::TOO_MANY_REQUESTS) && !concurrent_429;
-        self.metrics.call(bucket, seen, rate_limited);
+        self.metrics.call(&bucket, seen, rate_limited);
         if let Some(seen) = seen {
-            self.warn_if_high(bucket, seen);
+            self.warn_if_high(&bucket, seen);
         }
-        if ticket.paced {
-            self.settings.store.settle(bucket, seen, SystemTime::now()).await;
-        }
+        let store = &self.settings.store;
+        ticket.paced.then(|| {
+            let now = SystemTime::now();
+            async move { store.settle(&bucket, seen, now).await }
+        })
     }
 
     fn warn_if_high(&self, bucket: &Bucket, seen: Observed) {
