@@ -205,8 +205,9 @@ mod tests {
             json <= call + 64 && empty <= call + 64,
             "call {call}, json {json}, empty {empty}"
         );
-        // The pipeline's state is boxed: what a caller moves is the call's arguments and a
-        // pointer (1,000 bytes in a release build; 4,072 before the box).
+        // The request is stored once, in the call's own state, and nothing is boxed: the
+        // whole call is one future (1,904 bytes in a release build; 4,072 when every level
+        // took the request by value).
         assert!(json <= 2048, "a call's future is {json} bytes");
     }
 }
