@@ -31,7 +31,7 @@ impl Runtime {
     /// Not an `async fn`, and the request is kept here, in the call's own state, where the
     /// pipeline borrows it: an `async fn` stores each argument twice (as given, and as the
     /// body's variable), and each level that took the request by value would hold another
-    /// 264 bytes. A call's whole state is one future small enough to move (about 1 KB), with
+    /// 264 bytes. A call's whole state is one future (1,904 bytes, `okta-bench sizes`), with
     /// no heap block above glibc's per-thread cache size (1,032 bytes), whose allocation and
     /// release would take an arena lock that the runtime's threads contend for.
     pub(crate) fn call(
@@ -63,7 +63,7 @@ impl Runtime {
                 record(&recorded, &outcome, &report, started);
             }
             if let Err(e) = &outcome {
-                for i in self.interceptors.iter() {
+                for i in self.parts.interceptors.iter() {
                     i.on_error(op, e);
                 }
             }

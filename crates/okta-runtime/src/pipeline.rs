@@ -206,14 +206,14 @@ impl Runtime {
             });
         }
         wire::prepare_request(request, op);
-        headers::apply(request, &options.headers, &self.headers, &self.user_agent);
+        headers::apply(request, &options.headers, &self.parts.headers, &self.parts.user_agent);
 
         let method = request.method().clone();
         // The URL is kept only for the cache (a copy per call otherwise).
-        let cached = self.cache.as_ref().map(|cache| (cache, request.url().clone()));
+        let cached = self.parts.cache.as_ref().map(|cache| (cache, request.url().clone()));
         // The key holds who asks: one cache shared by clients with other credentials never
         // answers one with what another fetched.
-        let key = |url: &reqwest::Url| CacheKey::new(self.shared.principal, url.as_str());
+        let key = |url: &reqwest::Url| CacheKey::new(self.parts.shared.principal, url.as_str());
         // Reads and fills skip lists, raw requests and bypassing calls; evictions never do.
         let cacheable =
             cached.is_some() && method == Method::GET && !op.lists && !options.bypass_cache && !std::ptr::eq(op, &RAW);
@@ -222,7 +222,7 @@ impl Runtime {
         {
             tracing::debug!(url = url.path(), "response cache hit");
             report.cache_hit = true;
-            self.limits.metrics.cache_hit();
+            self.parts.limits.metrics.cache_hit();
             return Ok(Answer {
                 status: hit.status,
                 headers: hit.headers.clone(),
@@ -230,17 +230,17 @@ impl Runtime {
             });
         }
 
-        let budget = options.timeout.or(self.request_timeout);
+        let budget = options.timeout.or(self.parts.request_timeout);
         let call = Call {
-            client: &self.shared.http,
+            client: &self.parts.shared.http,
             op,
             options,
             attempts: Default::default(),
             budget,
             // The body is needed here to fill the cache, to adapt it, or to read it in the budget.
             read_success: cacheable || !op.empty_success.is_empty() || budget.is_some(),
-            max_body: self.max_response_bytes,
-            read_timeout: self.read_timeout,
+            max_body: self.parts.max_response_bytes,
+            read_timeout: self.parts.read_timeout,
         };
         let outcome = self.with_retries(&call, request).await;
         report.attempts = call.attempts.load(std::sync::atomic::Ordering::Relaxed);
@@ -283,7 +283,7 @@ impl Runtime {
     fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
         let mut e = ApiError::new(op.id, answer.status, answer.headers, answer.body);
         e.attempts = attempts;
-        if let (StatusCode::FORBIDDEN, Authenticator::Tokens(tokens)) = (e.status, &self.shared.auth)
+        if let (StatusCode::FORBIDDEN, Authenticator::Tokens(tokens)) = (e.status, &self.parts.shared.auth)
             && let Some(requested) = tokens.scopes()
         {
             e.required_scopes = op.scopes.to_vec();
@@ -297,7 +297,7 @@ impl Runtime {
     /// is sent itself, once (`request` is left with its method and URL only).
     async fn with_retries(&self, call: &Call<'_>, request: &mut reqwest::Request) -> Result<(Reply, u32), Error> {
         let (op, options) = (call.op, call.options);
-        let policy = options.retry.as_ref().unwrap_or(&self.retry);
+        let policy = options.retry.as_ref().unwrap_or(&self.parts.retry);
         let budget = call.budget;
         let started = Instant::now();
         let method = request.method().clone();
@@ -313,7 +313,12 @@ impl Runtime {
             number = number.saturating_add(1);
             // Pacing (the bucket's share) and the concurrency limit, within the time budget.
             let deadline = budget.and_then(|b| started.checked_add(b));
-            let ticket = match self.limits.enter(op, &method, request.url().path(), deadline).await {
+            let ticket = match self
+                .parts
+                .limits
+                .enter(op, &method, request.url().path(), deadline)
+                .await
+            {
                 Ok(ticket) => ticket,
                 Err(crate::limits::OverBudget) => {
                     return Err(Error::Timeout {
@@ -332,7 +337,7 @@ impl Runtime {
                 }
             };
             // Read only for the interceptors: a clock read is not free on every call.
-            let attempt_started = (!self.interceptors.is_empty()).then(Instant::now);
+            let attempt_started = (!self.parts.interceptors.is_empty()).then(Instant::now);
             // The send future is built in each arm, not before: a local would hold a copy of
             // its own beside the one each arm awaits. A time budget's timer is boxed: most
             // calls have none, and its state would otherwise sit in every call's future.
@@ -356,12 +361,13 @@ impl Runtime {
                 None => self.send_authenticated(call, sent, request, replayable).await,
             };
             if let Some(settle) = self
+                .parts
                 .limits
                 .leave(ticket, outcome.as_ref().ok().map(|r| (r.status(), r.headers())))
             {
                 settle.await;
             }
-            if !self.interceptors.is_empty() {
+            if !self.parts.interceptors.is_empty() {
                 let reply = outcome.as_ref().ok();
                 let attempt = AfterAttempt {
                     operation: op,
@@ -370,7 +376,7 @@ impl Runtime {
                     status: reply.map(Reply::status),
                     headers: reply.map(Reply::headers),
                 };
-                for i in self.interceptors.iter() {
+                for i in self.parts.interceptors.iter() {
                     i.after_attempt(&attempt);
                 }
             }
@@ -420,7 +426,7 @@ impl Runtime {
             }
             let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
             tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
-            self.limits.metrics.retried();
+            self.parts.limits.metrics.retried();
             Box::pin(tokio::time::sleep(wait)).await;
             if let Some(id) = &retry_for {
                 request.headers_mut().insert(RETRY_FOR, id.clone());
@@ -453,19 +459,20 @@ impl Runtime {
             let mut renewed = false;
             let mut nonce_rounds = 0;
             loop {
-                if !self.interceptors.is_empty() {
+                if !self.parts.interceptors.is_empty() {
                     let mut headers = std::mem::take(request.headers_mut());
                     let attempt = BeforeAttempt {
                         operation: call.op,
                         method: request.method(),
                         number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
                     };
-                    for i in self.interceptors.iter() {
+                    for i in self.parts.interceptors.iter() {
                         i.before_attempt(&attempt, &mut headers);
                     }
                     *request.headers_mut() = headers;
                 }
                 let token = self
+                    .parts
                     .shared
                     .auth
                     .authorize(&mut request, stale.as_ref())
@@ -484,7 +491,7 @@ impl Runtime {
                     && let Some(token) = token
                     && let Some(next) = spare.and_then(replay_copy)
                 {
-                    if let Authenticator::Tokens(tokens) = &self.shared.auth
+                    if let Authenticator::Tokens(tokens) = &self.parts.shared.auth
                         && nonce_rounds < MAX_NONCE_ROUNDS
                         && tokens.retry_same_token(&token, response.headers())
                     {

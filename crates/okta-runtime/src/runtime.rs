@@ -15,13 +15,20 @@ use std::time::Duration;
 /// What every generated operation runs through: authentication, custom headers, the response
 /// cache, retries within a time budget, and error decoding (the `call` module is its entry).
 ///
-/// Cloning is cheap. The HTTP client, the credentials and the token cache are shared by every
-/// clone; the settings (headers, retry policy, cache, timeout) belong to the clone, so changing
-/// them on one client never changes another.
+/// Cloning is one reference count: clone it into every task that calls. The HTTP client, the
+/// credentials and the token cache are shared by every clone; the settings (headers, retry
+/// policy, cache, timeout) belong to the clone, so changing them on one client never changes
+/// another (a change copies the settings first).
 #[derive(Clone)]
 pub struct Runtime {
+    pub(crate) parts: Arc<Parts>,
+}
+
+/// A runtime's settings and shared state, behind the one `Arc` a clone increments.
+#[derive(Clone)]
+pub(crate) struct Parts {
     pub(crate) shared: Arc<Shared>,
-    pub(crate) headers: Arc<HeaderMap>,
+    pub(crate) headers: HeaderMap,
     pub(crate) user_agent: HeaderValue,
     pub(crate) retry: Arc<dyn RetryPolicy>,
     pub(crate) cache: Option<Arc<dyn ResponseCache>>,
@@ -31,23 +38,23 @@ pub struct Runtime {
     /// The largest answer body a call reads (`okta.client.maxResponseBytes`).
     pub(crate) max_response_bytes: u64,
     pub(crate) limits: Arc<Limits>,
-    pub(crate) interceptors: Arc<Vec<Arc<dyn Interceptor>>>,
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 /// Custom header values may be credentials of the caller's own: only names are shown.
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("auth", &self.shared.auth)
-            .field("custom_headers", &headers::names(&self.headers))
-            .field("user_agent", &self.user_agent)
-            .field("retry", &self.retry)
-            .field("cache", &self.cache)
-            .field("request_timeout", &self.request_timeout)
-            .field("read_timeout", &self.read_timeout)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("limits", &self.limits.settings)
-            .field("interceptors", &self.interceptors)
+            .field("auth", &self.parts.shared.auth)
+            .field("custom_headers", &headers::names(&self.parts.headers))
+            .field("user_agent", &self.parts.user_agent)
+            .field("retry", &self.parts.retry)
+            .field("cache", &self.parts.cache)
+            .field("request_timeout", &self.parts.request_timeout)
+            .field("read_timeout", &self.parts.read_timeout)
+            .field("max_response_bytes", &self.parts.max_response_bytes)
+            .field("limits", &self.parts.limits.settings)
+            .field("interceptors", &self.parts.interceptors)
             .finish_non_exhaustive()
     }
 }
@@ -80,13 +87,13 @@ pub fn ensure_tls_provider() {
 
 impl Runtime {
     fn assemble(auth: Authenticator, http: reqwest::Client, user_agent: Option<&str>) -> Self {
-        Self {
+        Self::from_parts(Parts {
             shared: Arc::new(Shared {
                 principal: auth.principal(),
                 auth,
                 http,
             }),
-            headers: Arc::new(HeaderMap::new()),
+            headers: HeaderMap::new(),
             user_agent: headers::user_agent(user_agent),
             retry: Arc::new(DefaultRetryPolicy::default()),
             cache: None,
@@ -94,8 +101,17 @@ impl Runtime {
             read_timeout: Some(crate::config::DEFAULT_READ_TIMEOUT),
             max_response_bytes: crate::body::DEFAULT_MAX_RESPONSE_BYTES,
             limits: Arc::new(Limits::new(LimitSettings::default())),
-            interceptors: Arc::default(),
-        }
+            interceptors: Vec::new(),
+        })
+    }
+
+    fn from_parts(parts: Parts) -> Self {
+        Self { parts: Arc::new(parts) }
+    }
+
+    /// The settings to change: this clone's own copy of them (copied if another clone shares them).
+    fn parts_mut(&mut self) -> &mut Parts {
+        Arc::make_mut(&mut self.parts)
     }
 
     /// A runtime that sends requests without credentials (tests, or headers set by hand),
@@ -158,47 +174,47 @@ impl Runtime {
             )?))),
         };
         let mut runtime = Self::assemble(auth, http, config.user_agent.as_deref());
-        runtime.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
-        runtime.request_timeout = config.request_timeout;
-        runtime.read_timeout = config.read_timeout;
-        runtime.max_response_bytes = config.max_response_bytes;
-        runtime = runtime
-            .with_rate_limit_share(config.rate_limit_share)
-            .with_max_concurrent(config.max_concurrent);
+        let parts = runtime.parts_mut();
+        parts.retry = Arc::new(DefaultRetryPolicy::new(config.max_retries));
+        parts.request_timeout = config.request_timeout;
+        parts.read_timeout = config.read_timeout;
+        parts.max_response_bytes = config.max_response_bytes;
         if config.cache.enabled {
-            runtime.cache = Some(Arc::new(MemoryCache::new(config.cache.ttl, config.cache.tti)));
+            parts.cache = Some(Arc::new(MemoryCache::new(config.cache.ttl, config.cache.tti)));
         }
-        Ok(runtime)
+        Ok(runtime
+            .with_rate_limit_share(config.rate_limit_share)
+            .with_max_concurrent(config.max_concurrent))
     }
 
     /// Uses `policy` for every call of this client (a call's own options still win).
     pub fn with_retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
-        self.retry = policy;
+        self.parts_mut().retry = policy;
         self
     }
 
     /// Caches GET answers in `cache` (see [`crate::cache`]).
     pub fn with_cache(mut self, cache: Arc<dyn ResponseCache>) -> Self {
-        self.cache = Some(cache);
+        self.parts_mut().cache = Some(cache);
         self
     }
 
     /// Adds an interceptor, called around every attempt of every call of this client, after
     /// those added before it (see [`crate::interceptor`]).
     pub fn with_interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
-        Arc::make_mut(&mut self.interceptors).push(interceptor);
+        self.parts_mut().interceptors.push(interceptor);
         self
     }
 
     /// Turns the response cache off.
     pub fn without_cache(mut self) -> Self {
-        self.cache = None;
+        self.parts_mut().cache = None;
         self
     }
 
     /// A time budget for each whole call, retries and waits included (`None`: no budget).
     pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout = timeout;
+        self.parts_mut().request_timeout = timeout;
         self
     }
 
@@ -207,7 +223,7 @@ impl Runtime {
     /// call with [`Error::TooLarge`](crate::Error::TooLarge). Values below
     /// [`MIN_MAX_RESPONSE_BYTES`](crate::MIN_MAX_RESPONSE_BYTES) are raised to it.
     pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
-        self.max_response_bytes = limit.max(crate::body::MIN_MAX_RESPONSE_BYTES);
+        self.parts_mut().max_response_bytes = limit.max(crate::body::MIN_MAX_RESPONSE_BYTES);
         self
     }
 
@@ -248,68 +264,69 @@ impl Runtime {
     /// New limits from changed settings: the counts, the concurrency permits and the pacing
     /// state of a memory store start afresh for this runtime and the clones made from it.
     fn with_limit_settings(mut self, change: impl FnOnce(&mut LimitSettings)) -> Self {
-        let mut settings = self.limits.settings.clone();
+        let mut settings = self.parts.limits.settings.clone();
         change(&mut settings);
-        self.limits = Arc::new(Limits::new(settings));
+        self.parts_mut().limits = Arc::new(Limits::new(settings));
         self
     }
 
     /// How this runtime treats rate limits.
     pub fn limit_settings(&self) -> &LimitSettings {
-        &self.limits.settings
+        &self.parts.limits.settings
     }
 
     /// What this runtime counted (see [`MetricsSnapshot`]).
     pub fn metrics(&self) -> MetricsSnapshot {
-        self.limits
+        self.parts
+            .limits
             .metrics
-            .snapshot(self.token_requests(), self.limits.in_flight())
+            .snapshot(self.token_requests(), self.parts.limits.in_flight())
     }
 
     /// The pacing state of every bucket, as the store knows it.
     pub fn pacing_state(&self) -> Vec<crate::limits::BucketState> {
-        self.limits.settings.store.buckets()
+        self.parts.limits.settings.store.buckets()
     }
 
     /// The HTTP client the runtime built (or was given).
     pub fn http_client(&self) -> &reqwest::Client {
-        &self.shared.http
+        &self.parts.shared.http
     }
 
     /// How many token requests this runtime has sent (0 unless it uses private-key auth).
     pub fn token_requests(&self) -> u64 {
-        self.shared.auth.token_requests()
+        self.parts.shared.auth.token_requests()
     }
 
     /// Sets a custom header sent with every call of this client. The default headers
     /// (`User-Agent`, `Accept`, `Content-Type`) win over a custom header of the same name.
     pub fn set_header(&mut self, name: HeaderName, value: HeaderValue) {
-        Arc::make_mut(&mut self.headers).insert(name, value);
+        self.parts_mut().headers.insert(name, value);
     }
 
     /// A custom header's value.
     pub fn header(&self, name: &str) -> Option<&HeaderValue> {
-        self.headers.get(name)
+        self.parts.headers.get(name)
     }
 
     /// Removes a custom header; returns its value.
     pub fn remove_header(&mut self, name: &str) -> Option<HeaderValue> {
-        Arc::make_mut(&mut self.headers).remove(name)
+        self.parts_mut().headers.remove(name)
     }
 
     /// Removes every custom header.
     pub fn clear_headers(&mut self) {
-        self.headers = Arc::new(HeaderMap::new());
+        self.parts_mut().headers = HeaderMap::new();
     }
 
     /// The custom headers.
     pub fn custom_headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.parts.headers
     }
 
     /// The default headers: `User-Agent`, `Accept` and `Content-Type`.
     pub fn default_headers(&self) -> HeaderMap {
-        headers::defaults(&self.user_agent)
+        headers::defaults(&self.parts.user_agent)
     }
 }
 
@@ -346,4 +363,31 @@ fn client_builder(connect: Duration) -> reqwest::ClientBuilder {
         .connect_timeout(connect)
         .redirect(crate::guard::redirect_policy())
         .retry(reqwest::retry::never().max_retries_per_request(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clone_is_one_count_and_a_change_copies_only_the_settings() {
+        let mut changed = Runtime::with_api_token("00aBcD-example")
+            .expect("token")
+            .with_metrics(true);
+        let other = changed.clone();
+        assert!(Arc::ptr_eq(&changed.parts, &other.parts), "a clone shares everything");
+        changed.set_header(HeaderName::from_static("x-tenant"), HeaderValue::from_static("a"));
+        changed = changed.with_request_timeout(Some(Duration::from_secs(5)));
+        assert_eq!(changed.header("x-tenant").map(|v| v.as_bytes()), Some(&b"a"[..]));
+        assert!(
+            other.header("x-tenant").is_none(),
+            "the other clone keeps its own headers"
+        );
+        assert_eq!(other.parts.request_timeout, None, "and its own time budget");
+        assert!(!Arc::ptr_eq(&changed.parts, &other.parts));
+        // What clones must share stays shared: credentials, token cache and HTTP client; the
+        // concurrency permits and counters.
+        assert!(Arc::ptr_eq(&changed.parts.shared, &other.parts.shared));
+        assert!(Arc::ptr_eq(&changed.parts.limits, &other.parts.limits));
+    }
 }

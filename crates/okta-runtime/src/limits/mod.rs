@@ -44,7 +44,7 @@ use reqwest::{Method, StatusCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// How many attempts a client has in flight at most, unless configured: Okta says even large
 /// bulk loads rarely need more than 10 simultaneous requests, and its smallest org limits for
@@ -90,7 +90,9 @@ impl Default for LimitSettings {
 #[derive(Debug)]
 pub(crate) struct Limits {
     pub(crate) settings: LimitSettings,
-    concurrency: Option<Arc<Semaphore>>,
+    /// The concurrency permits, and how many there are. Attempts that hold one are counted
+    /// by it; `in_flight` counts attempts only when there are no permits.
+    concurrency: Option<(Semaphore, usize)>,
     in_flight: AtomicU64,
     pub(crate) metrics: metrics::Metrics,
     /// Per bucket, the window whose use was warned about (so once per window).
@@ -105,7 +107,7 @@ pub(crate) struct Ticket<'a> {
     limits: &'a Limits,
     bucket: Option<Bucket>,
     paced: bool,
-    _permit: Option<OwnedSemaphorePermit>,
+    _permit: Option<SemaphorePermit<'a>>,
     counted: bool,
     settled: bool,
 }
@@ -152,9 +154,10 @@ pub(crate) struct OverBudget;
 
 impl Limits {
     pub(crate) fn new(settings: LimitSettings) -> Self {
-        let concurrency = settings
-            .max_concurrent
-            .map(|n| Arc::new(Semaphore::new(n.clamp(1, Semaphore::MAX_PERMITS))));
+        let concurrency = settings.max_concurrent.map(|n| {
+            let n = n.clamp(1, Semaphore::MAX_PERMITS);
+            (Semaphore::new(n), n)
+        });
         Self {
             settings,
             concurrency,
@@ -183,7 +186,7 @@ impl Limits {
         if self.settings.share.is_none() {
             let permit = match &self.concurrency {
                 None => Some(None),
-                Some(semaphore) => semaphore.clone().try_acquire_owned().ok().map(Some),
+                Some((semaphore, _)) => semaphore.try_acquire().ok().map(Some),
             };
             if let Some(permit) = permit {
                 let bucket = self.tracks().then(|| self.settings.rule.bucket(op, method, path));
@@ -196,9 +199,10 @@ impl Limits {
         Either::Right(Box::pin(self.wait_to_enter(op, method, path, deadline)))
     }
 
-    /// Counts an admitted attempt as in flight (when it holds a permit or a bucket's place).
+    /// Counts an admitted attempt as in flight when it holds a bucket's place and no permit
+    /// (a permit counts itself: one shared counter fewer to update on every attempt).
     fn count(&self, ticket: &mut Ticket<'_>) {
-        if ticket._permit.is_some() || ticket.bucket.is_some() {
+        if ticket._permit.is_none() && ticket.bucket.is_some() {
             self.in_flight.fetch_add(1, Ordering::Relaxed);
             ticket.counted = true;
         }
@@ -241,12 +245,12 @@ impl Limits {
         // From here the attempt holds its bucket's place: a ticket dropped on the way (the
         // deadline passes while waiting for a permit, the call is cancelled) gives it back.
         let mut ticket = Ticket::new(self, bucket, paced);
-        if let Some(semaphore) = &self.concurrency {
-            let permit = match semaphore.clone().try_acquire_owned() {
+        if let Some((semaphore, _)) = &self.concurrency {
+            let permit = match semaphore.try_acquire() {
                 Ok(permit) => permit,
                 Err(_) => {
                     self.metrics.concurrency_wait();
-                    let acquire = Box::pin(semaphore.clone().acquire_owned());
+                    let acquire = Box::pin(semaphore.acquire());
                     let acquired = match deadline {
                         Some(d) => tokio::time::timeout_at(d, acquire).await.map_err(|_| OverBudget)?,
                         None => acquire.await,
@@ -315,8 +319,14 @@ impl Limits {
         );
     }
 
+    /// Attempts in flight: the permits taken, or without permits, the attempts counted.
     pub(crate) fn in_flight(&self) -> u64 {
-        self.in_flight.load(Ordering::Relaxed)
+        match &self.concurrency {
+            Some((semaphore, permits)) => {
+                u64::try_from(permits.saturating_sub(semaphore.available_permits())).unwrap_or(u64::MAX)
+            }
+            None => self.in_flight.load(Ordering::Relaxed),
+        }
     }
 }
 
