@@ -58,7 +58,7 @@ pub(crate) async fn gate(State(org): State<Ctx>, request: Request, next: Next) -
 /// A request admitted under the concurrent-request limit.
 async fn serve(org: &Org, path: &str, request: Request, next: Next) -> Response {
     let is_api = path.starts_with("/api/");
-    let deadline = tokio::time::Instant::now().checked_add(org.limits.latency());
+    let deadline = org.limits.answer_at(tokio::time::Instant::now());
     let method = request.method().clone();
     let fault = org.faults.take(method.as_str(), path);
     let faulted = matches!(fault, Some(FaultKind::Status(_)));

@@ -253,6 +253,17 @@ impl Limits {
         Duration::from_nanos(self.latency_nanos.load(Ordering::Relaxed))
     }
 
+    /// When a request that arrived at `arrived` may be answered: `None` without added latency.
+    /// A zero latency must not reach a timer: tokio rounds every deadline up to its next
+    /// millisecond tick, so `sleep_until(now)` held each answer up to a millisecond.
+    pub(crate) fn answer_at(&self, arrived: tokio::time::Instant) -> Option<tokio::time::Instant> {
+        let latency = self.latency();
+        if latency.is_zero() {
+            return None;
+        }
+        arrived.checked_add(latency)
+    }
+
     pub(crate) fn set_latency(&self, latency: Duration) {
         self.latency_nanos.store(nanos(latency), Ordering::Relaxed);
     }
@@ -268,6 +279,18 @@ mod tests {
 
     fn names(limits: &Limits) -> Vec<String> {
         limits.stats().into_iter().map(|s| s.bucket).collect()
+    }
+
+    #[test]
+    fn only_an_added_latency_holds_an_answer() {
+        let limits = limits(&[]);
+        let now = tokio::time::Instant::now();
+        assert_eq!(limits.answer_at(now), None);
+        limits.set_latency(Duration::from_millis(5));
+        assert_eq!(limits.answer_at(now), Some(now + Duration::from_millis(5)));
+        limits.set_latency(Duration::MAX);
+        // The largest latency overflows no instant: no deadline, or one after now.
+        assert!(limits.answer_at(now).is_none_or(|at| at > now));
     }
 
     #[test]
