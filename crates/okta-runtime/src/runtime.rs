@@ -218,6 +218,15 @@ impl Runtime {
         self
     }
 
+    /// The longest wait for the next part of an answer, its head or a chunk of its body
+    /// (default [`DEFAULT_READ_TIMEOUT`](crate::config::DEFAULT_READ_TIMEOUT)); a longer
+    /// silence ends the attempt with [`Error::Stalled`](crate::Error::Stalled). `None` or zero:
+    /// no limit. It holds with a caller's own HTTP client too.
+    pub fn with_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.parts_mut().read_timeout = timeout.filter(|t| !t.is_zero());
+        self
+    }
+
     /// The largest answer body a call reads, in bytes (default
     /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES)); a larger one fails the
     /// call with [`Error::TooLarge`](crate::Error::TooLarge). Values below

@@ -753,11 +753,20 @@ async fn a_stalled_server_ends_the_call_with_a_typed_timeout() {
             .max_retries(1)
             .http_client(reqwest::Client::new())
     });
+    // A runtime built by hand, its read timeout set on the runtime.
+    let by_hand = okta_sdk::Client::with_runtime(
+        &org.url,
+        Runtime::with_api_token(TOKEN)
+            .expect("valid token")
+            .with_read_timeout(Some(Duration::from_millis(200))),
+    );
     for (c, id) in [
         (&own, "headers"),
         (&own, "body"),
         (&callers, "headers"),
         (&callers, "body"),
+        (&by_hand, "headers"),
+        (&by_hand, "body"),
     ] {
         let started = Instant::now();
         let e = c
