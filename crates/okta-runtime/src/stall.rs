@@ -66,4 +66,14 @@ mod tests {
         };
         assert_eq!(within(None, step).await, Ok(1));
     }
+
+    /// `Runtime::with_read_timeout` takes any duration: the largest overflows no instant.
+    #[tokio::test(start_paused = true)]
+    async fn the_largest_limit_is_no_limit_and_no_overflow() {
+        let step = async {
+            sleep(Duration::from_secs(24 * 3600)).await;
+            2
+        };
+        assert_eq!(within(Some(Duration::MAX), step).await, Ok(2));
+    }
 }
