@@ -153,6 +153,10 @@ fn future_sizes() -> Result<(), BoxError> {
     let list_users = client.list_users().send();
     println!("get_user().send(): {} bytes", std::mem::size_of_val(&get_user));
     println!("list_users().send(): {} bytes", std::mem::size_of_val(&list_users));
+    println!(
+        "the decoded answer of get_user (Response<UserGetSingleton>): {} bytes",
+        std::mem::size_of::<okta_sdk::runtime::Response<okta_sdk::models::UserGetSingleton>>()
+    );
     Ok(())
 }
 

@@ -101,16 +101,22 @@ pub use unique::unique_keys;
 pub fn from_slice<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
     match serde_json::from_slice(body) {
         Ok(value) => Ok(value),
-        Err(_) => {
-            // Not JSON at all (or not one JSON value): there is nothing to mend, and the
-            // syntax error (with its line and column) says where it breaks.
-            let value: Value = serde_json::from_slice(body).map_err(|syntax| Failure {
-                path: ".".into(),
-                message: syntax.to_string(),
-            })?;
-            repaired(value).map(|(value, _)| value)
-        }
+        Err(_) => mended(body),
     }
+}
+
+/// Decodes `body`, which serde did not decode as `T`, leniently: the second half of
+/// [`from_slice`], for a caller that ran serde itself (and so moved the decoded value once
+/// less on its way to where it is kept).
+#[cold]
+pub fn mended<T: DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
+    // Not JSON at all (or not one JSON value): there is nothing to mend, and the syntax
+    // error (with its line and column) says where it breaks.
+    let value: Value = serde_json::from_slice(body).map_err(|syntax| Failure {
+        path: ".".into(),
+        message: syntax.to_string(),
+    })?;
+    repaired(value).map(|(value, _)| value)
 }
 
 /// Decodes `value` as `T`: as serde does, and leniently when that fails (see the crate docs).

@@ -13,7 +13,7 @@
 //! scenario 3 against 1.06 to 1.09 after it, and 99 allocations per `get_user` against 93
 //! (BENCHMARKS.md).
 
-use crate::auth::{AccessToken, Authenticator, MAX_NONCE_ROUNDS};
+use crate::auth::{Authenticator, MAX_NONCE_ROUNDS, TokenId};
 use crate::cache::{CacheKey, CachedResponse, stale_paths};
 use crate::error::{ApiError, Error};
 use crate::interceptor::{AfterAttempt, BeforeAttempt};
@@ -455,7 +455,7 @@ impl Runtime {
     ) -> impl Future<Output = Result<Reply, Failure>> + 'a {
         async move {
             let spare = replayable.then_some(original);
-            let mut stale: Option<Arc<AccessToken>> = None;
+            let mut stale: Option<TokenId> = None;
             let mut renewed = false;
             let mut nonce_rounds = 0;
             loop {
@@ -475,7 +475,7 @@ impl Runtime {
                     .parts
                     .shared
                     .auth
-                    .authorize(&mut request, stale.as_ref())
+                    .authorize(&mut request, stale)
                     .await
                     .map_err(|e| Failure::Runtime(e.into()))?;
                 let response = crate::stall::within(call.read_timeout, call.client.execute(request))
@@ -493,7 +493,7 @@ impl Runtime {
                 {
                     if let Authenticator::Tokens(tokens) = &self.parts.shared.auth
                         && nonce_rounds < MAX_NONCE_ROUNDS
-                        && tokens.retry_same_token(&token, response.headers())
+                        && tokens.retry_same_token(token, response.headers())
                     {
                         nonce_rounds += 1;
                         tracing::debug!(

@@ -19,7 +19,7 @@ pub use error::AuthError;
 pub use key::{KeyError, KeySigner};
 pub(crate) use private_key::{MAX_NONCE_ROUNDS, PrivateKeyJwt};
 pub use provider::{ProviderError, Token, TokenProvider};
-pub(crate) use tokens::{AccessToken, ProvidedTokens};
+pub(crate) use tokens::{ProvidedTokens, TokenId};
 
 use futures::future::BoxFuture;
 use std::sync::Arc;
@@ -117,13 +117,14 @@ impl Authenticator {
         }
     }
 
-    /// Puts credentials on the request. With tokens, `stale` is a token the server refused:
-    /// the cache renews it (once, however many callers report it).
+    /// Puts credentials on the request. With tokens, `stale` is the token the server refused:
+    /// the cache renews it (once, however many callers report it). Says which token was put
+    /// on, if any.
     pub(crate) async fn authorize(
         &self,
         request: &mut reqwest::Request,
-        stale: Option<&Arc<AccessToken>>,
-    ) -> Result<Option<Arc<AccessToken>>, AuthError> {
+        stale: Option<TokenId>,
+    ) -> Result<Option<TokenId>, AuthError> {
         match self {
             Self::None => Ok(None),
             Self::Static(value) => {
@@ -135,12 +136,12 @@ impl Authenticator {
             Self::Tokens(tokens) => {
                 // The usual case, a cached token, needs no future; renewing is boxed, so its
                 // state is not part of every call's future.
-                let token = match tokens.usable(stale) {
-                    Some(token) => token,
-                    None => Box::pin(tokens.token(stale)).await?,
-                };
+                if let Some(applied) = tokens.apply_cached(request, stale) {
+                    return applied.map(Some);
+                }
+                let token = Box::pin(tokens.token(stale)).await?;
                 tokens.apply(request, &token)?;
-                Ok(Some(token))
+                Ok(Some(token.id()))
             }
         }
     }

@@ -4,8 +4,9 @@
 
 use super::private_key::PrivateKeyJwt;
 use super::{AuthError, Token, TokenProvider};
+use arc_swap::ArcSwapOption;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -22,9 +23,15 @@ const BACKOFF_FIRST: Duration = Duration::from_millis(500);
 /// The longest back-off between failed renewals.
 const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
+/// Which token an attempt was sent with, to tell the cache which one the org refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TokenId(u64);
+
 /// A token in the cache and when to stop using it.
 pub(crate) struct AccessToken {
     pub(crate) token: Token,
+    /// The renewal that got it (each renewal has its own number).
+    id: TokenId,
     renew_at: Instant,
     /// `Authorization: <Bearer|DPoP> <token>`, built once (marked sensitive); `None` when the
     /// token cannot be a header value.
@@ -38,7 +45,7 @@ impl std::fmt::Debug for AccessToken {
 }
 
 impl AccessToken {
-    fn new(token: Token, renew_at: Instant) -> Self {
+    fn new(token: Token, id: TokenId, renew_at: Instant) -> Self {
         let scheme = if token.is_dpop() { "DPoP" } else { "Bearer" };
         let authorization = reqwest::header::HeaderValue::from_str(&format!("{scheme} {}", token.value().expose()))
             .ok()
@@ -48,9 +55,15 @@ impl AccessToken {
             });
         Self {
             token,
+            id,
             renew_at,
             authorization,
         }
+    }
+
+    /// Which token this is.
+    pub(crate) fn id(&self) -> TokenId {
+        self.id
     }
 
     fn fresh(&self) -> bool {
@@ -91,7 +104,9 @@ pub(crate) struct ProvidedTokens {
     /// The runtime's private-key client, when it is the provider: its scopes say what a 403
     /// asked for, and it counts its own token requests.
     private_key: Option<Arc<PrivateKeyJwt>>,
-    current: RwLock<Option<Arc<AccessToken>>>,
+    /// Read by every call: a load writes nothing the runtime's threads share (no lock, no
+    /// reference count), where a lock and an `Arc` clone were four contended writes per call.
+    current: ArcSwapOption<AccessToken>,
     renewal: tokio::sync::Mutex<Renewal>,
     /// `Renewal::attempts`, readable without waiting for the lock.
     renewals: AtomicU64,
@@ -113,7 +128,7 @@ impl ProvidedTokens {
         Self {
             provider,
             private_key: None,
-            current: RwLock::new(None),
+            current: ArcSwapOption::empty(),
             renewal: tokio::sync::Mutex::new(Renewal::default()),
             renewals: AtomicU64::new(0),
             asked: AtomicU64::new(0),
@@ -153,27 +168,36 @@ impl ProvidedTokens {
         }
     }
 
-    fn cached(&self) -> Option<Arc<AccessToken>> {
-        self.current.read().ok().and_then(|g| g.clone())
+    /// Puts the cached token on `request` when it is fresh and not `stale` (the token the org
+    /// refused); `None` when there is no such token. The usual case of every call: no future,
+    /// no lock, no reference count.
+    pub(crate) fn apply_cached(
+        &self,
+        request: &mut reqwest::Request,
+        stale: Option<TokenId>,
+    ) -> Option<Result<TokenId, AuthError>> {
+        let current = self.current.load();
+        let token = current.as_deref().filter(|t| usable(t, stale))?;
+        Some(self.apply(request, token).map(|()| token.id))
     }
 
-    /// The cached token, if it is fresh and not `stale` (a token the org refused).
-    pub(crate) fn usable(&self, stale: Option<&Arc<AccessToken>>) -> Option<Arc<AccessToken>> {
-        self.cached()
-            .filter(|t| t.fresh() && stale.is_none_or(|s| !Arc::ptr_eq(s, t)))
+    /// The cached token if it is the one `id` names.
+    fn cached(&self, id: TokenId) -> Option<Arc<AccessToken>> {
+        self.current.load_full().filter(|t| t.id == id)
     }
 
     /// A usable token. `stale` is a token the org refused; it is renewed unless another
     /// caller already replaced it. Concurrent callers share one renewal and its outcome,
     /// failure included: a caller that waited while another's renewal failed gets that
     /// failure, and so does every caller until the back-off after it ends.
-    pub(crate) async fn token(&self, stale: Option<&Arc<AccessToken>>) -> Result<Arc<AccessToken>, AuthError> {
-        if let Some(t) = self.usable(stale) {
+    pub(crate) async fn token(&self, stale: Option<TokenId>) -> Result<Arc<AccessToken>, AuthError> {
+        let fresh = || self.current.load_full().filter(|t| usable(t, stale));
+        if let Some(t) = fresh() {
             return Ok(t);
         }
         let seen = self.renewals.load(Ordering::Acquire);
         let mut renewal = self.renewal.lock().await;
-        if let Some(t) = self.usable(stale) {
+        if let Some(t) = fresh() {
             return Ok(t);
         }
         if let Some((failure, retry_at)) = &renewal.failure {
@@ -190,9 +214,11 @@ impl ProvidedTokens {
         }
         self.asked.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
+        // The refused token, while it is still the cached one (a later one was not refused).
+        let refused = stale.and_then(|id| self.cached(id));
         let outcome = self
             .provider
-            .token(stale.map(|t| t.token.value()))
+            .token(refused.as_ref().map(|t| t.token.value()))
             .await
             .map_err(super::ProviderError::into_auth);
         renewal.attempts = renewal.attempts.wrapping_add(1);
@@ -202,10 +228,9 @@ impl ProvidedTokens {
                 renewal.failure = None;
                 renewal.failures_in_a_row = 0;
                 let use_for = use_for(token.lifetime(), self.provider.max_age());
-                let token = Arc::new(AccessToken::new(token, started + use_for));
-                if let Ok(mut slot) = self.current.write() {
-                    *slot = Some(token.clone());
-                }
+                let id = TokenId(renewal.attempts);
+                let token = Arc::new(AccessToken::new(token, id, started + use_for));
+                self.current.store(Some(token.clone()));
                 Ok(token)
             }
             Err(e) => {
@@ -233,10 +258,17 @@ impl ProvidedTokens {
             .map_err(super::ProviderError::into_auth)
     }
 
-    /// Whether a 401 answer asks for the same token again (a DPoP nonce).
-    pub(crate) fn retry_same_token(&self, token: &AccessToken, answer: &reqwest::header::HeaderMap) -> bool {
-        self.provider.retry_same_token(&token.token, answer)
+    /// Whether a 401 answer to a request sent with token `id` asks for the same token again (a
+    /// DPoP nonce); never once the token was replaced.
+    pub(crate) fn retry_same_token(&self, id: TokenId, answer: &reqwest::header::HeaderMap) -> bool {
+        self.cached(id)
+            .is_some_and(|t| self.provider.retry_same_token(&t.token, answer))
     }
+}
+
+/// Whether `token` may be used: fresh, and not the one the org refused.
+fn usable(token: &AccessToken, stale: Option<TokenId>) -> bool {
+    token.fresh() && stale != Some(token.id)
 }
 
 #[cfg(test)]
@@ -256,5 +288,81 @@ mod tests {
         assert_eq!(use_for(None, hour), hour);
         // Added to any instant the runtime can see, the longest use does not overflow.
         let _ = Instant::now() + use_for(Some(Duration::MAX), Duration::MAX);
+    }
+
+    /// Numbers its tokens, says which one was refused, and asks for the same token again
+    /// (a DPoP nonce) whenever the answer says `again`.
+    #[derive(Debug, Default)]
+    struct Counter {
+        issued: std::sync::atomic::AtomicU32,
+        refused: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl TokenProvider for Counter {
+        fn token<'a>(
+            &'a self,
+            refused: Option<&'a crate::Secret>,
+        ) -> futures::future::BoxFuture<'a, Result<Token, crate::auth::ProviderError>> {
+            if let Some(r) = refused {
+                self.refused.lock().unwrap().push(r.expose().to_string());
+            }
+            let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+            Box::pin(async move { Ok(Token::bearer(format!("token-{n}"))) })
+        }
+
+        fn retry_same_token(&self, _: &Token, answer: &reqwest::header::HeaderMap) -> bool {
+            answer.contains_key("again")
+        }
+    }
+
+    fn request() -> reqwest::Request {
+        reqwest::Request::new(
+            reqwest::Method::GET,
+            "https://example.okta.com/api/v1/users".parse().unwrap(),
+        )
+    }
+
+    fn authorization(request: &reqwest::Request) -> &str {
+        request.headers()["authorization"].to_str().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_refused_token_is_renewed_once_and_never_used_again() {
+        let provider = Arc::new(Counter::default());
+        let tokens = ProvidedTokens::new(provider.clone());
+        let mut req = request();
+        assert!(tokens.apply_cached(&mut req, None).is_none(), "nothing cached yet");
+        let first = tokens.token(None).await.unwrap();
+        let first_id = tokens.apply_cached(&mut req, None).unwrap().unwrap();
+        assert_eq!(first_id, first.id());
+        assert_eq!(authorization(&req), "Bearer token-1");
+        let again: reqwest::header::HeaderMap = [(
+            reqwest::header::HeaderName::from_static("again"),
+            reqwest::header::HeaderValue::from_static("1"),
+        )]
+        .into_iter()
+        .collect();
+        assert!(
+            tokens.retry_same_token(first_id, &again),
+            "the cached token, asked for again"
+        );
+
+        // The org refused it: it is not put on a request again, and the renewal passes it on.
+        assert!(tokens.apply_cached(&mut request(), Some(first_id)).is_none());
+        let second = tokens.token(Some(first_id)).await.unwrap();
+        assert_ne!(second.id(), first_id);
+        assert_eq!(*provider.refused.lock().unwrap(), ["token-1"]);
+        // A second caller that reports the same refused token gets the new one, no renewal.
+        assert_eq!(tokens.token(Some(first_id)).await.unwrap().id(), second.id());
+        assert_eq!(provider.issued.load(Ordering::SeqCst), 2);
+        let mut req = request();
+        assert_eq!(
+            tokens.apply_cached(&mut req, Some(first_id)).unwrap().unwrap(),
+            second.id()
+        );
+        assert_eq!(authorization(&req), "Bearer token-2");
+        // The replaced token is not "the same token" any more.
+        assert!(!tokens.retry_same_token(first_id, &again));
+        assert!(tokens.retry_same_token(second.id(), &again));
     }
 }
