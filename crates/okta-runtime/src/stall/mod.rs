@@ -13,14 +13,21 @@ use std::task::Poll;
 use std::time::Duration;
 use watch::Watch;
 
+/// A limit this long is no limit: such a wait is not watched (its deadline would not fit the
+/// watcher's clock, and it would keep the watcher asleep for good).
+const NO_LIMIT_FROM: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
 /// The server sent nothing for the read timeout.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Stalled;
 
 /// Awaits `step`, or fails with [`Stalled`] when it is not over within `limit` of real time
-/// (`None`: no limit). A step that is over when first polled (a chunk already received) is
-/// not watched.
+/// (`None`, or a century or more: no limit). A step that is over when first polled (a chunk
+/// already received) is not watched. Only when the watcher cannot run (its thread could not
+/// start) does a wait keep a tokio timer, which needs tokio's time driver and follows its
+/// clock, as every wait did before the watcher.
 pub(crate) async fn within<F: Future>(limit: Option<Duration>, step: F) -> Result<F::Output, Stalled> {
+    let limit = limit.filter(|l| *l < NO_LIMIT_FROM);
     let mut step = std::pin::pin!(step);
     let mut watch: Option<Watch> = None;
     // `None`: the watcher cannot run; keep time with a tokio timer instead. (The outcome is
@@ -140,8 +147,41 @@ mod tests {
         })
         .join()
         .expect("the first thread");
-        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-        assert_eq!(runtime.block_on(wait.as_mut()), Err(Stalled));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        // A wait nobody watches would hang: the guard fails the test instead.
+        let guarded = runtime.block_on(async { tokio::time::timeout(Duration::from_secs(5), wait.as_mut()).await });
+        assert_eq!(guarded, Ok(Err(Stalled)));
+        soon_after(started, SHORT);
+    }
+
+    /// A task's waker is the caller's code: one that panics when its wait is over does not end
+    /// the watcher, and later waits are still kept.
+    #[test]
+    fn a_panicking_waker_does_not_end_the_watcher() {
+        struct Panics;
+        impl std::task::Wake for Panics {
+            fn wake(self: std::sync::Arc<Self>) {
+                panic!("a waker that panics (expected in this test)");
+            }
+        }
+        let waker = std::task::Waker::from(std::sync::Arc::new(Panics));
+        let mut first = Box::pin(within(Some(Duration::from_millis(10)), std::future::pending::<()>()));
+        let mut cx = std::task::Context::from_waker(&waker);
+        assert!(first.as_mut().poll(&mut cx).is_pending());
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(first.as_mut().poll(&mut cx), Poll::Ready(Err(Stalled)));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("runtime");
+        let started = Instant::now();
+        let next = runtime.block_on(async {
+            tokio::time::timeout(Duration::from_secs(5), within(SHORT, std::future::pending::<()>())).await
+        });
+        assert_eq!(next, Ok(Err(Stalled)));
         soon_after(started, SHORT);
     }
 
@@ -154,11 +194,20 @@ mod tests {
         }
         let listed = watch::listed_here();
         assert!(listed <= 2 * 64, "{listed} waits listed");
-        // Dropped mid-wait (a cancelled call): ended too.
+        // Dropped mid-wait (a cancelled call): ended too, and its task's waker let go at once.
+        struct Task;
+        impl std::task::Wake for Task {
+            fn wake(self: std::sync::Arc<Self>) {}
+        }
+        let task = std::sync::Arc::new(Task);
+        let waker = std::task::Waker::from(task.clone());
         for _ in 0..1_000 {
             let mut wait = Box::pin(within(LIMIT, std::future::pending::<()>()));
-            assert!(pending_once(wait.as_mut()));
+            let mut cx = std::task::Context::from_waker(&waker);
+            assert!(wait.as_mut().poll(&mut cx).is_pending());
+            assert!(std::sync::Arc::strong_count(&task) > 2, "the watch holds the waker");
         }
+        assert_eq!(std::sync::Arc::strong_count(&task), 2, "only this test holds the task");
         let listed = watch::listed_here();
         assert!(listed <= 2 * 64, "{listed} waits listed");
     }
@@ -172,13 +221,16 @@ mod tests {
         assert_eq!(within(None, step).await, Ok(1));
     }
 
-    /// `Runtime::with_read_timeout` takes any duration: the largest overflows no instant.
+    /// `Runtime::with_read_timeout` takes any duration: the largest is no limit, and is not
+    /// watched.
     #[tokio::test(start_paused = true)]
-    async fn the_largest_limit_is_no_limit_and_no_overflow() {
+    async fn the_largest_limit_is_no_limit_and_not_watched() {
+        let listed = watch::listed_here();
         let step = async {
             sleep(Duration::from_secs(24 * 3600)).await;
             2
         };
         assert_eq!(within(Some(Duration::MAX), step).await, Ok(2));
+        assert_eq!(watch::listed_here(), listed);
     }
 }

@@ -55,6 +55,9 @@ static LISTS: Mutex<Vec<Arc<List>>> = Mutex::new(Vec::new());
 static NEXT: AtomicU64 = AtomicU64::new(u64::MAX);
 /// The watcher, or `None` when its thread could not be started.
 static WATCHER: OnceLock<Option<std::thread::Thread>> = OnceLock::new();
+/// Set if the watcher's thread ever ends (it does not, unless something in it panics): waits
+/// then keep their own timers instead of being listed where nobody looks.
+static ENDED: AtomicBool = AtomicBool::new(false);
 
 thread_local! {
     static LOCAL: Local = Local::new();
@@ -118,6 +121,9 @@ impl Watch {
     /// ending): the caller keeps time itself.
     pub(crate) fn start(limit: Duration, waker: &Waker) -> Option<Self> {
         let watcher = WATCHER.get_or_init(spawn).as_ref()?;
+        if ENDED.load(Ordering::Relaxed) {
+            return None;
+        }
         let entry = Arc::new(Entry {
             deadline: deadline(now_ms(), limit),
             waker: AtomicWaker::new(),
@@ -167,6 +173,14 @@ fn spawn() -> Option<std::thread::Thread> {
 
 /// The watcher: sweeps, publishes the earliest deadline left, and sleeps until it.
 fn watch() {
+    /// Marks the watcher ended if its loop ever unwinds.
+    struct Ending;
+    impl Drop for Ending {
+        fn drop(&mut self) {
+            ENDED.store(true, Ordering::SeqCst);
+        }
+    }
+    let _ending = Ending;
     loop {
         let earliest = sweep(now_ms());
         NEXT.store(earliest, Ordering::SeqCst);
@@ -187,12 +201,7 @@ fn watch() {
 /// Wakes the waits whose deadline is `now` or earlier and drops them and those that ended;
 /// the earliest deadline left, or `u64::MAX` for none.
 fn sweep(now: u64) -> u64 {
-    let lists = {
-        let mut lists = lock(&LISTS);
-        // The list of a thread that has ended (only this registry holds it) goes once empty.
-        lists.retain(|list| Arc::strong_count(list) > 1 || !lock(list).is_empty());
-        lists.clone()
-    };
+    let lists = lock(&LISTS).clone();
     let mut earliest = u64::MAX;
     let mut over = Vec::new();
     for list in &lists {
@@ -208,10 +217,17 @@ fn sweep(now: u64) -> u64 {
             true
         });
     }
-    // Woken outside the lists' locks.
+    drop(lists);
+    // The list of a thread that has ended (only this registry holds it) goes once empty.
+    lock(&LISTS).retain(|list| Arc::strong_count(list) > 1 || !lock(list).is_empty());
+    // Woken outside the lists' locks. A waker is the caller's code: one that panics must not
+    // end the watcher, which every other wait relies on.
     for wait in over {
         wait.expired.store(true, Ordering::Release);
-        wait.waker.wake();
+        let woken = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait.waker.wake()));
+        if woken.is_err() {
+            tracing::warn!("a task's waker panicked when its read timeout passed");
+        }
     }
     earliest
 }
