@@ -4,7 +4,9 @@
 //!    dependencies, every feature) declares a newer one ([`msrv`]).
 //! 2. `cargo package` with verification for every published crate, in one invocation (Cargo
 //!    verifies each against the others' packages, as crates.io will see them); each `.crate`
-//!    is reported with its size and must stay under the registry's 10 MB limit.
+//!    is reported with its size and must stay under the registry's 10 MB limit. Copies an
+//!    earlier run left unpacked in Cargo's home are removed first, or Cargo would verify
+//!    against them ([`stale`]).
 //! 3. A consumer project outside the workspace depends on the packages (by version, patched to
 //!    the packaged sources), builds the packaged quickstart example and runs it against the fake
 //!    org, and runs the test from `okta-mock`'s README ([`consumer`]).
@@ -12,6 +14,7 @@
 mod consumer;
 pub mod docs;
 mod msrv;
+mod stale;
 
 use anyhow::Context;
 use std::path::Path;
@@ -43,7 +46,11 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     let rust_version = msrv::check_metadata(&meta)?;
     println!("rust-version: every published crate says {rust_version}, and nothing they depend on needs more");
     let version = workspace_version(&meta)?;
-    let crates = package(root, options, &version)?;
+    let home = stale::cargo_home();
+    forget_stale(home.as_deref(), &version)?;
+    let packaged = package(root, options, &version);
+    forget_stale(home.as_deref(), &version)?;
+    let crates = packaged?;
     for (name, bytes) in &crates {
         println!("  {name:<28} {:>9.1} KiB", *bytes as f64 / 1024.0);
     }
@@ -52,6 +59,18 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     }
     consumer::run(root, &version)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Removes what an earlier packaging of this version left unpacked in Cargo's home ([`stale`]).
+fn forget_stale(home: Option<&Path>, version: &str) -> anyhow::Result<()> {
+    let Some(home) = home else {
+        println!("no CARGO_HOME or home directory: no earlier unpacked copies to clear");
+        return Ok(());
+    };
+    for copy in stale::forget(home, &PUBLISHED, version)? {
+        println!("removed an earlier run's unpacked copy: {}", copy.display());
+    }
+    Ok(())
 }
 
 /// `cargo package -p .. -p ..` with verification; answers each `.crate` file and its size.

@@ -1,0 +1,108 @@
+//! Cargo's unpacked copies of our own packages, left over from an earlier `cargo package`.
+//!
+//! `cargo package` of several workspace crates "publishes" each one into a temporary local
+//! registry (under `target/package/`) so the next can be verified against it, and Cargo
+//! unpacks what it resolves from that registry into `$CARGO_HOME/registry/src/<dir>/`, named
+//! `<crate>-<version>`, where `<dir>` is a hash of the local registry's path. Cargo never
+//! unpacks a crate again once its directory is there, so a second packaging of the same
+//! version from the same checkout path verifies the next crate against the *previous*
+//! run's sources (a function added since is "not found"). The directories of a local registry
+//! have no host in their name (`-<hash>`); crates.io's are `index.crates.io-<hash>`.
+//!
+//! Before packaging, and after, we remove exactly those copies: the published crates at the
+//! version being packaged, in local-registry directories only. Nothing from crates.io is
+//! touched.
+
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+
+/// Removes stale unpacked copies of `crates` at `version` under `cargo_home`; answers what it removed.
+pub fn forget(cargo_home: &Path, crates: &[&str], version: &str) -> anyhow::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for dir in local_registry_dirs(cargo_home)? {
+        for name in crates {
+            let copy = dir.join(format!("{name}-{version}"));
+            if copy.is_dir() {
+                std::fs::remove_dir_all(&copy).with_context(|| format!("removing {}", copy.display()))?;
+                removed.push(copy);
+            }
+        }
+    }
+    Ok(removed)
+}
+
+/// `$CARGO_HOME`, or `~/.cargo` as Cargo itself defaults.
+pub fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::home_dir().map(|home| home.join(".cargo")))
+}
+
+/// Directories under `registry/src` that belong to a local (path) registry: no host in the name.
+fn local_registry_dirs(cargo_home: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let src = cargo_home.join("registry").join("src");
+    let entries = match std::fs::read_dir(&src) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", src.display())),
+    };
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry.with_context(|| format!("reading {}", src.display()))?;
+        let local = entry.file_name().to_str().is_some_and(|n| n.starts_with('-'));
+        if local && entry.path().is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(path: &Path) {
+        std::fs::create_dir_all(path).unwrap();
+        std::fs::write(path.join(".cargo-ok"), "{\"v\":1}").unwrap();
+    }
+
+    #[test]
+    fn only_our_crates_at_this_version_in_local_registries_are_removed() {
+        let home = std::env::temp_dir().join(format!("okta-xtask-stale-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&home);
+        let src = home.join("registry/src");
+        let local = src.join("-22c3805da5a543b4");
+        let crates_io = src.join("index.crates.io-1949cf8c6b5b557f");
+        for d in [
+            local.join("okta-lenient-0.1.0"),
+            local.join("okta-runtime-0.1.0"),
+            local.join("okta-runtime-0.0.9"),
+            local.join("serde-1.0.0"),
+            crates_io.join("okta-lenient-0.1.0"),
+        ] {
+            dir(&d);
+        }
+        let removed = forget(&home, &["okta-lenient", "okta-runtime"], "0.1.0").unwrap();
+        assert_eq!(
+            removed,
+            vec![local.join("okta-lenient-0.1.0"), local.join("okta-runtime-0.1.0")]
+        );
+        assert!(!local.join("okta-lenient-0.1.0").exists());
+        assert!(local.join("okta-runtime-0.0.9").exists(), "another version stays");
+        assert!(local.join("serde-1.0.0").exists(), "another crate stays");
+        assert!(crates_io.join("okta-lenient-0.1.0").exists(), "crates.io's copies stay");
+        assert!(
+            forget(&home, &["okta-lenient"], "0.1.0").unwrap().is_empty(),
+            "a second pass has nothing to do"
+        );
+        std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn a_cargo_home_without_registry_is_nothing_to_do() {
+        let home = std::env::temp_dir().join(format!("okta-xtask-stale-empty-{}", std::process::id()));
+        assert!(forget(&home, &["okta-lenient"], "0.1.0").unwrap().is_empty());
+    }
+}
