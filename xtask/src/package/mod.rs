@@ -48,6 +48,7 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     let version = workspace_version(&meta)?;
     let home = stale::cargo_home();
     forget_stale(home.as_deref(), &version)?;
+    clean_compiled(root, &stale::depended_on(&meta, &PUBLISHED))?;
     let packaged = package(root, options, &version);
     forget_stale(home.as_deref(), &version)?;
     let crates = packaged?;
@@ -69,6 +70,28 @@ fn forget_stale(home: Option<&Path>, version: &str) -> anyhow::Result<()> {
     };
     for copy in stale::forget(home, &PUBLISHED, version)? {
         println!("removed an earlier run's unpacked copy: {}", copy.display());
+    }
+    Ok(())
+}
+
+/// `cargo clean --profile dev -p ..`: what an earlier verification compiled from those crates'
+/// registry copies, which Cargo would otherwise reuse ([`stale`]).
+fn clean_compiled(root: &Path, crates: &[&str]) -> anyhow::Result<()> {
+    if crates.is_empty() {
+        return Ok(());
+    }
+    let mut cmd = Command::new(cargo());
+    cmd.current_dir(root).args(["clean", "--quiet", "--profile", "dev"]);
+    for name in crates {
+        cmd.args(["-p", name]);
+    }
+    println!(
+        "cargo clean --profile dev: {} (verified through the local registry)",
+        crates.join(", ")
+    );
+    let status = cmd.status().context("running cargo clean")?;
+    if !status.success() {
+        anyhow::bail!("cargo clean failed ({status})");
     }
     Ok(())
 }

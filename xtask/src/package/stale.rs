@@ -12,9 +12,31 @@
 //! Before packaging, and after, we remove exactly those copies: the published crates at the
 //! version being packaged, in local-registry directories only. Nothing from crates.io is
 //! touched.
+//!
+//! What Cargo compiled from such a copy is stale as well, and removing the copy does not make it
+//! so to Cargo: a registry crate is taken to never change (its fingerprint tracks no source
+//! file), so the verification would link the previous run's library. Before packaging we also
+//! run `cargo clean --profile dev -p ..` for the published crates another published crate
+//! depends on (the ones verified through the local registry); [`depended_on`] finds them.
 
 use anyhow::Context;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
+
+/// The crates in `published` that another crate in `published` depends on (normal or build
+/// dependency): those Cargo resolves from the local registry while verifying.
+pub fn depended_on<'a>(meta: &Value, published: &[&'a str]) -> Vec<&'a str> {
+    let needed: std::collections::BTreeSet<&str> = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["source"].is_null() && published.contains(&p["name"].as_str().unwrap_or_default()))
+        .flat_map(|p| p["dependencies"].as_array().into_iter().flatten())
+        .filter(|d| d["kind"].as_str() != Some("dev"))
+        .filter_map(|d| d["name"].as_str())
+        .collect();
+    published.iter().copied().filter(|name| needed.contains(name)).collect()
+}
 
 /// Removes stale unpacked copies of `crates` at `version` under `cargo_home`; answers what it removed.
 pub fn forget(cargo_home: &Path, crates: &[&str], version: &str) -> anyhow::Result<Vec<PathBuf>> {
@@ -98,6 +120,21 @@ mod tests {
             "a second pass has nothing to do"
         );
         std::fs::remove_dir_all(&home).unwrap();
+    }
+
+    #[test]
+    fn the_crates_verified_through_the_local_registry_are_those_another_depends_on() {
+        let meta = serde_json::json!({"packages": [
+            {"name": "a", "source": null, "dependencies": []},
+            {"name": "b", "source": null, "dependencies": [
+                {"name": "a", "kind": null}, {"name": "serde", "kind": null}, {"name": "d", "kind": "dev"}
+            ]},
+            {"name": "c", "source": null, "dependencies": [{"name": "b", "kind": "build"}]},
+            {"name": "d", "source": null, "dependencies": []},
+            {"name": "e", "source": "registry+https://github.com/rust-lang/crates.io-index",
+             "dependencies": [{"name": "d", "kind": null}]}
+        ]});
+        assert_eq!(depended_on(&meta, &["a", "b", "c", "d"]), vec!["a", "b"]);
     }
 
     #[test]
