@@ -18,8 +18,10 @@ pub fn run(root: &Path, version: &str) -> anyhow::Result<()> {
     std::fs::create_dir_all(&unpacked)?;
     for name in PUBLISHED {
         let file = package_dir(root).join(format!("{name}-{version}.crate"));
+        // `-m`: the files get the time of unpacking, not the `.crate`'s fixed old one, so
+        // Cargo sees that a rerun's packages changed and does not reuse the last build.
         let status = Command::new("tar")
-            .arg("-xzf")
+            .arg("-xmzf")
             .arg(&file)
             .arg("-C")
             .arg(&unpacked)
