@@ -159,14 +159,7 @@ pub fn peak_child(args: &[String]) -> Result<(), BoxError> {
 }
 
 fn children_peak_kib() -> Result<u64, BoxError> {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: `getrusage` writes a `rusage` into the pointer it is given, which points at one.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
-    if rc != 0 {
-        return Err(std::io::Error::last_os_error().into());
-    }
-    // SAFETY: `getrusage` succeeded, so it initialized the value (and zeroed is valid anyway).
-    let usage = unsafe { usage.assume_init() };
+    let usage = crate::stats::rusage(libc::RUSAGE_CHILDREN)?;
     Ok(u64::try_from(usage.ru_maxrss).unwrap_or(0))
 }
 

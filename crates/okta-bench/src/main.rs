@@ -25,8 +25,8 @@
 //! It prints a Markdown report (also written to `target/bench-report.md`). `--smoke` runs every
 //! scenario with small counts and skips Python and compiling (CI uses it to keep the bench working);
 //! `--only N` runs one scenario (for profiling), and `--side sdk` or `--side hand` runs only
-//! that client in scenario 3 (so a profiler sees one side; its figures go to stderr, and the
-//! report has no scenario 3 ratio). `--hand-timeouts` gives the hand-written client the SDK's
+//! that client in scenarios 2 and 3 (so a profiler sees one side; its figures go to stderr, and
+//! the report has no ratio for them). `--hand-timeouts` gives the hand-written client the SDK's
 //! default timeouts (connect 30 s, read 60 s), which it otherwise goes without, so a run shows
 //! what the read timeout's timer costs per call.
 
@@ -59,7 +59,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Which client a profiling run of scenario 3 runs (`--side`).
+/// Which client a profiling run of scenarios 2 and 3 runs (`--side`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
     Sdk,
@@ -301,33 +301,61 @@ async fn bench(args: &[String]) -> Result<(), BoxError> {
         eprintln!("2. {} sequential get_user calls each", sizes.calls);
         let (mut sdk_calls, mut floor_calls) = (Vec::new(), Vec::new());
         let (mut sdk_allocs, mut floor_allocs) = (0u64, 0u64);
+        // Client CPU (all of this process's threads), summed over each side's blocks.
+        let (mut sdk_cpu, mut floor_cpu) = (0f64, 0f64);
         let block = 100.min(sizes.calls);
         let mut done = 0;
         while done < sizes.calls {
-            allocs::start();
-            for i in done..(done + block).min(sizes.calls) {
-                let id = &ids[i % ids.len()];
-                let t = Instant::now();
-                sdk.get_user().id(id).send().await?;
-                sdk_calls.push(t.elapsed().as_secs_f64() * 1e6);
+            if side != Some(Side::Hand) {
+                allocs::start();
+                let cpu = stats::cpu_micros()?;
+                for i in done..(done + block).min(sizes.calls) {
+                    let id = &ids[i % ids.len()];
+                    let t = Instant::now();
+                    sdk.get_user().id(id).send().await?;
+                    sdk_calls.push(t.elapsed().as_secs_f64() * 1e6);
+                }
+                sdk_cpu += stats::cpu_micros()? - cpu;
+                sdk_allocs += allocs::stop();
             }
-            sdk_allocs += allocs::stop();
-            allocs::start();
-            for i in done..(done + block).min(sizes.calls) {
-                let id = &ids[i % ids.len()];
-                let t = Instant::now();
-                floor.get_user(id).await?;
-                floor_calls.push(t.elapsed().as_secs_f64() * 1e6);
+            if side != Some(Side::Sdk) {
+                allocs::start();
+                let cpu = stats::cpu_micros()?;
+                for i in done..(done + block).min(sizes.calls) {
+                    let id = &ids[i % ids.len()];
+                    let t = Instant::now();
+                    floor.get_user(id).await?;
+                    floor_calls.push(t.elapsed().as_secs_f64() * 1e6);
+                }
+                floor_cpu += stats::cpu_micros()? - cpu;
+                floor_allocs += allocs::stop();
             }
-            floor_allocs += allocs::stop();
             done += block;
         }
-        report.per_call(sizes.calls, median(&sdk_calls), median(&floor_calls));
-        if !cfg!(feature = "mimalloc") {
-            report.allocations(
-                sdk_allocs as f64 / sizes.calls as f64,
-                floor_allocs as f64 / sizes.calls as f64,
+        let calls = sizes.calls as f64;
+        if let Some(side) = side {
+            let (us, cpu) = match side {
+                Side::Sdk => (median(&sdk_calls), sdk_cpu),
+                Side::Hand => (median(&floor_calls), floor_cpu),
+            };
+            eprintln!(
+                "2. {side:?} only: median {us:.1} µs per call; client CPU {:.1} µs per call",
+                cpu / calls
             );
+        } else {
+            report.per_call(sizes.calls, median(&sdk_calls), median(&floor_calls));
+            report.note(&format!(
+                "2. client CPU per `get_user` (all the client's threads): SDK {:.1} µs, hand-written {:.1} µs ({:.3})",
+                sdk_cpu / calls,
+                floor_cpu / calls,
+                stats::ratio(sdk_cpu, floor_cpu)
+            ));
+            if !cfg!(feature = "mimalloc") {
+                report.allocations(
+                    sdk_allocs as f64 / sizes.calls as f64,
+                    floor_allocs as f64 / sizes.calls as f64,
+                );
+            }
         }
     }
 

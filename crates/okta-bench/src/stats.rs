@@ -40,6 +40,27 @@ pub fn paired(sdk: &[f64], floor: &[f64]) -> (f64, f64, f64) {
     (median(&ratios), low, high)
 }
 
+/// `getrusage(who)`: resources used by this process (`RUSAGE_SELF`) or the children it waited
+/// for (`RUSAGE_CHILDREN`).
+pub fn rusage(who: libc::c_int) -> Result<libc::rusage, BoxError> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: `getrusage` writes a `rusage` into the pointer it is given, which points at one.
+    let rc = unsafe { libc::getrusage(who, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return Err(std::io::Error::last_os_error().into());
+    }
+    // SAFETY: `getrusage` succeeded, so it initialized the value (and zeroed is valid anyway).
+    Ok(unsafe { usage.assume_init() })
+}
+
+/// CPU time (user + system) this process's threads have used, in microseconds, as the kernel
+/// accounts it (finer than [`cpu_seconds`]' clock ticks, for short stretches of work).
+pub fn cpu_micros() -> Result<f64, BoxError> {
+    let usage = rusage(libc::RUSAGE_SELF)?;
+    let micros = |t: libc::timeval| t.tv_sec as f64 * 1e6 + t.tv_usec as f64;
+    Ok(micros(usage.ru_utime) + micros(usage.ru_stime))
+}
+
 /// CPU seconds (user + system) this process has used, from `/proc/self/stat`.
 pub fn cpu_seconds() -> Result<f64, BoxError> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
