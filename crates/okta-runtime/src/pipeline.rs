@@ -19,7 +19,7 @@ use crate::error::{ApiError, Error};
 use crate::interceptor::{AfterAttempt, BeforeAttempt};
 use crate::operation::OperationMeta;
 use crate::options::RequestOptions;
-use crate::retry::{Attempt, AttemptOutcome, RetryDecision};
+use crate::retry::{Attempt, AttemptOutcome, RetryDecision, RetryPolicy};
 use crate::{Runtime, body, guard, headers, wire};
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -189,21 +189,7 @@ impl Runtime {
     ) -> Result<Answer, Error> {
         // The endpoint named is the endpoint reached: the path has the operation's shape.
         if !std::ptr::eq(op, &RAW) && !guard::path_matches(op.path, request.url().path()) {
-            let path = request.url().path();
-            let message = format!(
-                "the path `{path}` does not have the shape of `{}`; nothing was sent",
-                op.path
-            );
-            return Err(match target {
-                Target::NextPage => Error::Pagination {
-                    operation: op.id,
-                    message,
-                },
-                Target::Built => Error::InvalidRequest {
-                    operation: op.id,
-                    message,
-                },
-            });
+            return Err(wrong_path(op, request.url().path(), target));
         }
         wire::prepare_request(request, op);
         headers::apply(request, &options.headers, &self.parts.headers, &self.parts.user_agent);
@@ -220,14 +206,7 @@ impl Runtime {
         if let (true, Some((cache, url))) = (cacheable, &cached)
             && let Some(hit) = cache.get(&key(url))
         {
-            tracing::debug!(url = url.path(), "response cache hit");
-            report.cache_hit = true;
-            self.parts.limits.metrics.cache_hit();
-            return Ok(Answer {
-                status: hit.status,
-                headers: hit.headers.clone(),
-                body: hit.body.clone(),
-            });
+            return Ok(self.cache_hit(&hit, url, report));
         }
 
         let budget = options.timeout.or(self.parts.request_timeout);
@@ -247,17 +226,13 @@ impl Runtime {
         let (reply, attempts) = outcome?;
         let status = reply.status();
         if !status.is_success() {
-            let answer = Box::pin(reply.read(call.max_body, call.read_timeout))
-                .await
-                .map_err(|e| unread(op, status, call.max_body, e, attempts))?;
-            return Err(self.api_error(op, answer, attempts));
+            return Err(self.failed(&call, reply, attempts).await);
         }
         if let Some((cache, url)) = &cached
             && method != Method::GET
             && method != Method::HEAD
         {
-            // A change that succeeded makes what the cache holds for its paths stale.
-            cache.evict(&stale_paths(url));
+            evict(cache.as_ref(), url);
         }
         let mut answer = match reply {
             Reply::Read(answer) => answer,
@@ -267,17 +242,47 @@ impl Runtime {
                 .map_err(|e| unread(op, status, call.max_body, e, attempts))?,
         };
         if let (true, Some((cache, url))) = (cacheable && status == StatusCode::OK, &cached) {
-            cache.put(
-                key(url),
-                Arc::new(CachedResponse {
-                    status,
-                    headers: answer.headers.clone(),
-                    body: answer.body.clone(),
-                }),
-            );
+            fill(cache.as_ref(), key(url), &answer);
         }
         answer.body = wire::adapt_body(status, answer.body, op);
         Ok(answer)
+    }
+
+    /// The answer the cache holds for the call (which is counted, and an event in its span).
+    /// Out of line, as every rarely taken branch here: the call's future is polled from one
+    /// function holding every branch of the pipeline, and its common path is read from fewer
+    /// instruction-cache lines when the rest is elsewhere (okta-bench, BENCHMARKS.md).
+    #[cold]
+    #[inline(never)]
+    fn cache_hit(&self, hit: &CachedResponse, url: &reqwest::Url, report: &mut CallReport) -> Answer {
+        tracing::debug!(url = url.path(), "response cache hit");
+        report.cache_hit = true;
+        self.parts.limits.metrics.cache_hit();
+        Answer {
+            status: hit.status,
+            headers: hit.headers.clone(),
+            body: hit.body.clone(),
+        }
+    }
+
+    /// A failure answer, read to the end (boxed: its state would otherwise sit in every
+    /// call's future), as the call's error.
+    #[cold]
+    #[inline(never)]
+    fn failed<'a>(
+        &'a self,
+        call: &Call<'_>,
+        reply: Reply,
+        attempts: u32,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Error> + Send + 'a>> {
+        let (op, max_body, read_timeout) = (call.op, call.max_body, call.read_timeout);
+        Box::pin(async move {
+            let status = reply.status();
+            match reply.read(max_body, read_timeout).await {
+                Ok(answer) => self.api_error(op, answer, attempts),
+                Err(e) => unread(op, status, max_body, e, attempts),
+            }
+        })
     }
 
     fn api_error(&self, op: &'static OperationMeta, answer: Answer, attempts: u32) -> Error {
@@ -368,71 +373,112 @@ impl Runtime {
                 settle.await;
             }
             if !self.parts.interceptors.is_empty() {
-                let reply = outcome.as_ref().ok();
-                let attempt = AfterAttempt {
-                    operation: op,
-                    number,
-                    elapsed: attempt_started.map(|t| t.elapsed()).unwrap_or_default(),
-                    status: reply.map(Reply::status),
-                    headers: reply.map(Reply::headers),
-                };
-                for i in self.parts.interceptors.iter() {
-                    i.after_attempt(&attempt);
-                }
+                self.after_attempt(op, number, attempt_started, &outcome);
             }
-            let attempt_outcome = match &outcome {
-                Ok(r) => AttemptOutcome::Response {
-                    status: r.status(),
-                    headers: r.headers(),
-                },
-                Err(Failure::Transport(e)) => AttemptOutcome::Transport {
-                    connect: e.is_connect(),
-                },
-                Err(Failure::Stalled) => AttemptOutcome::Transport { connect: false },
-                Err(Failure::Runtime(_)) => return finish(outcome, op, number),
+            let asked = Asked {
+                op,
+                method: &method,
+                number,
+                idempotent,
+                started,
             };
-            // Okta's errorCode, read only from a failure (whose body is already read).
-            let error_code = match &outcome {
-                Ok(Reply::Read(answer)) if !answer.status.is_success() => error_code(&answer.body),
-                _ => None,
-            };
-            // Read only from a failure: a success is never retried by the wait it asks for.
-            let server_wait = outcome
-                .as_ref()
-                .ok()
-                .filter(|r| !r.status().is_success())
-                .and_then(|r| crate::retry::asked_wait(r.status(), r.headers(), SystemTime::now()));
-            let attempt = Attempt::new(op, &method, number, attempt_outcome)
-                .with_idempotent(idempotent)
-                .with_error_code(error_code.as_deref())
-                .with_elapsed(started.elapsed())
-                .with_server_wait(server_wait);
-            let wait = match policy.decide(&attempt) {
-                RetryDecision::Stop => return finish(outcome, op, number),
-                RetryDecision::RetryAfter(wait) => wait,
-            };
-            if !replayable {
-                tracing::debug!("the request body cannot be replayed; not retrying");
+            let Some(wait) = retry_wait(policy.as_ref(), &asked, &outcome) else {
                 return finish(outcome, op, number);
-            }
-            if let Some(budget) = budget
-                && started.elapsed().saturating_add(wait) >= budget
-            {
-                tracing::debug!(?wait, ?budget, "a retry would not fit in the time budget; giving up");
+            };
+            if !worth_retrying(replayable, budget, started, wait) {
                 return finish(outcome, op, number);
             }
             if retry_for.is_none() {
                 retry_for = outcome.as_ref().ok().and_then(Reply::request_id).cloned();
             }
-            let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
-            tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
-            self.parts.limits.metrics.retried();
+            self.retrying(number, &outcome, wait);
             Box::pin(tokio::time::sleep(wait)).await;
             if let Some(id) = &retry_for {
                 request.headers_mut().insert(RETRY_FOR, id.clone());
             }
             request.headers_mut().insert(RETRY_COUNT, HeaderValue::from(number));
         }
+    }
+
+    /// Tells the interceptors how an attempt went.
+    #[inline(never)]
+    fn after_attempt(
+        &self,
+        op: &'static OperationMeta,
+        number: u32,
+        started: Option<Instant>,
+        outcome: &Result<Reply, Failure>,
+    ) {
+        let reply = outcome.as_ref().ok();
+        let attempt = AfterAttempt {
+            operation: op,
+            number,
+            elapsed: started.map(|t| t.elapsed()).unwrap_or_default(),
+            status: reply.map(Reply::status),
+            headers: reply.map(Reply::headers),
+        };
+        for i in self.parts.interceptors.iter() {
+            i.after_attempt(&attempt);
+        }
+    }
+
+    /// Lets the interceptors change the headers of the attempt about to be sent.
+    #[inline(never)]
+    fn before_attempt(&self, call: &Call<'_>, request: &mut reqwest::Request) {
+        let mut headers = std::mem::take(request.headers_mut());
+        let attempt = BeforeAttempt {
+            operation: call.op,
+            method: request.method(),
+            number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
+        };
+        for i in self.parts.interceptors.iter() {
+            i.before_attempt(&attempt, &mut headers);
+        }
+        *request.headers_mut() = headers;
+    }
+
+    /// After a 401 to a request sent with access token `token`: the request to send again,
+    /// when the org asked for the same token again (a DPoP nonce; a bounded number of times)
+    /// or, once, with a renewed token (`rounds.stale` then names the refused one). `None`
+    /// when the request cannot be sent again (`spare` is `None`) or the rounds are spent. The
+    /// re-send is copied from `spare` only here, not on every call.
+    #[cold]
+    #[inline(never)]
+    fn again_after_401(
+        &self,
+        token: TokenId,
+        spare: Option<&reqwest::Request>,
+        response: &reqwest::Response,
+        rounds: &mut Rounds,
+    ) -> Option<reqwest::Request> {
+        let next = spare.and_then(replay_copy)?;
+        if let Authenticator::Tokens(tokens) = &self.parts.shared.auth
+            && rounds.nonce < MAX_NONCE_ROUNDS
+            && tokens.retry_same_token(token, response.headers())
+        {
+            rounds.nonce += 1;
+            tracing::debug!(
+                round = rounds.nonce,
+                "the org asked for the same token again (a DPoP nonce); retrying"
+            );
+            return Some(next);
+        }
+        if !rounds.renewed {
+            tracing::debug!("401 with an access token; renewing it and retrying once");
+            rounds.renewed = true;
+            rounds.stale = Some(token);
+            return Some(next);
+        }
+        None
+    }
+
+    /// A retry is coming: an event in the call's span, and counted.
+    #[cold]
+    #[inline(never)]
+    fn retrying(&self, number: u32, outcome: &Result<Reply, Failure>, wait: Duration) {
+        let status = outcome.as_ref().ok().map(|r| r.status().as_u16());
+        tracing::info!(attempt = number, status, wait_ms = wait.as_millis() as u64, "retrying");
+        self.parts.limits.metrics.retried();
     }
 
     /// Authenticates and sends `request`; on 401 with an access token renews it once and
@@ -455,27 +501,16 @@ impl Runtime {
     ) -> impl Future<Output = Result<Reply, Failure>> + 'a {
         async move {
             let spare = replayable.then_some(original);
-            let mut stale: Option<TokenId> = None;
-            let mut renewed = false;
-            let mut nonce_rounds = 0;
+            let mut rounds = Rounds::default();
             loop {
                 if !self.parts.interceptors.is_empty() {
-                    let mut headers = std::mem::take(request.headers_mut());
-                    let attempt = BeforeAttempt {
-                        operation: call.op,
-                        method: request.method(),
-                        number: call.attempts.load(std::sync::atomic::Ordering::Relaxed),
-                    };
-                    for i in self.parts.interceptors.iter() {
-                        i.before_attempt(&attempt, &mut headers);
-                    }
-                    *request.headers_mut() = headers;
+                    self.before_attempt(call, &mut request);
                 }
                 let token = self
                     .parts
                     .shared
                     .auth
-                    .authorize(&mut request, stale)
+                    .authorize(&mut request, rounds.stale)
                     .await
                     .map_err(|e| Failure::Runtime(e.into()))?;
                 let response = crate::stall::within(call.read_timeout, call.client.execute(request))
@@ -486,30 +521,12 @@ impl Runtime {
                 if let Some(refused) = refused_answer(call.op, original.url(), &response) {
                     return Err(Failure::Runtime(refused));
                 }
-                // The re-send is cloned from `spare` only on this path, not on every call.
                 if status == StatusCode::UNAUTHORIZED
                     && let Some(token) = token
-                    && let Some(next) = spare.and_then(replay_copy)
+                    && let Some(next) = self.again_after_401(token, spare, &response, &mut rounds)
                 {
-                    if let Authenticator::Tokens(tokens) = &self.parts.shared.auth
-                        && nonce_rounds < MAX_NONCE_ROUNDS
-                        && tokens.retry_same_token(token, response.headers())
-                    {
-                        nonce_rounds += 1;
-                        tracing::debug!(
-                            round = nonce_rounds,
-                            "the org asked for the same token again (a DPoP nonce); retrying"
-                        );
-                        request = next;
-                        continue;
-                    }
-                    if !renewed {
-                        tracing::debug!("401 with an access token; renewing it and retrying once");
-                        renewed = true;
-                        stale = Some(token);
-                        request = next;
-                        continue;
-                    }
+                    request = next;
+                    continue;
                 }
                 if status.is_success() && !call.read_success {
                     return Ok(Reply::Unread(response));
@@ -528,6 +545,127 @@ impl Runtime {
             }
         }
     }
+}
+
+/// The call's error for a request whose path does not have its operation's shape.
+#[cold]
+#[inline(never)]
+fn wrong_path(op: &'static OperationMeta, path: &str, target: Target) -> Error {
+    let message = format!(
+        "the path `{path}` does not have the shape of `{}`; nothing was sent",
+        op.path
+    );
+    match target {
+        Target::NextPage => Error::Pagination {
+            operation: op.id,
+            message,
+        },
+        Target::Built => Error::InvalidRequest {
+            operation: op.id,
+            message,
+        },
+    }
+}
+
+/// A change that succeeded makes what the cache holds for its paths stale.
+#[inline(never)]
+fn evict(cache: &dyn crate::cache::ResponseCache, url: &reqwest::Url) {
+    cache.evict(&stale_paths(url));
+}
+
+/// Keeps a success answer in the cache.
+#[inline(never)]
+fn fill(cache: &dyn crate::cache::ResponseCache, key: CacheKey, answer: &Answer) {
+    cache.put(
+        key,
+        Arc::new(CachedResponse {
+            status: answer.status,
+            headers: answer.headers.clone(),
+            body: answer.body.clone(),
+        }),
+    );
+}
+
+/// The re-sends one attempt has made after a 401 with an access token.
+#[derive(Debug, Default)]
+struct Rounds {
+    /// Whether the token was renewed (once at most).
+    renewed: bool,
+    /// The refused token, once renewed: the next authorization must not use it.
+    stale: Option<TokenId>,
+    /// How many times the org asked for the same token again (a DPoP nonce).
+    nonce: u32,
+}
+
+/// What the retry policy is told about an attempt, besides its outcome.
+struct Asked<'a> {
+    op: &'static OperationMeta,
+    method: &'a Method,
+    number: u32,
+    idempotent: bool,
+    started: Instant,
+}
+
+/// How long to wait before another attempt, as `policy` decides from `outcome`; `None` to stop
+/// (always for a runtime failure, such as a refused redirect or a token that could not be got).
+fn retry_wait(policy: &dyn RetryPolicy, asked: &Asked<'_>, outcome: &Result<Reply, Failure>) -> Option<Duration> {
+    let attempt_outcome = match outcome {
+        Ok(r) => AttemptOutcome::Response {
+            status: r.status(),
+            headers: r.headers(),
+        },
+        Err(Failure::Transport(e)) => AttemptOutcome::Transport {
+            connect: e.is_connect(),
+        },
+        Err(Failure::Stalled) => AttemptOutcome::Transport { connect: false },
+        Err(Failure::Runtime(_)) => return None,
+    };
+    // Okta's errorCode and the wait the server asks for, read only from a failure (whose body
+    // is already read): a success is never retried by the wait it asks for.
+    let failed = outcome.as_ref().ok().filter(|r| !r.status().is_success());
+    let (error_code, server_wait) = match failed {
+        Some(reply) => failure_facts(reply),
+        None => (None, None),
+    };
+    let attempt = Attempt::new(asked.op, asked.method, asked.number, attempt_outcome)
+        .with_idempotent(asked.idempotent)
+        .with_error_code(error_code.as_deref())
+        .with_elapsed(asked.started.elapsed())
+        .with_server_wait(server_wait);
+    match policy.decide(&attempt) {
+        RetryDecision::Stop => None,
+        RetryDecision::RetryAfter(wait) => Some(wait),
+    }
+}
+
+/// A failure answer's `errorCode` and the wait it asks for.
+#[cold]
+#[inline(never)]
+fn failure_facts(reply: &Reply) -> (Option<String>, Option<Duration>) {
+    let code = match reply {
+        Reply::Read(answer) => error_code(&answer.body),
+        Reply::Unread(_) => None,
+    };
+    let wait = crate::retry::asked_wait(reply.status(), reply.headers(), SystemTime::now());
+    (code, wait)
+}
+
+/// Whether a retry the policy asked for can be made: the request can be sent again, and the
+/// wait fits in the time budget.
+#[cold]
+#[inline(never)]
+fn worth_retrying(replayable: bool, budget: Option<Duration>, started: Instant, wait: Duration) -> bool {
+    if !replayable {
+        tracing::debug!("the request body cannot be replayed; not retrying");
+        return false;
+    }
+    if let Some(budget) = budget
+        && started.elapsed().saturating_add(wait) >= budget
+    {
+        tracing::debug!(?wait, ?budget, "a retry would not fit in the time budget; giving up");
+        return false;
+    }
+    true
 }
 
 /// Okta's `errorCode` (or OAuth's `error`) of a failure body, if it has one.
