@@ -139,6 +139,10 @@ pub fn generate(mut doc: serde_json::Value) -> anyhow::Result<Output> {
         postprocess::requests::path_parameters_checked(&mut apis)?,
     ));
     post.push((
+        "urls_from_parsed_base",
+        postprocess::requests::urls_from_parsed_base(&mut apis)?,
+    ));
+    post.push((
         "unset_queries_skipped",
         postprocess::requests::unset_queries_skipped(&mut apis)?,
     ));

@@ -87,7 +87,7 @@ impl Client {
     /// A request to an endpoint the spec lacks, through the same pipeline (auth, headers,
     /// retries, errors). `path` starts with `/`, e.g. `/api/v1/users/me`.
     pub fn raw(&self, method: reqwest::Method, path: impl Into<String>) -> RawRequest<'_> {
-        self.inner.raw(&self.baseurl, method, path)
+        self.inner.raw(self.baseurl.as_str(), method, path)
     }
 
     /// The page after `page` (a page of `.pages()` or of an earlier `next_page`), following
@@ -112,7 +112,7 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub async fn next_page<T: DeserializeOwned>(&self, page: &Page<T>) -> Result<Option<Page<T>>, okta_runtime::Error> {
-        self.inner.next_page(&self.baseurl, page).await
+        self.inner.next_page(self.baseurl.as_str(), page).await
     }
 
     /// What this client counted: per rate-limit bucket (with pacing or metrics on), retries,

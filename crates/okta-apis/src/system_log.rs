@@ -46,7 +46,7 @@ impl<'a> SystemLog<'a> {
     pub fn tail(&self, options: TailOptions) -> LogTail<'a> {
         let runtime = self.client.runtime();
         match crate::operation("list_log_events") {
-            Some(op) => Tail::start(runtime, &self.client.baseurl, op, options, uuid),
+            Some(op) => Tail::start(runtime, self.client.baseurl.as_str(), op, options, uuid),
             None => Tail::unavailable(runtime, "listLogEvents", uuid),
         }
     }

@@ -1,6 +1,6 @@
 //! Helpers the generated request builders call while they build a request (rules
-//! `path_segments_in_place`, `path_parameters_checked` and `unset_queries_skipped` of
-//! `cargo xtask generate`).
+//! `path_segments_in_place`, `path_parameters_checked`, `urls_from_parsed_base` and
+//! `unset_queries_skipped` of `cargo xtask generate`).
 //!
 //! A path parameter reaches the server as exactly one segment in its place, or the call fails
 //! before anything is sent: [`check_segment`] refuses the values a URL parser would rewrite
@@ -73,6 +73,92 @@ pub struct Built {
     pub request: reqwest::Request,
     /// The call's options.
     pub options: crate::RequestOptions,
+}
+
+/// A client's base URL, parsed once: each request's URL is a copy of it with the operation's
+/// path set (rule `urls_from_parsed_base`), instead of a string that reqwest parses whole,
+/// scheme, host (with IDNA processing) and path, on every call.
+///
+/// The URL is the one a parse of the base text followed by the path gives: the base's path
+/// (without a trailing `/`) and then the operation's path, parsed as a URL path (the same
+/// percent-encoding and dot-segment rules). A base that does not parse, or has a query or a
+/// fragment, goes the old way, and a base that does not parse fails each call with
+/// [`RequestError::InvalidRequest`] without echoing it (it may hold a password).
+///
+/// ```
+/// use okta_runtime::build::{Base, PathSegment};
+/// let base = Base::new("https://example.okta.com");
+/// let url = base.url(format_args!("/api/v1/users/{}", PathSegment(&"a b"))).unwrap();
+/// assert_eq!(url.as_str(), "https://example.okta.com/api/v1/users/a%20b");
+/// ```
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Base {
+    text: String,
+    /// The parsed base, when each URL can be a copy of it with a path set.
+    parsed: Option<reqwest::Url>,
+}
+
+impl Base {
+    /// Parses `base` (e.g. `https://example.okta.com`, or one with a path stem).
+    pub fn new(base: &str) -> Self {
+        let parsed = reqwest::Url::parse(base)
+            .ok()
+            .filter(|u| !u.cannot_be_a_base() && u.query().is_none() && u.fragment().is_none());
+        Self {
+            text: base.to_string(),
+            parsed,
+        }
+    }
+
+    /// The base URL as given.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The URL of `path` (an operation's path, from `/`, its parameters percent-encoded) under
+    /// the base.
+    pub fn url(&self, path: fmt::Arguments<'_>) -> Result<reqwest::Url, RequestError> {
+        let Some(base) = &self.parsed else {
+            return self.parse_whole(path);
+        };
+        let stem = base.path().strip_suffix('/').unwrap_or(base.path());
+        let mut full = String::with_capacity(stem.len().saturating_add(96));
+        full.push_str(stem);
+        // Writing to a `String` fails only when a `Display` impl does; the old way then
+        // failed to format as well.
+        if full.write_fmt(path).is_err() {
+            return Err(RequestError::InvalidRequest(
+                "a path parameter could not be written".into(),
+            ));
+        }
+        let mut url = base.clone();
+        url.set_path(&full);
+        Ok(url)
+    }
+
+    /// The base text and the path, parsed whole.
+    #[cold]
+    fn parse_whole(&self, path: fmt::Arguments<'_>) -> Result<reqwest::Url, RequestError> {
+        let mut full = self.text.clone();
+        if full.write_fmt(path).is_err() {
+            return Err(RequestError::InvalidRequest(
+                "a path parameter could not be written".into(),
+            ));
+        }
+        reqwest::Url::parse(&full)
+            .map_err(|e| RequestError::InvalidRequest(format!("the client's base URL is not a valid URL base ({e})")))
+    }
+}
+
+impl fmt::Debug for Base {
+    /// The base's origin and path: never its user name or password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match reqwest::Url::parse(&self.text) {
+            Ok(url) => write!(f, "Base({}{})", url.origin().ascii_serialization(), url.path()),
+            Err(_) => f.write_str("Base(<not a URL>)"),
+        }
+    }
 }
 
 /// A path parameter, percent-encoded as it is written into the URL (no copy of its own).
@@ -186,6 +272,88 @@ pub fn query<T: serde::Serialize + ?Sized>(builder: reqwest::RequestBuilder, par
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The URL a base gives is the one reqwest parsed from the whole string before.
+    #[test]
+    fn a_url_from_the_parsed_base_is_the_url_parsed_whole() {
+        let bases = [
+            "https://example.okta.com",
+            "http://127.0.0.1:40955",
+            "https://example.okta.com:8443",
+            "http://[::1]:8080",
+            "https://proxy.example.com/okta",
+            "https://proxy.example.com/a%20b/okta",
+            "https://EXAMPLE.okta.com",
+            "https://bücher.example",
+        ];
+        let ids = [
+            "00u1",
+            "a b",
+            "a/b",
+            "50%",
+            "x?y#z",
+            "ü",
+            "a..b",
+            "...",
+            "tab\there",
+            "%2e%2e",
+        ];
+        for base_text in bases {
+            let base = Base::new(base_text);
+            assert!(base.parsed.is_some(), "{base_text} is parsed once");
+            for id in ids {
+                let url = base
+                    .url(format_args!("/api/v1/users/{}/factors", PathSegment(&id)))
+                    .unwrap();
+                let whole =
+                    reqwest::Url::parse(&format!("{base_text}/api/v1/users/{}/factors", PathSegment(&id))).unwrap();
+                assert_eq!(url, whole, "{base_text} + {id:?}");
+            }
+            let literal = base.url(format_args!("/.well-known/okta-organization")).unwrap();
+            assert_eq!(
+                literal.as_str(),
+                format!("{}/.well-known/okta-organization", base_text.to_lowercase())
+                    .replace("bücher", "xn--bcher-kva")
+            );
+        }
+    }
+
+    #[test]
+    fn a_base_with_a_trailing_slash_gives_no_empty_segment() {
+        let url = Base::new("https://example.okta.com/")
+            .url(format_args!("/api/v1/users"))
+            .unwrap();
+        assert_eq!(url.as_str(), "https://example.okta.com/api/v1/users");
+    }
+
+    #[test]
+    fn a_base_with_a_query_goes_the_old_way() {
+        let base = Base::new("https://example.okta.com/?x=1");
+        assert!(base.parsed.is_none());
+        let url = base.url(format_args!("/api/v1/users")).unwrap();
+        assert_eq!(
+            url,
+            reqwest::Url::parse("https://example.okta.com/?x=1/api/v1/users").unwrap()
+        );
+    }
+
+    #[test]
+    fn a_base_that_is_not_a_url_fails_each_call_without_echoing_it() {
+        let base = Base::new("not a url with s3cret");
+        let Err(RequestError::InvalidRequest(message)) = base.url(format_args!("/api/v1/users")) else {
+            panic!("an invalid base must fail the call");
+        };
+        assert!(message.contains("base URL"), "{message}");
+        assert!(!message.contains("s3cret"), "{message}");
+        assert_eq!(format!("{base:?}"), "Base(<not a URL>)");
+    }
+
+    #[test]
+    fn a_base_never_shows_its_password() {
+        let base = Base::new("https://admin:s3cret@example.okta.com/okta");
+        assert_eq!(format!("{base:?}"), "Base(https://example.okta.com/okta)");
+        assert!(!format!("{base:?}").contains("s3cret"));
+    }
 
     #[test]
     fn path_segments_encode_as_progenitor_does() {
