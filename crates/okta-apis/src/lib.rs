@@ -53,6 +53,13 @@ impl Client {
         &self.inner
     }
 
+    /// The URL of an operation's path under this client's base URL (rule
+    /// `urls_from_parsed_base`: each builder's request starts here).
+    #[allow(dead_code, reason = "a build without any API area has no builder")]
+    pub(crate) fn url(&self, path: std::fmt::Arguments<'_>) -> Result<reqwest::Url, okta_runtime::build::RequestError> {
+        self.baseurl.url(path)
+    }
+
     /// Sets a custom header sent with every call of this client (not of earlier clones). The
     /// default headers (`User-Agent`, `Accept`, `Content-Type`) win over one of the same name.
     pub fn set_header(&mut self, name: HeaderName, value: HeaderValue) {

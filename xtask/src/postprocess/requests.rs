@@ -20,8 +20,9 @@
 //!   scheme, host (with IDNA processing) and path, on every call: about 7,300 instructions and
 //!   a fifth of the instruction-cache lines a `get_user` reads (okta-bench, callgrind). The
 //!   client's `baseurl` becomes an `okta_runtime::build::Base`, parsed once, and each URL is
-//!   `client.baseurl.url(format_args!("/api/v1/users/{}", ..))?`: a copy of the parsed base
-//!   with the path set (the same URL; `Base` says how).
+//!   `client.url(format_args!("/api/v1/users/{}", ..))?` (`Client::url`, hand-written in
+//!   okta-apis, asks the `Base`): a copy of the parsed base with the path set (the same URL;
+//!   `Base` says how).
 //!
 //! Each fails when it matches nothing.
 
@@ -248,7 +249,7 @@ pub fn urls_from_parsed_base(file: &mut syn::File) -> anyhow::Result<usize> {
     Ok(fix.rewritten)
 }
 
-/// `format!("{}/path/{}", client.baseurl, a, ..)` -> `client.baseurl.url(format_args!("/path/{}", a, ..))?`
+/// `format!("{}/path/{}", client.baseurl, a, ..)` -> `client.url(format_args!("/path/{}", a, ..))?`
 fn from_base(mac: &syn::Macro) -> Option<Expr> {
     let args = mac
         .parse_body_with(syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated)
@@ -271,7 +272,7 @@ fn from_base(mac: &syn::Macro) -> Option<Expr> {
     }
     let rest: Vec<Expr> = args.collect();
     let path = syn::LitStr::new(&path, template.span());
-    Some(syn::parse_quote!(client.baseurl.url(format_args!(#path #(, #rest)*))?))
+    Some(syn::parse_quote!(client.url(format_args!(#path #(, #rest)*))?))
 }
 
 /// `&progenitor_client::QueryParam::new(..)`
@@ -376,7 +377,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains(r#"leturl=client.baseurl.url(format_args!("/api/v1/users/{}/factors/{}",okta_runtime::build::PathSegment(&user_id),okta_runtime::build::PathSegment(&factor_id)))?;"#),
+            text.contains(r#"leturl=client.url(format_args!("/api/v1/users/{}/factors/{}",okta_runtime::build::PathSegment(&user_id),okta_runtime::build::PathSegment(&factor_id)))?;"#),
             "{text}"
         );
         assert!(!text.contains("format!("), "{text}");
