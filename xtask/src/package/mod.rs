@@ -50,8 +50,11 @@ pub fn run(root: &Path, options: Options) -> anyhow::Result<ExitCode> {
     forget_stale(home.as_deref(), &version)?;
     clean_compiled(root, &stale::depended_on(&meta, &PUBLISHED))?;
     let packaged = package(root, options, &version);
-    forget_stale(home.as_deref(), &version)?;
+    // The packaging's own failure is the one to report; a cleanup failure after it only
+    // when packaging succeeded.
+    let cleaned = forget_stale(home.as_deref(), &version);
     let crates = packaged?;
+    cleaned?;
     for (name, bytes) in &crates {
         println!("  {name:<28} {:>9.1} KiB", *bytes as f64 / 1024.0);
     }

@@ -11,7 +11,13 @@
 //!
 //! Before packaging, and after, we remove exactly those copies: the published crates at the
 //! version being packaged, in local-registry directories only. Nothing from crates.io is
-//! touched.
+//! touched, and a symbolic link is never followed.
+//!
+//! Which local-registry directory belongs to this checkout is a hash Cargo does not expose, so
+//! the copies of every checkout on the machine are removed. Cargo unpacks a removed copy again
+//! from its `.crate` when it next needs it, so nothing is lost; but two packagings at the same
+//! time, from two checkouts that share a Cargo home, can remove a copy the other is compiling.
+//! Run them one after another.
 //!
 //! What Cargo compiled from such a copy is stale as well, and removing the copy does not make it
 //! so to Cargo: a registry crate is taken to never change (its fingerprint tracks no source
@@ -44,7 +50,7 @@ pub fn forget(cargo_home: &Path, crates: &[&str], version: &str) -> anyhow::Resu
     for dir in local_registry_dirs(cargo_home)? {
         for name in crates {
             let copy = dir.join(format!("{name}-{version}"));
-            if copy.is_dir() {
+            if std::fs::symlink_metadata(&copy).is_ok_and(|m| m.is_dir()) {
                 std::fs::remove_dir_all(&copy).with_context(|| format!("removing {}", copy.display()))?;
                 removed.push(copy);
             }
@@ -73,7 +79,9 @@ fn local_registry_dirs(cargo_home: &Path) -> anyhow::Result<Vec<PathBuf>> {
     for entry in entries {
         let entry = entry.with_context(|| format!("reading {}", src.display()))?;
         let local = entry.file_name().to_str().is_some_and(|n| n.starts_with('-'));
-        if local && entry.path().is_dir() {
+        // `file_type` does not follow a symbolic link: a link is never a directory here.
+        let dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if local && dir {
             dirs.push(entry.path());
         }
     }
@@ -106,6 +114,11 @@ mod tests {
         ] {
             dir(&d);
         }
+        // A link to a directory elsewhere is not followed.
+        let elsewhere = home.join("elsewhere");
+        dir(&elsewhere.join("okta-lenient-0.1.0"));
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&elsewhere, src.join("-linked")).unwrap();
         let removed = forget(&home, &["okta-lenient", "okta-runtime"], "0.1.0").unwrap();
         assert_eq!(
             removed,
@@ -115,6 +128,10 @@ mod tests {
         assert!(local.join("okta-runtime-0.0.9").exists(), "another version stays");
         assert!(local.join("serde-1.0.0").exists(), "another crate stays");
         assert!(crates_io.join("okta-lenient-0.1.0").exists(), "crates.io's copies stay");
+        assert!(
+            elsewhere.join("okta-lenient-0.1.0").exists(),
+            "a linked directory stays"
+        );
         assert!(
             forget(&home, &["okta-lenient"], "0.1.0").unwrap().is_empty(),
             "a second pass has nothing to do"

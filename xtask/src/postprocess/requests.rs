@@ -241,7 +241,7 @@ pub fn urls_from_parsed_base(file: &mut syn::File) -> anyhow::Result<usize> {
     }
     if fix.left > 0 || fix.rewritten == 0 {
         anyhow::bail!(
-            "urls_from_parsed_base: {} of {} `let url = format!(..)` do not start with `\"{{}}/..\", client.baseurl`",
+            "urls_from_parsed_base: {} of {} `let url = format!(..)` do not start with `\"{{}}/..\", client.baseurl` or have a character in their path that `Url::set_path` reads otherwise",
             fix.left,
             fix.left + fix.rewritten
         );
@@ -263,7 +263,7 @@ fn from_base(mac: &syn::Macro) -> Option<Expr> {
         return None;
     };
     let path = template.value().strip_prefix("{}")?.to_string();
-    if !path.starts_with('/') {
+    if !path.starts_with('/') || !path.chars().all(plain_path_char) {
         return None;
     }
     let base: Expr = syn::parse_quote!(client.baseurl);
@@ -273,6 +273,15 @@ fn from_base(mac: &syn::Macro) -> Option<Expr> {
     let rest: Vec<Expr> = args.collect();
     let path = syn::LitStr::new(&path, template.span());
     Some(syn::parse_quote!(client.url(format_args!(#path #(, #rest)*))?))
+}
+
+/// A character a path template may hold for `Base::url` to give the URL a whole-string parse
+/// gives: `/`, the `{}` of a parameter and RFC 3986's unreserved and sub-delimiter characters,
+/// `:` and `@`. Not `?` or `#` (a whole-string parse starts the query or fragment there,
+/// `Url::set_path` encodes them), nor `%`, `\`, spaces, controls or non-ASCII, which no Okta
+/// path has and which are left out rather than reasoned about.
+fn plain_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/{}-._~!$&'()*+,;=:@".contains(c)
 }
 
 /// `&progenitor_client::QueryParam::new(..)`
@@ -383,6 +392,24 @@ mod tests {
         assert!(!text.contains("format!("), "{text}");
         // A second run finds no `String` field, and says so.
         assert!(urls_from_parsed_base(&mut file).is_err());
+    }
+
+    #[test]
+    fn a_path_with_a_query_or_fragment_in_its_template_fails_loudly() {
+        for template in [
+            "{}/api/v1/x?y=1",
+            "{}/api/v1/x#y",
+            "{}/api/v1/caf\u{e9}",
+            "{}/api/v1/a%2Fb",
+        ] {
+            let mut file: syn::File = syn::parse_quote! {
+                pub struct Client { pub(crate) baseurl: String }
+                fn new_with_client(baseurl: &str) -> Client { Client { baseurl: baseurl.to_string() } }
+                async fn one(self) { let url = format!(#template, client.baseurl); }
+            };
+            let e = urls_from_parsed_base(&mut file).unwrap_err();
+            assert!(e.to_string().contains("1 of 1"), "{template}: {e}");
+        }
     }
 
     #[test]
